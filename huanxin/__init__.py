@@ -1,0 +1,1 @@
+"""焕新 Huanxin: old residential community renovation, from census to handover."""

@@ -1,0 +1,28 @@
+"""The API under /api/v1/: each app's router, one auth, one error envelope (SPEC 6)."""
+
+from ninja import NinjaAPI
+
+from huanxin.accounts.api import API_AUTH
+from huanxin.accounts.api import router as accounts_router
+from huanxin.catalog.api import router as catalog_router
+from huanxin.core.access import public_page
+from huanxin.core.api import install_error_envelope
+from huanxin.estates.api import router as estates_router
+from huanxin.regions.api import router as regions_router
+from huanxin.reporting.api import router as reporting_router
+
+api = NinjaAPI(
+    title="焕新 Huanxin API",
+    version="1",
+    description="老旧小区改造管理平台接口。使用 `POST /api/v1/auth/token` 换取令牌，"
+    "并以 `Authorization: Bearer <token>` 调用。列表使用 `?limit=&offset=` 分页。",
+    auth=API_AUTH,
+    urls_namespace="api-1",
+    docs_decorator=public_page(),
+)
+install_error_envelope(api)
+api.add_router("", accounts_router)
+api.add_router("", regions_router)
+api.add_router("", catalog_router)
+api.add_router("", estates_router)
+api.add_router("", reporting_router)

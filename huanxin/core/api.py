@@ -1,0 +1,87 @@
+"""The API conventions of SPEC 6, once: the error envelope and limit/offset pagination."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+
+from huanxin.core.errors import (
+    Forbidden,
+    HuanxinError,
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+    validation_details,
+)
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 400: ErrorOut}
+
+
+class Paginated(LimitOffsetPagination):
+    """`?limit=&offset=` → `{"items": [...], "count": N}`; at most 500 rows a page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=500, **kwargs)
+
+
+def _respond(api: NinjaAPI, request: HttpRequest, error: HuanxinError) -> HttpResponse:
+    return api.create_response(request, error.envelope(), status=error.status)
+
+
+def install_error_envelope(api: NinjaAPI) -> None:
+    """Every error the API can answer, in one shape with a Chinese message."""
+
+    @api.exception_handler(HuanxinError)
+    def application_error(request: HttpRequest, exc: HuanxinError) -> HttpResponse:
+        return _respond(api, request, exc)
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        details = [
+            {
+                "field": ".".join(str(part) for part in error.get("loc", [])[1:]) or None,
+                "message": error.get("msg", ""),
+            }
+            for error in exc.errors
+        ]
+        return _respond(api, request, Invalid(_("提交的内容有误"), details=details))
+
+    @api.exception_handler(ValidationError)
+    def invalid_model(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return _respond(api, request, Invalid(_("提交的内容有误"), details=validation_details(exc)))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return _respond(api, request, NotAuthenticated())
+
+    @api.exception_handler(AuthorizationError)
+    def unauthorized(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return _respond(api, request, Forbidden())
+
+    @api.exception_handler(Http404)
+    def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _respond(api, request, NotFound())
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        error = HuanxinError(str(exc))
+        error.status = exc.status_code
+        error.code = "http_error"
+        return _respond(api, request, error)

@@ -1,0 +1,39 @@
+"""Recording audit events. Details must never hold personal data: callers pass ids and counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from huanxin.core.models import AuditEvent
+
+
+def client_address(request: Any) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    actor_name: str = "",
+    target: models.Model | None = None,
+    region_code: str = "",
+    detail: dict[str, Any] | None = None,
+    request: Any = None,
+) -> AuditEvent:
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=actor_name or (actor.get_username() if actor is not None else ""),
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        region_code=region_code,
+        detail=detail or {},
+        ip_address=client_address(request),
+    )

@@ -1,0 +1,69 @@
+"""Readable history of a row from django-simple-history: who, when, why, before → after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    who: str
+    kind: str  # "+" created, "~" changed, "-" deleted
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(model: type[models.Model], name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if model_field.is_relation and model_field.related_model is not None:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    return str(value)
+
+
+def history_of(obj: models.Model, *, hidden: frozenset[str] = frozenset({"version"})) -> list[HistoryEntry]:
+    """Newest first. Fields in `hidden` (bookkeeping) are left out of the changes."""
+    model = type(obj)
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))  # type: ignore[attr-defined]
+    entries = []
+    for index, record in enumerate(records):
+        user = record.history_user
+        entry = HistoryEntry(
+            at=record.history_date,
+            who=(user.full_name or user.username) if user is not None else "系统",
+            kind=record.history_type,
+            reason=record.history_change_reason or "",
+        )
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in hidden:
+                    continue
+                entry.changes.append(
+                    FieldChange(
+                        label=str(model._meta.get_field(change.field).verbose_name),
+                        before=_display(model, change.field, change.old),
+                        after=_display(model, change.field, change.new),
+                    )
+                )
+        entries.append(entry)
+    return entries

@@ -1,0 +1,59 @@
+"""Money and area. Stored exactly as Decimal with two places, never floats; shown in 元/万元/亿元
+and ㎡/万㎡ the way officials read them."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+
+
+def to_decimal(value: Decimal | int | str | float) -> Decimal:
+    """Exact to the fen (or 0.01 ㎡). Floats go through str so that 0.1 stays 0.1."""
+    if isinstance(value, float):
+        value = repr(value)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def yuan_to_fen(value: Decimal | int | str) -> int:
+    return int(to_decimal(value) * 100)
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(CENT)
+
+
+def _trim(value: Decimal, places: int) -> str:
+    text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_yuan(value: Decimal | int | None) -> str:
+    """1548000000 → '15.48 亿元'; 3050000 → '305 万元'; 8800 → '8,800 元'."""
+    if value is None:
+        return "—"
+    amount = Decimal(value)
+    if abs(amount) >= YI:
+        return f"{_trim(amount / YI, 4)} 亿元"
+    if abs(amount) >= WAN:
+        return f"{_trim(amount / WAN, 2)} 万元"
+    return f"{_trim(amount, 2)} 元"
+
+
+def format_area(value: Decimal | int | None) -> str:
+    """3367400 → '336.74 万㎡'; 8800 → '8,800 ㎡'."""
+    if value is None:
+        return "—"
+    area = Decimal(value)
+    if abs(area) >= WAN:
+        return f"{_trim(area / WAN, 4)} 万㎡"
+    return f"{_trim(area, 2)} ㎡"
+
+
+def format_percent(value: Decimal | float | None) -> str:
+    """A share between 0 and 1 as a percentage with one decimal."""
+    if value is None:
+        return "—"
+    return f"{Decimal(str(value)) * 100:.1f}%"

@@ -1,0 +1,62 @@
+"""Number display for templates: 元/万元/亿元, ㎡/万㎡, percentages, and the exact value on hover."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.html import format_html
+
+from huanxin.core import money
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value: Decimal | int | None) -> str:
+    return money.format_yuan(value)
+
+
+@register.filter
+def area(value: Decimal | int | None) -> str:
+    return money.format_area(value)
+
+
+@register.filter
+def percent(value: Decimal | float | None) -> str:
+    return money.format_percent(value)
+
+
+@register.filter
+def exact_yuan(value: Decimal | int | None) -> str:
+    """The short form with the exact amount on hover (UI.md)."""
+    if value is None:
+        return "—"
+    return format_html('<span title="{} 元">{}</span>', f"{Decimal(value):,.2f}", money.format_yuan(value))
+
+
+@register.filter
+def exact_area(value: Decimal | int | None) -> str:
+    if value is None:
+        return "—"
+    return format_html('<span title="{} ㎡">{}</span>', f"{Decimal(value):,.2f}", money.format_area(value))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters replaced: sort links and pages keep filters."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(list(params.lists()), doseq=True)
+
+
+@register.filter
+def add_class(bound_field: Any, css: str) -> Any:
+    """Render a form field with extra CSS classes (forms keep markup out of Python)."""
+    return bound_field.as_widget(attrs={"class": css})

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from huanxin.demo.loader import DEMO_PASSWORD, LOGINS, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (张家界市, DEMO.md). Running it again changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = load_demo()
+        self.stdout.write(
+            "示例城市已载入：新增 " + "，".join(f"{name} {count}" for name, count in counts.items())
+        )
+        self.stdout.write(
+            f"演示账号（密码均为 {DEMO_PASSWORD}）：" + " ".join(login.username for login in LOGINS)
+        )

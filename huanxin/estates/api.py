@@ -1,0 +1,182 @@
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from huanxin.core.access import endpoint
+from huanxin.core.api import ERRORS, READ_ERRORS, Paginated
+from huanxin.core.errors import Invalid
+from huanxin.core.http import get_visible_or_404
+from huanxin.estates import services
+from huanxin.estates.filtersets import SORTS, filter_estates
+from huanxin.estates.models import Estate, ManagementMode
+from huanxin.estates.querysets import estates_for
+from huanxin.regions.models import Region
+
+router = Router(tags=["小区台账 estates"])
+
+
+class EstateOut(Schema):
+    id: int
+    code: str
+    name: str
+    aliases: str
+    address: str
+    region: str
+    region_name: str
+    street: str
+    district: str
+    year_built: int | None
+    building_count: int | None
+    households: int
+    floor_area_m2: Decimal
+    property_right_unit: str
+    management_mode: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    has_gas: bool | None
+    has_heating: bool | None
+    has_elevator: bool | None
+    in_shantytown_plan: bool
+    planned_demolition: bool
+    self_built_area: bool
+    urban_village: bool
+    notes: str
+    version: int
+
+    @staticmethod
+    def resolve_region(obj: Estate) -> str:
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj: Estate) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_street(obj: Estate) -> str:
+        return obj.region.parent.name if obj.region.parent else ""
+
+    @staticmethod
+    def resolve_district(obj: Estate) -> str:
+        district = obj.district
+        return district.name if district else ""
+
+
+class EstateFilters(Schema):
+    q: str | None = None
+    region: str | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    households_min: int | None = None
+    households_max: int | None = None
+    management_mode: ManagementMode | None = None
+    old: bool | None = None
+    flag: str | None = None
+    sort: str | None = Field(None, description=" / ".join(SORTS))
+
+
+class EstateFields(Schema):
+    name: str | None = Field(None, min_length=1, max_length=128)
+    aliases: str | None = None
+    address: str | None = None
+    region: str | None = Field(None, description="社区的12位区划代码")
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    year_built: int | None = None
+    building_count: int | None = Field(None, ge=0)
+    households: int | None = Field(None, ge=0)
+    floor_area_m2: Decimal | None = Field(None, ge=0, decimal_places=2)
+    property_right_unit: str | None = None
+    management_mode: ManagementMode | None = None
+    has_gas: bool | None = None
+    has_heating: bool | None = None
+    has_elevator: bool | None = None
+    in_shantytown_plan: bool | None = None
+    planned_demolition: bool | None = None
+    self_built_area: bool | None = None
+    urban_village: bool | None = None
+    notes: str | None = None
+
+
+class EstateCreate(EstateFields):
+    name: str = Field(..., min_length=1, max_length=128)
+    region: str
+    households: int = Field(..., ge=0)
+    floor_area_m2: Decimal = Field(..., ge=0, decimal_places=2)
+
+
+class EstateUpdate(EstateFields):
+    version: int
+
+
+NULLABLE = {"latitude", "longitude", "year_built", "building_count", "has_gas", "has_heating", "has_elevator"}
+BLANKABLE_TEXT = {"aliases", "address", "property_right_unit", "notes"}
+
+
+def _changes(request: HttpRequest, payload: EstateFields) -> dict[str, Any]:
+    """Only the fields the client sent; the region code resolved inside the jurisdiction."""
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if "region" in changes:
+        code = changes["region"]
+        try:
+            changes["region"] = Region.objects.visible_to(request.auth).by_code(code)  # type: ignore[attr-defined]
+        except (Region.DoesNotExist, ValueError) as error:
+            raise Invalid(
+                _("所属社区无效"),
+                details=[{"field": "region", "message": _("辖区内没有区划代码 %(code)s") % {"code": code}}],
+            ) from error
+    for field, value in list(changes.items()):
+        if value is not None:
+            continue
+        if field in BLANKABLE_TEXT:
+            changes[field] = ""
+        elif field not in NULLABLE:
+            raise Invalid(_("提交的内容有误"), details=[{"field": field, "message": _("不能为空")}])
+    return changes
+
+
+@router.get("/estates", response={200: list[EstateOut], **READ_ERRORS})
+@endpoint("estates", "view")
+@paginate(Paginated)
+def list_estates(request: HttpRequest, filters: Query[EstateFilters]) -> Any:
+    params = {key: value for key, value in filters.model_dump().items() if value is not None}
+    if isinstance(params.get("old"), bool):
+        params["old"] = "true" if params["old"] else "false"
+    estates, filterset = filter_estates(estates_for(request.auth), params)  # type: ignore[attr-defined]
+    if filterset.errors:
+        raise Invalid(
+            _("筛选条件无效"),
+            details=[
+                {"field": field, "message": "；".join(errors)} for field, errors in filterset.errors.items()
+            ],
+        )
+    return estates
+
+
+@router.get("/estates/{estate_id}", response={200: EstateOut, **READ_ERRORS})
+@endpoint("estates", "view")
+def get_estate(request: HttpRequest, estate_id: int) -> Estate:
+    return get_visible_or_404(estates_for(request.auth), request.auth, pk=estate_id)  # type: ignore[attr-defined]
+
+
+@router.post("/estates", response={201: EstateOut, **ERRORS})
+@endpoint("estates", "change")
+def create_estate(request: HttpRequest, payload: EstateCreate) -> tuple[int, Estate]:
+    estate = services.estate_create(by=request.auth, changes=_changes(request, payload))  # type: ignore[attr-defined,arg-type]
+    return 201, estates_for(request.auth).get(pk=estate.pk)  # type: ignore[attr-defined]
+
+
+@router.patch("/estates/{estate_id}", response={200: EstateOut, **ERRORS})
+@endpoint("estates", "edit_facts")
+def update_estate(request: HttpRequest, estate_id: int, payload: EstateUpdate) -> Estate:
+    services.estate_update(
+        by=request.auth,  # type: ignore[attr-defined]
+        estate_id=estate_id,
+        version=payload.version,
+        changes=_changes(request, payload),  # type: ignore[arg-type]
+    )
+    return estates_for(request.auth).get(pk=estate_id)  # type: ignore[attr-defined]

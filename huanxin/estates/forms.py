@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huanxin.estates.models import Estate
+from huanxin.regions.models import Region
+from huanxin.regions.rules import Level
+
+ESTATE_FIELDS = [
+    "name",
+    "aliases",
+    "region",
+    "address",
+    "year_built",
+    "building_count",
+    "households",
+    "floor_area_m2",
+    "property_right_unit",
+    "management_mode",
+    "latitude",
+    "longitude",
+    "has_gas",
+    "has_heating",
+    "has_elevator",
+    "in_shantytown_plan",
+    "planned_demolition",
+    "self_built_area",
+    "urban_village",
+    "notes",
+]
+
+
+class EstateForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Estate
+        fields = ESTATE_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Region choices narrowed the same way as every read: only communities in the jurisdiction.
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        region_field.queryset = (
+            Region.objects.visible_to(user)
+            .filter(level=Level.COMMUNITY)
+            .select_related("parent", "parent__parent")
+        )
+        region_field.label_from_instance = lambda region: (  # type: ignore[method-assign]
+            f"{region.parent.parent.name} / {region.parent.name} / {region.name}"
+        )
+        region_field.label = _("所属社区")
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.NullBooleanSelect):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def changes(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in ESTATE_FIELDS}

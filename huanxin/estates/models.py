@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from huanxin.core.models import VersionedModel
+from huanxin.core.scoping import ScopedQuerySet
+
+
+class ManagementMode(models.TextChoices):
+    PROFESSIONAL = "professional", _("专业物业")
+    COMMUNITY_CUSTODY = "community_custody", _("社区托管")
+    PROPERTY_UNIT = "property_unit", _("产权单位管理")
+    SELF_MANAGED = "self_managed", _("业主自治")
+    ENTRUSTED = "entrusted", _("委托管理")
+    NONE = "none", _("无管理")
+
+
+class Severity(models.TextChoices):
+    NONE = "none", _("无")
+    MINOR = "minor", _("轻微")
+    MAJOR = "major", _("严重")
+    HAZARDOUS = "hazardous", _("存在安全隐患")
+
+
+EXCLUSION_FLAGS = {
+    "in_shantytown_plan": _("纳入棚户区改造计划"),
+    "planned_demolition": _("拟拆除新建、改扩建、翻建"),
+    "self_built_area": _("居民自建住房为主"),
+    "urban_village": _("城中村"),
+}
+
+
+class EstateQuerySet(ScopedQuerySet):
+    scope_region = "region__code"
+    scope_estate = "id"
+
+    def built_by(self, year: int) -> EstateQuerySet:
+        """Old estates: built in or before the cutoff year."""
+        return self.filter(year_built__lte=year)
+
+    def with_regions(self) -> EstateQuerySet:
+        return self.select_related("region", "region__parent", "region__parent__parent")
+
+
+class Estate(VersionedModel):
+    code = models.CharField(_("小区编码"), max_length=16, unique=True, help_text=_("社区代码-序号"))
+    name = models.CharField(_("小区名称"), max_length=128)
+    aliases = models.CharField(_("别名"), max_length=255, blank=True, help_text=_("多个别名用、分隔"))
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="estates"
+    )
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    year_built = models.PositiveSmallIntegerField(
+        _("建成年份"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    building_count = models.PositiveSmallIntegerField(_("楼栋数"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("户数"))
+    floor_area_m2 = models.DecimalField(_("建筑面积（㎡）"), max_digits=12, decimal_places=2)
+    property_right_unit = models.CharField(_("产权单位"), max_length=128, blank=True)
+    management_mode = models.CharField(
+        _("管理模式"), max_length=32, choices=ManagementMode.choices, default=ManagementMode.NONE
+    )
+    has_gas = models.BooleanField(_("已通管道燃气"), null=True, blank=True)
+    has_heating = models.BooleanField(_("有集中供暖"), null=True, blank=True)
+    has_elevator = models.BooleanField(_("有电梯"), null=True, blank=True)
+    in_shantytown_plan = models.BooleanField(EXCLUSION_FLAGS["in_shantytown_plan"], default=False)
+    planned_demolition = models.BooleanField(EXCLUSION_FLAGS["planned_demolition"], default=False)
+    self_built_area = models.BooleanField(EXCLUSION_FLAGS["self_built_area"], default=False)
+    urban_village = models.BooleanField(EXCLUSION_FLAGS["urban_village"], default=False)
+    notes = models.TextField(_("备注"), blank=True)
+
+    objects = EstateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["year_built"]), models.Index(fields=["name"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(floor_area_m2__gte=0), name="estate_area_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.replace(",", "、").split("、") if alias.strip()]
+
+    @property
+    def exclusion_labels(self) -> list[str]:
+        return [str(label) for flag, label in EXCLUSION_FLAGS.items() if getattr(self, flag)]
+
+    @property
+    def street(self):  # type: ignore[no-untyped-def]
+        return self.region.parent
+
+    @property
+    def district(self):  # type: ignore[no-untyped-def]
+        return self.region.parent.parent if self.region.parent else None
+
+
+class BuildingQuerySet(ScopedQuerySet):
+    scope_region = "estate__region__code"
+    scope_estate = "estate_id"
+
+
+class Building(models.Model):
+    estate = models.ForeignKey(
+        Estate, verbose_name=_("小区"), on_delete=models.CASCADE, related_name="buildings"
+    )
+    name = models.CharField(_("楼栋"), max_length=32, help_text=_("如：1栋"))
+    floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
+    units = models.PositiveSmallIntegerField(_("单元数"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
+    structure = models.CharField(_("结构"), max_length=32, blank=True)
+    year_built = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+
+    objects = BuildingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        ordering = ["estate", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "name"], name="building_name_unique_in_estate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate.name} {self.name}"
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    scope_region = "estate__region__code"
+    scope_estate = "estate_id"
+
+
+class Household(models.Model):
+    """A household row of the roster: personal data (owner's name and phone), masked by role."""
+
+    estate = models.ForeignKey(
+        Estate, verbose_name=_("小区"), on_delete=models.CASCADE, related_name="household_rows"
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), on_delete=models.CASCADE, related_name="household_rows"
+    )
+    unit = models.CharField(_("单元"), max_length=16)
+    room = models.CharField(_("房号"), max_length=16)
+    floor_area_m2 = models.DecimalField(
+        _("面积（㎡）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    owner_name = models.CharField(_("户主姓名"), max_length=64, blank=True)
+    owner_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    objects = HouseholdQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["building_id", "unit", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "unit", "room"], name="household_unique_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building.name}{self.unit}单元{self.room}"
+
+
+class ConditionAssessmentQuerySet(ScopedQuerySet):
+    scope_region = "estate__region__code"
+    scope_estate = "estate_id"
+
+
+class ConditionAssessment(models.Model):
+    """现状评估: one menu item's deficiency in one estate."""
+
+    estate = models.ForeignKey(
+        Estate, verbose_name=_("小区"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    item = models.ForeignKey(
+        "catalog.MenuItem", verbose_name=_("改造内容"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    severity = models.CharField(_("问题程度"), max_length=16, choices=Severity.choices, default=Severity.NONE)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+
+    objects = ConditionAssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("现状评估")
+        verbose_name_plural = _("现状评估")
+        ordering = ["estate", "item__code"]
+        constraints = [models.UniqueConstraint(fields=["estate", "item"], name="assessment_unique_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.estate.name} {self.item.name}: {self.get_severity_display()}"
+
+
+class EstateTie(models.Model):
+    """An organization tied to an estate: its owners' committee, and (from step 5) the contractors
+    of its projects. Contractors and committees see only the estates they are tied to."""
+
+    class Kind(models.TextChoices):
+        OWNERS_COMMITTEE = "owners_committee", _("业主委员会")
+        CONTRACTOR = "contractor", _("参建单位")
+
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("机构"), on_delete=models.CASCADE, related_name="estate_ties"
+    )
+    estate = models.ForeignKey(Estate, verbose_name=_("小区"), on_delete=models.CASCADE, related_name="ties")
+    kind = models.CharField(_("关系"), max_length=32, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("机构与小区")
+        verbose_name_plural = _("机构与小区")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "estate", "kind"], name="estate_tie_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.estate}"

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huanxin.core.scoping import ScopedQuerySet
+from huanxin.regions import rules
+
+
+class RegionQuerySet(ScopedQuerySet):
+    scope_region = "code"
+
+    def subtree(self, code: str) -> RegionQuerySet:
+        return self.filter(code__startswith=rules.significant_prefix(code))
+
+    def by_code(self, code: str) -> Region:
+        """Either the full or the short form."""
+        return self.get(code=rules.full_code(code))
+
+
+class Region(models.Model):
+    LEVELS = [
+        (rules.Level.PROVINCE.value, _("省")),
+        (rules.Level.CITY.value, _("市")),
+        (rules.Level.COUNTY.value, _("区县")),
+        (rules.Level.STREET.value, _("街道乡镇")),
+        (rules.Level.COMMUNITY.value, _("社区")),
+    ]
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("级别"), max_length=16, choices=LEVELS)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short_code(self) -> str:
+        return rules.short_code(self.code)
+
+    @property
+    def prefix(self) -> str:
+        return rules.significant_prefix(self.code)
+
+    def ancestors(self) -> list[Region]:
+        """From the top of the tree down to this node's parent."""
+        chain: list[Region] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))

@@ -1,0 +1,59 @@
+"""Division codes (统计用区划代码), SPEC 4.1. A node has a full 12-digit code and a short form;
+its subtree is every full code that starts with its significant prefix."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    STREET = "street"
+    COMMUNITY = "community"
+
+
+# Significant digits per level; the short form pads the first three levels to 6.
+PREFIX_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.STREET: 9, Level.COMMUNITY: 12}
+SHORT_LENGTH = {Level.PROVINCE: 6, Level.CITY: 6, Level.COUNTY: 6, Level.STREET: 9, Level.COMMUNITY: 12}
+
+_DIGITS = re.compile(r"^\d{6}$|^\d{9}$|^\d{12}$")
+
+
+def full_code(code: str) -> str:
+    """Either form → the 12-digit code. Raises ValueError for anything else."""
+    code = code.strip()
+    if not _DIGITS.match(code):
+        raise ValueError(f"not a division code: {code!r}")
+    return code.ljust(12, "0")
+
+
+def level_of(code: str) -> Level:
+    full = full_code(code)
+    if full[2:] == "0" * 10:
+        return Level.PROVINCE
+    if full[4:] == "0" * 8:
+        return Level.CITY
+    if full[6:] == "0" * 6:
+        return Level.COUNTY
+    if full[9:] == "000":
+        return Level.STREET
+    return Level.COMMUNITY
+
+
+def significant_prefix(code: str) -> str:
+    """430802000000 → 430802: the digits every code in the subtree starts with."""
+    full = full_code(code)
+    return full[: PREFIX_LENGTH[level_of(full)]]
+
+
+def short_code(code: str) -> str:
+    """430800000000 → 430800; 430802001000 → 430802001; a community keeps all 12."""
+    full = full_code(code)
+    return full[: SHORT_LENGTH[level_of(full)]]
+
+
+def in_subtree(code: str, ancestor: str) -> bool:
+    return full_code(code).startswith(significant_prefix(ancestor))

@@ -1,0 +1,44 @@
+"""Loading the division tree from a CSV kept in the repository (code,name)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.db import transaction
+
+from huanxin.regions import rules
+from huanxin.regions.models import Region
+
+DEFAULT_CSV = Path(__file__).parent / "data" / "regions.csv"
+
+
+def regions_load_csv(*, path: Path = DEFAULT_CSV) -> int:
+    """Create or rename the nodes listed; parents are found by code. Returns how many rows."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [(rules.full_code(row["code"]), row["name"].strip()) for row in csv.DictReader(handle)]
+    rows.sort()
+    by_code: dict[str, Region] = {region.code: region for region in Region.objects.all()}
+    with transaction.atomic():
+        for code, name in rows:
+            parent = _parent_of(code, by_code)
+            level = rules.level_of(code).value
+            region = by_code.get(code)
+            if region is None:
+                region = Region.objects.create(code=code, name=name, level=level, parent=parent)
+                by_code[code] = region
+            elif (region.name, region.level, region.parent_id) != (name, level, parent and parent.pk):
+                region.name, region.level, region.parent = name, level, parent
+                region.save(update_fields=["name", "level", "parent"])
+    return len(rows)
+
+
+def _parent_of(code: str, by_code: dict[str, Region]) -> Region | None:
+    """The nearest listed ancestor: a county's parent is its city, a street's its county."""
+    level = rules.level_of(code)
+    order = list(rules.PREFIX_LENGTH)
+    for upper in reversed(order[: order.index(level)]):
+        candidate = code[: rules.PREFIX_LENGTH[upper]].ljust(12, "0")
+        if candidate in by_code:
+            return by_code[candidate]
+    return None

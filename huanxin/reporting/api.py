@@ -1,0 +1,45 @@
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from huanxin.core import clock
+from huanxin.core.access import endpoint
+from huanxin.core.api import READ_ERRORS
+from huanxin.core.errors import Invalid, NotFound
+from huanxin.regions.models import Region
+from huanxin.reporting import queries
+
+router = Router(tags=["统计 stats"])
+
+
+class SummaryOut(Schema):
+    region: str
+    region_name: str
+    as_of: str
+    old_estates: int
+    old_area_m2: float
+    old_households: int
+
+
+@router.get("/stats/summary", response={200: SummaryOut, **READ_ERRORS})
+@endpoint()
+def stats_summary(
+    request: HttpRequest, region: str | None = None, as_of: str | None = None
+) -> queries.Summary:
+    """Live figures for a region node (the user's own by default), counted inside the user's
+    jurisdiction."""
+    user = request.auth  # type: ignore[attr-defined]
+    try:
+        date = clock.parse_as_of(as_of)
+    except ValueError as error:
+        raise Invalid(_("日期格式应为 YYYY-MM-DD"), details=[{"field": "as_of", "message": as_of}]) from error
+    if region:
+        try:
+            node = Region.objects.by_code(region)
+        except (ValueError, Region.DoesNotExist) as error:
+            raise NotFound(_("区划代码不存在：%(code)s") % {"code": region}) from error
+    else:
+        node = user.region or Region.objects.filter(level="city").order_by("code").first()
+        if node is None:
+            raise NotFound(_("尚未加载行政区划"))
+    return queries.summary(user=user, region_code=node.code, region_name=node.name, as_of=date)

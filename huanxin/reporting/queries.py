@@ -1,0 +1,44 @@
+"""The one layer of rollups. Dashboards, the summary API, monthly reports and bulletins all read
+these functions, so that every page shows the same number for the same question."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, TypedDict
+
+from django.conf import settings
+from django.db.models import Count, Sum
+
+from huanxin.estates.models import Estate
+from huanxin.regions import rules as region_rules
+
+
+class Summary(TypedDict):
+    region: str
+    region_name: str
+    as_of: str
+    old_estates: int
+    old_area_m2: Decimal
+    old_households: int
+
+
+def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
+    """Old estates (built in or before the cutoff year), their floor area and households, inside
+    the region and inside what the user may see."""
+    prefix = region_rules.significant_prefix(region_code)
+    old = (
+        Estate.objects.visible_to(user)
+        .filter(region__code__startswith=prefix)
+        .built_by(settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR)
+        .order_by()
+        .aggregate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))
+    )
+    return {
+        "region": region_rules.short_code(region_code),
+        "region_name": region_name,
+        "as_of": as_of.isoformat(),
+        "old_estates": old["count"],
+        "old_area_m2": old["area"] or Decimal("0.00"),
+        "old_households": old["households"] or 0,
+    }
