@@ -32,7 +32,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy huanxin e2e
+	$(BIN)/mypy huanxin e2e conftest.py
 
 messages: install
 	cd huanxin && ../$(BIN)/huanxin compilemessages

@@ -5,6 +5,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,7 +75,7 @@ class User(AbstractUser):
     )
     roles = models.JSONField(_("角色"), default=list, blank=True)
 
-    objects = HuanxinUserManager()
+    objects = HuanxinUserManager()  # type: ignore[misc]
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -141,3 +142,10 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class StaffRequest(HttpRequest):
+    """A request behind `core.access.page`: the user is a signed-in staff member."""
+
+    user: User  # type: ignore[assignment]
+    auth: User

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huanxin.accounts.models import StaffRequest
 from huanxin.catalog import services
 from huanxin.catalog.forms import MenuItemForm
 from huanxin.catalog.querysets import menu_editable_by, menu_readable_by
@@ -15,7 +16,7 @@ from huanxin.core.http import get_visible_or_404
 
 
 @page()
-def menu_list(request: HttpRequest) -> HttpResponse:
+def menu_list(request: StaffRequest) -> HttpResponse:
     items = menu_readable_by(request.user).order_by("owner__code", "code")
     editable = (
         set(menu_editable_by(request.user).values_list("pk", flat=True))
@@ -34,11 +35,15 @@ def menu_list(request: HttpRequest) -> HttpResponse:
 
 
 @page("settings", "menu")
-def menu_item_create(request: HttpRequest) -> HttpResponse:
+def menu_item_create(request: StaffRequest) -> HttpResponse:
     form = MenuItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.menu_item_create(by=request.user, owner=request.user.region, changes=form.changes())  # type: ignore[arg-type]
+            services.menu_item_create(
+                by=request.user,
+                owner=request.user.region,  # type: ignore[arg-type]
+                changes=form.changes(),  # type: ignore[arg-type]
+            )
         except HuanxinError as error:
             form.add_error(None, error.message)
         else:
@@ -48,7 +53,7 @@ def menu_item_create(request: HttpRequest) -> HttpResponse:
 
 
 @page("settings", "menu")
-def menu_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_item_edit(request: StaffRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(menu_editable_by(request.user), request.user, pk=pk)
     form = MenuItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +74,7 @@ def menu_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page("settings", "menu")
 @require_POST
-def menu_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_item_remove(request: StaffRequest, pk: int) -> HttpResponse:
     outcome = services.menu_item_remove(by=request.user, item_id=pk)
     if outcome == "retired":
         messages.warning(request, _("该项目已被引用，不能删除，已改为停用。"))

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from huanxin.core import clock
 
+NAV_VERBS = ("view", "own_progress", "audit_trail", "menu")
 NAV_AREAS = (
     "estates",
     "surveys",
@@ -24,8 +25,7 @@ def huanxin(request: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     nav = {
-        area: signed_in
-        and any(user.can(area, verb) for verb in ("view", "own_progress", "audit_trail", "menu"))
+        area: signed_in and any(user.can(area, verb) for verb in NAV_VERBS)  # type: ignore[union-attr]
         for area in NAV_AREAS
     }
     return {"today": clock.today(), "is_demo": settings.HUANXIN_DEMO, "nav": nav}

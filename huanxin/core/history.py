@@ -28,7 +28,7 @@ class HistoryEntry:
 def _display(model: type[models.Model], name: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
-    model_field = model._meta.get_field(name)
+    model_field: Any = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -60,7 +60,7 @@ def history_of(obj: models.Model, *, hidden: frozenset[str] = frozenset({"versio
                     continue
                 entry.changes.append(
                     FieldChange(
-                        label=str(model._meta.get_field(change.field).verbose_name),
+                        label=str(getattr(model._meta.get_field(change.field), "verbose_name", change.field)),
                         before=_display(model, change.field, change.old),
                         after=_display(model, change.field, change.new),
                     )

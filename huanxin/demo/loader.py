@@ -19,7 +19,7 @@ from huanxin.catalog.services import menu_load_defaults
 from huanxin.demo.plan import EstatePlan, demo_plan
 from huanxin.estates import rules as estate_rules
 from huanxin.estates.models import Building, ConditionAssessment, Estate, EstateTie, Household
-from huanxin.estates.services import estate_create
+from huanxin.estates.services import EstateChanges, estate_create
 from huanxin.regions.models import Region
 from huanxin.regions.services import regions_load_csv
 
@@ -186,7 +186,7 @@ def _load_estates(admin: User) -> int:
     return created
 
 
-def _estate_changes(plan: EstatePlan, communities: dict[str, Region]) -> dict[str, Any]:
+def _estate_changes(plan: EstatePlan, communities: dict[str, Region]) -> EstateChanges:
     return {
         "name": plan.name,
         "aliases": plan.aliases,

@@ -51,7 +51,7 @@ class EstateForm(forms.ModelForm):
             .filter(level=Level.COMMUNITY)
             .select_related("parent", "parent__parent")
         )
-        region_field.label_from_instance = lambda region: (  # type: ignore[method-assign]
+        region_field.label_from_instance = lambda region: (  # type: ignore[method-assign,assignment]
             f"{region.parent.parent.name} / {region.parent.name} / {region.name}"
         )
         region_field.label = _("所属社区")

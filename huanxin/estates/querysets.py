@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from huanxin.estates.models import Estate, EstateQuerySet, Household
 
@@ -13,7 +13,7 @@ def estates_for(user: Any) -> EstateQuerySet:
     return Estate.objects.visible_to(user).with_regions()
 
 
-def estate_totals(estates: EstateQuerySet) -> dict[str, Any]:
+def estate_totals(estates: QuerySet) -> dict[str, Any]:
     """The footer of the list: how many, households and floor area of exactly what is shown."""
     return estates.order_by().aggregate(
         estates=Count("id"), households=Sum("households"), floor_area_m2=Sum("floor_area_m2")

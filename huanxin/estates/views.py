@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from huanxin.accounts.models import StaffRequest
 from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core.access import page
 from huanxin.core.audit import audit_record
@@ -27,8 +30,8 @@ TABS = ("info", "buildings", "assessment", "history")
 
 
 @page("estates", "view")
-def estate_list(request: HttpRequest) -> HttpResponse:
-    estates, filterset = filter_estates(estates_for(request.user), request.GET)
+def estate_list(request: StaffRequest) -> HttpResponse:
+    estates, filterset = filter_estates(estates_for(request.user), request.GET)  # type: ignore[assignment]
     paginator = Paginator(estates, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     return render(
@@ -45,12 +48,12 @@ def estate_list(request: HttpRequest) -> HttpResponse:
 
 
 @page("estates", "view")
-def estate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def estate_detail(request: StaffRequest, pk: int) -> HttpResponse:
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
     tab = request.GET.get("tab", "info")
     if tab not in TABS:
         tab = "info"
-    context: dict[str, object] = {
+    context: dict[str, Any] = {
         "estate": estate,
         "tab": tab,
         "can_edit": request.user.can("estates", "edit_facts"),
@@ -88,7 +91,7 @@ def estate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page("estates", "change")
-def estate_create(request: HttpRequest) -> HttpResponse:
+def estate_create(request: StaffRequest) -> HttpResponse:
     form = EstateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +105,7 @@ def estate_create(request: HttpRequest) -> HttpResponse:
 
 
 @page("estates", "edit_facts")
-def estate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def estate_edit(request: StaffRequest, pk: int) -> HttpResponse:
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
     form = EstateForm(request.POST or None, instance=estate, user=request.user)
     stale = False
@@ -129,7 +132,7 @@ def estate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page("estates", "edit_facts")
-def estate_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def estate_assess(request: StaffRequest, pk: int) -> HttpResponse:
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
     if request.method == "POST":
         items = menu_readable_by(request.user).menu_for(estate.region.code).active()

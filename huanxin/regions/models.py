@@ -15,7 +15,7 @@ class RegionQuerySet(ScopedQuerySet):
 
     def by_code(self, code: str) -> Region:
         """Either the full or the short form."""
-        return self.get(code=rules.full_code(code))
+        return self.get(code=rules.full_code(code))  # type: ignore[return-value]
 
 
 class Region(models.Model):

@@ -39,7 +39,8 @@ def stats_summary(
         except (ValueError, Region.DoesNotExist) as error:
             raise NotFound(_("区划代码不存在：%(code)s") % {"code": region}) from error
     else:
-        node = user.region or Region.objects.filter(level="city").order_by("code").first()
-        if node is None:
+        default = user.region or Region.objects.filter(level="city").order_by("code").first()
+        if default is None:
             raise NotFound(_("尚未加载行政区划"))
+        node = default
     return queries.summary(user=user, region_code=node.code, region_name=node.name, as_of=date)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from huanxin.accounts.models import StaffRequest
 from huanxin.core import clock
 from huanxin.core.access import page
 from huanxin.regions.models import Region
@@ -10,7 +11,7 @@ from huanxin.reporting import queries
 
 
 @page()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     """The dashboard's seed: the summary for the user's region, and for each node below it."""
     region = request.user.region or Region.objects.filter(level="city").order_by("code").first()
     context: dict[str, object] = {"region": region}
@@ -21,6 +22,6 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["children"] = [
             queries.summary(user=request.user, region_code=child.code, region_name=child.name, as_of=as_of)
-            for child in region.children.order_by("code")
+            for child in Region.objects.filter(parent=region).order_by("code")
         ]
     return render(request, "reporting/home.html", context)

@@ -60,3 +60,12 @@ def query_with(context: Any, **changes: Any) -> str:
 def add_class(bound_field: Any, css: str) -> Any:
     """Render a form field with extra CSS classes (forms keep markup out of Python)."""
     return bound_field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def num(value: Decimal | int | None) -> str:
+    """Thousands separators whatever the locale: 29738 → 29,738."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value)
+    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"

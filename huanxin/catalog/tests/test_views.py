@@ -1,0 +1,44 @@
+import pytest
+
+from huanxin.catalog.models import MenuItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_signed_in_role_reads_the_city_menu(login) -> None:  # type: ignore[no-untyped-def]
+    page = login("shequ").get("/catalog/")
+    assert page.status_code == 200
+    assert "加装电梯" in page.content.decode()
+    assert "/catalog/" + str(MenuItem.objects.get(code="I05").pk) + "/edit/" not in page.content.decode()
+
+
+def test_the_city_edits_an_item_with_its_version(login) -> None:  # type: ignore[no-untyped-def]
+    item = MenuItem.objects.get(code="B06")
+    client = login("city")
+    response = client.post(
+        f"/catalog/{item.pk}/edit/",
+        {
+            "code": "B06",
+            "category": "basic",
+            "name": "道路修复与硬化（含透水铺装）",
+            "unit": "㎡",
+            "unit_cost_min": "120",
+            "unit_cost_max": "280",
+            "min_floors": "",
+            "description": "",
+            "version": item.version,
+        },
+    )
+    assert response.status_code == 302
+    assert MenuItem.objects.get(pk=item.pk).name == "道路修复与硬化（含透水铺装）"
+
+
+def test_a_district_officer_may_not_open_the_editor(login) -> None:  # type: ignore[no-untyped-def]
+    item = MenuItem.objects.get(code="B06")
+    assert login("yongding").get(f"/catalog/{item.pk}/edit/").status_code == 403
+
+
+def test_the_api_lists_active_items(api_as) -> None:  # type: ignore[no-untyped-def]
+    body = api_as("yongding").get("/api/v1/catalog?limit=100").json()
+    assert body["count"] == 21
+    assert body["items"][0]["code"] == "B01"

@@ -1,0 +1,66 @@
+"""The demo city reproduces the published figures (DEMO.md), and loading it twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from huanxin.accounts.models import Organization, User
+from huanxin.demo.plan import Fate, demo_plan, old_plans, planned_plans
+from huanxin.estates.models import Estate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seeded_plan_sums_to_the_published_figures() -> None:
+    old = old_plans()
+    planned = planned_plans()
+    completed = [p for p in planned if p.fate == Fate.COMPLETED]
+    assert (len(old), sum(p.floor_area_m2 for p in old), sum(p.households for p in old)) == (
+        373,
+        3_367_400,
+        29_738,
+    )
+    assert (len(planned), sum(p.households for p in planned)) == (172, 23_499)
+    assert sum(p.floor_area_m2 for p in planned) == 2_588_740
+    assert sum(p.estimated_cost or 0 for p in planned) == 1_548_000_000
+    assert (len(completed), sum(p.households for p in completed)) == (41, 4_138)
+    assert {p.year_built <= 2000 for p in old} == {True}
+    assert len({p.name for p in demo_plan()}) == len(demo_plan())
+
+
+def test_named_estates_fall_in_their_groups() -> None:
+    by_name = {p.name: p for p in demo_plan()}
+    for name in ("电力公司宿舍", "财政局宿舍", "市农行宿舍", "石油公司宿舍"):
+        assert by_name[name].fate == Fate.COMPLETED
+    shiwei = by_name["市委二号院"]
+    assert (shiwei.fate, shiwei.state, str(shiwei.progress)) == (Fate.PLANNED, "construction", "0.90")
+    dianli = by_name["电力公司宿舍"]
+    assert (dianli.households, dianli.buildings, dianli.estimated_cost) == (84, 3, 3_050_000)
+
+
+def test_the_city_summary_shows_the_published_figures(api_as) -> None:  # type: ignore[no-untyped-def]
+    call_command("load_demo")
+    summary = api_as("city").get("/api/v1/stats/summary?region=430800").json()
+    assert summary["old_estates"] == 373
+    assert summary["old_area_m2"] == 3_367_400
+    assert summary["old_households"] == 29_738
+    assert Estate.objects.filter(year_built__gt=2000).count() > 0
+    assert Organization.objects.filter(kind="department").count() == 13
+    assert User.objects.count() == 11
+    counts = (Estate.objects.count(), Organization.objects.count(), User.objects.count())
+    call_command("load_demo")
+    assert (Estate.objects.count(), Organization.objects.count(), User.objects.count()) == counts
+    # A district sees its own part, and the parts add up to the city.
+    parts = [
+        api_as("city").get(f"/api/v1/stats/summary?region={code}").json()["old_estates"]
+        for code in ("430802", "430811", "430821", "430822")
+    ]
+    assert sum(parts) == 373
+    assert api_as("yongding").get("/api/v1/stats/summary").json()["old_estates"] == parts[0]
+    # Counted inside the jurisdiction: yongding asking for the city sees only 永定区.
+    assert api_as("yongding").get("/api/v1/stats/summary?region=430800").json()["old_estates"] == parts[0]
+
+
+def test_the_home_page_shows_the_summary(login) -> None:  # type: ignore[no-untyped-def]
+    call_command("load_demo")
+    page = login("city").get("/").content.decode()
+    assert "373" in page and "336.74 万㎡" in page and "29,738" in page
