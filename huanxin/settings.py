@@ -219,6 +219,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 HUANXIN_TODAY = os.environ.get("HUANXIN_TODAY", "")  # YYYY-MM-DD pins the clock
 HUANXIN_OLD_ESTATE_CUTOFF_YEAR = env_int("HUANXIN_OLD_ESTATE_CUTOFF_YEAR", 2000)
 HUANXIN_DEMO = env_bool("HUANXIN_DEMO", False)
+HUANXIN_IMPORT_MAX_BYTES = env_int("HUANXIN_IMPORT_MAX_MB", 50) * 2**20
+# Files larger than this are checked and applied by the background worker, with progress shown.
+HUANXIN_IMPORT_INLINE_BYTES = env_int("HUANXIN_IMPORT_INLINE_KB", 256) * 1024
 
 LOGGING = {
     "version": 1,

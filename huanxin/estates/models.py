@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -228,3 +231,62 @@ class EstateTie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} — {self.estate}"
+
+
+class LedgerImport(models.Model):
+    """One uploaded ledger file on its way in: checked, previewed, confirmed, applied. The file
+    is kept in the database so that a worker on another machine can read it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        CHECKING = "checking", _("检查中")
+        READY = "ready", _("待确认")
+        INVALID = "invalid", _("有错误")
+        APPLYING = "applying", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("导入失败")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField(_("文件内容"))
+    root = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("导入范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    summary = models.JSONField(_("汇总"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    notices = models.JSONField(_("提示"), default=list, blank=True)
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    failure = models.TextField(_("失败原因"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("台账导入")
+        verbose_name_plural = _("台账导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.CHECKING, self.Status.APPLYING}
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

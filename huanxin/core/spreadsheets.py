@@ -1,0 +1,166 @@
+"""Reading and writing the spreadsheets officials keep: xlsx, the old xls, ods and csv (UTF-8 with
+or without BOM, or GBK as Excel on Chinese Windows saves it). Calamine reads; openpyxl writes.
+Cell values come back as Python values — calamine gives whole numbers as floats and dates as
+`datetime.date` — and every caller normalises them through `cell_text`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import python_calamine
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from huanxin.core.errors import Invalid
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MergedRange = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass
+class Table:
+    """One sheet as rows of cells. Row i of `rows` is the spreadsheet's row i + 1."""
+
+    sheet: str
+    rows: list[list[Any]]
+    merged: list[MergedRange] = field(default_factory=list)
+
+    def cell(self, row: int, column: int) -> Any:
+        """A cell's value, taking a merged range's value from its top-left cell."""
+        for (top, left), (bottom, right) in self.merged:
+            if top <= row <= bottom and left <= column <= right:
+                row, column = top, left
+                break
+        if row >= len(self.rows) or column >= len(self.rows[row]):
+            return ""
+        return self.rows[row][column]
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+
+def cell_text(value: Any) -> str:
+    """Any cell as clean text: full-width characters folded (１９９８ → 1998, （ → (), stray
+    spaces removed at the ends and collapsed inside, whole floats without their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
+    return " ".join(text.split())
+
+
+def read_tables(*, name: str, content: bytes) -> list[Table]:
+    """Every sheet of a workbook, or the one table of a csv file."""
+    if content.startswith(ZIP_MAGIC) or content.startswith(OLE_MAGIC):
+        return _read_workbook(name, content)
+    if name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+        raise Invalid(_("文件“%(name)s”已损坏或不是有效的电子表格") % {"name": name})
+    return [_read_csv(name, content)]
+
+
+def _read_workbook(name: str, content: bytes) -> list[Table]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        tables = []
+        for sheet_name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+            tables.append(Table(sheet=sheet_name, rows=[list(row) for row in rows], merged=merged))
+        return tables
+    except python_calamine.CalamineError as error:
+        raise Invalid(_("无法读取文件“%(name)s”：%(reason)s") % {"name": name, "reason": error}) from error
+    except Exception as error:  # calamine raises plain errors for some damaged files
+        raise Invalid(_("无法读取文件“%(name)s”：文件已损坏或格式不受支持") % {"name": name}) from error
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 (with or without BOM) first; then GB18030, the superset of the GBK that Excel on
+    Chinese Windows writes."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return content.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise Invalid(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV")) from error
+
+
+def _read_csv(name: str, content: bytes) -> Table:
+    text = decode_text(content)
+    if "\x00" in text:
+        raise Invalid(_("文件“%(name)s”不是文本格式的 CSV") % {"name": name})
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return Table(sheet=name.rsplit("/", 1)[-1], rows=rows)
+
+
+@dataclass
+class SheetOut:
+    name: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
+    title: str = ""
+
+
+def write_xlsx(sheets: Sequence[SheetOut]) -> bytes:
+    """A workbook in write-only mode (memory stays flat for large exports)."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DCE6F2")
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.name)
+        for index, width in enumerate(spec.widths):
+            sheet.column_dimensions[_column_letter(index)].width = width
+        if spec.title:
+            sheet.append([spec.title])
+        header = []
+        for label in spec.header:
+            cell = _styled(sheet, label, font=bold, fill=fill)
+            header.append(cell)
+        sheet.append(header)
+        for row in spec.rows:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a BOM, so that Excel on Chinese Windows opens it without garbling."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _styled(sheet: Any, value: Any, **style: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    for key, setting in style.items():
+        setattr(cell, key, setting)
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    return cell
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

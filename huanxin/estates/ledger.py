@@ -1,0 +1,329 @@
+"""Reading a ledger (台账) file into typed rows, with every error found at once.
+
+This module knows the template's columns and the many ways streets write their headers and
+values; it touches no database. `services.ledger_plan` then resolves regions and matches
+estates, and `services.ledger_apply` writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from huanxin.core.spreadsheets import Table, cell_text
+from huanxin.estates import rules
+from huanxin.estates.rules import ValueRefused
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the template's header
+    synonyms: tuple[str, ...]
+    required: bool = False
+    width: int = 12
+
+
+COLUMNS = [
+    Column("code", "小区编码", ("小区编码", "编码", "小区代码", "代码"), width=18),
+    Column(
+        "name", "小区名称", ("小区名称", "小区名", "小区", "名称", "小区(楼栋)名称"), required=True, width=22
+    ),
+    Column("aliases", "别名", ("别名", "曾用名", "俗称")),
+    Column(
+        "district",
+        "所属区县",
+        ("所属区县", "区县", "区(县)", "县市区", "县(市、区)", "所属区(县)"),
+        required=True,
+    ),
+    Column(
+        "street",
+        "所属街道",
+        ("所属街道", "街道", "街道(乡镇)", "乡镇(街道)", "街道办事处", "所属街道(乡镇)"),
+        required=True,
+    ),
+    Column(
+        "community",
+        "所属社区",
+        ("所属社区", "社区", "社区(居委会)", "居委会", "所属社区(居委会)"),
+        required=True,
+    ),
+    Column("address", "地址", ("地址", "详细地址", "小区地址", "坐落"), width=24),
+    Column(
+        "year_built",
+        "建成年份",
+        ("建成年份", "建成年代", "竣工年份", "建成时间", "竣工时间", "建设年代"),
+        required=True,
+    ),
+    Column("building_count", "楼栋数", ("楼栋数", "栋数", "楼栋数量", "幢数")),
+    Column("households", "户数", ("户数", "总户数", "住户数", "居民户数", "户数(户)"), required=True),
+    Column("floor_area_m2", "建筑面积（㎡）", ("建筑面积", "总建筑面积", "面积"), required=True, width=14),
+    Column("property_right_unit", "产权单位", ("产权单位", "原产权单位", "产权单位名称"), width=18),
+    Column("management_mode", "管理模式", ("管理模式", "物业管理模式", "管理方式", "物业管理方式")),
+    Column("latitude", "纬度", ("纬度",)),
+    Column("longitude", "经度", ("经度",)),
+    Column("notes", "备注", ("备注", "说明")),
+]
+COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+IGNORED_SILENTLY = {"序号", "编号", "序"}
+TOTAL_WORDS = {"合计", "总计", "小计", "合 计"}
+HEADER_SCAN_ROWS = 20
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def _fold(text: str) -> str:
+    return cell_text(text).replace(" ", "").replace("（", "(").replace("）", ")")
+
+
+_SYNONYMS: dict[str, str] = {}
+for _column in COLUMNS:
+    for _word in _column.synonyms:
+        _SYNONYMS[_fold(_word)] = _column.key
+
+
+def column_for_header(text: str) -> str | None:
+    """A header's meaning: exact synonym first, then without a unit in parentheses
+    (建筑面积（万平方米） → 建筑面积)."""
+    folded = _fold(text)
+    if not folded:
+        return None
+    if folded in _SYNONYMS:
+        return _SYNONYMS[folded]
+    bare = _PARENTHESES.sub("", folded)
+    for word in ("万平方米", "平方米", "万m2", "m2", "(户)", "户"):
+        bare = bare.replace(word, "") if bare != word else bare
+    return _SYNONYMS.get(bare)
+
+
+@dataclass
+class LedgerError:
+    sheet: str
+    row: int | None  # as the spreadsheet shows it (1-based); None for the whole sheet
+    column: str  # the file's own header, or ""
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+    def __str__(self) -> str:
+        where = f"工作表“{self.sheet}”"
+        if self.row:
+            where += f"第{self.row}行"
+        if self.column:
+            where += f"“{self.column}”列"
+        value = f"（{self.value}）" if self.value else ""
+        return f"{where}{value}：{self.reason}"
+
+
+@dataclass
+class LedgerRow:
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    headers: dict[str, str]  # key → the file's header, for error messages
+
+
+@dataclass
+class Header:
+    row_count: int  # 1 or 2 rows of header
+    first_row: int  # index in the table
+    columns: dict[int, str]  # column index → key
+    labels: dict[int, str]  # column index → the file's header text
+    area_factor: Decimal
+    unknown: list[str]
+
+
+@dataclass
+class ParsedLedger:
+    rows: list[LedgerRow] = field(default_factory=list)
+    errors: list[LedgerError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # unknown columns ignored, sheets skipped
+    columns: set[str] = field(default_factory=set)  # the keys present in the file
+
+
+def find_header(table: Table) -> Header | None:
+    """The header is the row (or pair of rows, for merged two-row headers) whose cells name the
+    most known columns, among the first rows of the sheet (title rows come above it)."""
+    best: Header | None = None
+    best_score = 0
+    for first in range(min(HEADER_SCAN_ROWS, len(table.rows))):
+        for row_count in (1, 2):
+            header = _header_at(table, first, row_count)
+            score = len(set(header.columns.values()))
+            # Two rows must earn their keep: prefer one row when it reads as well.
+            if score > best_score:
+                best, best_score = header, score
+    if best is None or best_score < 3:
+        return None
+    return best
+
+
+def _header_at(table: Table, first: int, row_count: int) -> Header:
+    columns: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    unknown: list[str] = []
+    area_factor = Decimal(1)
+    for index in range(table.width):
+        top = cell_text(table.cell(first, index))
+        bottom = cell_text(table.cell(first + 1, index)) if row_count == 2 else ""
+        if row_count == 2 and bottom == top:
+            bottom = ""  # a vertically merged cell: its one text fills both rows
+        candidates = [bottom, top + bottom, top] if bottom else [top]
+        key = next((found for text in candidates if (found := column_for_header(text))), None)
+        label = bottom or top
+        if key is None:
+            if label and _fold(label) not in IGNORED_SILENTLY:
+                unknown.append(label)
+            continue
+        if key in columns.values():
+            unknown.append(label)  # a second column of the same meaning is not guessed at
+            continue
+        columns[index] = key
+        labels[index] = " ".join(part for part in (top, bottom) if part and part != label) + label
+        if key == "floor_area_m2":
+            area_factor = rules.area_unit_factor(top + bottom) or Decimal(1)
+    return Header(row_count, first, columns, labels, area_factor, unknown)
+
+
+def is_total_row(cells: list[str]) -> bool:
+    return any(_fold(text) in {_fold(word) for word in TOTAL_WORDS} for text in cells[:4])
+
+
+Parser = Callable[[Any, Header], Any]
+
+
+def _text(limit: int) -> Parser:
+    def parse(value: Any, header: Header) -> str:
+        text = cell_text(value)
+        if len(text) > limit:
+            raise ValueRefused(_("内容过长（最多%(n)d个字）") % {"n": limit})
+        return text
+
+    return parse
+
+
+def read_ledger(
+    tables: list[Table], *, this_year: int, progress: Callable[[int], None] | None = None
+) -> ParsedLedger:
+    parsers: dict[str, Parser] = {
+        "code": lambda value, header: _parse_code(value),
+        "name": _text(128),
+        "aliases": _text(255),
+        "district": _text(64),
+        "street": _text(64),
+        "community": _text(64),
+        "address": _text(255),
+        "year_built": lambda value, header: rules.parse_year(value, this_year=this_year),
+        "building_count": lambda value, header: rules.parse_count(value),
+        "households": lambda value, header: rules.parse_count(value),
+        "floor_area_m2": lambda value, header: rules.parse_area(value, header_factor=header.area_factor),
+        "property_right_unit": _text(128),
+        "management_mode": lambda value, header: rules.parse_management_mode(value),
+        "latitude": lambda value, header: rules.parse_coordinate(value, low=Decimal(3), high=Decimal(54)),
+        "longitude": lambda value, header: rules.parse_coordinate(value, low=Decimal(73), high=Decimal(136)),
+        "notes": _text(2000),
+    }
+    parsed = ParsedLedger()
+    read = 0
+    for table in tables:
+        header = find_header(table)
+        if header is None:
+            if any(cell_text(cell) for row in table.rows for cell in row):
+                parsed.notices.append(_("工作表“%(sheet)s”没有可识别的表头，已跳过") % {"sheet": table.sheet})
+            continue
+        missing = [c.label for c in COLUMNS if c.required and c.key not in header.columns.values()]
+        for label in missing:
+            parsed.errors.append(LedgerError(table.sheet, header.first_row + 1, label, "", _("缺少必填列")))
+        for label in header.unknown:
+            parsed.notices.append(
+                _("工作表“%(sheet)s”的“%(column)s”列无法识别，已忽略")
+                % {"sheet": table.sheet, "column": label}
+            )
+        parsed.columns |= set(header.columns.values())
+        if missing:
+            continue
+        for index in range(header.first_row + header.row_count, len(table.rows)):
+            cells = [cell_text(cell) for cell in table.rows[index]]
+            read += 1
+            if progress is not None and read % 1000 == 0:
+                progress(read)
+            if not any(cells) or is_total_row(cells):
+                continue
+            values: dict[str, Any] = {}
+            row_ok = True
+            for column_index, key in header.columns.items():
+                raw = table.rows[index][column_index] if column_index < len(table.rows[index]) else ""
+                if cell_text(raw) == "":
+                    if COLUMNS_BY_KEY[key].required:
+                        parsed.errors.append(
+                            LedgerError(
+                                table.sheet, index + 1, header.labels[column_index], "", _("必填项为空")
+                            )
+                        )
+                        row_ok = False
+                    continue
+                try:
+                    values[key] = parsers[key](raw, header)
+                except ValueRefused as refused:
+                    parsed.errors.append(
+                        LedgerError(
+                            table.sheet, index + 1, header.labels[column_index], cell_text(raw), str(refused)
+                        )
+                    )
+                    row_ok = False
+            if row_ok:
+                parsed.rows.append(
+                    LedgerRow(
+                        table.sheet,
+                        index + 1,
+                        values,
+                        {k: header.labels[i] for i, k in header.columns.items()},
+                    )
+                )
+    if not parsed.columns and not parsed.errors:
+        parsed.errors.append(
+            LedgerError(
+                "",
+                None,
+                "",
+                "",
+                _("文件中没有找到台账表头（需包含小区名称、区县、街道、社区、建成年份、户数、建筑面积等列）"),
+            )
+        )
+    return parsed
+
+
+def _parse_code(value: Any) -> str:
+    code = cell_text(value).replace(" ", "")
+    if not rules.CODE_PATTERN.match(code):
+        raise ValueRefused(_("小区编码应为12位社区代码-3位序号，如430802001001-007"))
+    return code
+
+
+TEMPLATE_NOTES = [
+    gettext_lazy("填表说明"),
+    gettext_lazy("1. 带 * 的列必须填写；区县、街道、社区填写名称，须在您的辖区内。"),
+    gettext_lazy(
+        "2. 建成年份可写 1998、1998年、1998.06 或 1998/6/1；面积单位默认为平方米，也可写“万平方米”。"
+    ),
+    gettext_lazy(
+        "3. 已有小区按“小区编码”匹配，没有编码时按“社区 + 小区名称或别名”匹配；匹配到的小区按表中的值更新。"
+    ),
+    gettext_lazy("4. 空白单元格表示不修改该项；“合计”行和空行会被跳过。"),
+    gettext_lazy("5. 管理模式可填：专业物业、社区托管、产权单位管理、业主自治、委托管理、无物业。"),
+    gettext_lazy("6. 文件中只要有一处错误，整个文件都不会导入；请按错误清单修改后重新上传。"),
+]

@@ -1,0 +1,56 @@
+"""Real ledger files made in the tests: openpyxl for xlsx, LibreOffice for the old xls."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+HEADER = ["小区名称", "所属区县", "所属街道", "所属社区", "建成年份", "户数", "建筑面积（㎡）"]
+ROWS = [
+    ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 84, 8950],
+    ["财政局宿舍", "永定区", "官黎坪街道", "大庸路社区", "1995年", 96, "10,780㎡"],
+]
+
+
+def xlsx(rows: list[list[Any]], *, title: str = "", sheet: str = "台账", merges: list[str] = ()) -> bytes:
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = sheet
+    if title:
+        worksheet.append([title])
+    for row in rows:
+        worksheet.append(row)
+    for cells in merges:
+        worksheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list[Any]], encoding: str = "utf-8") -> bytes:
+    text = "\n".join(",".join(str(cell) for cell in row) for row in rows) + "\n"
+    return text.encode(encoding)
+
+
+def soffice_available() -> bool:
+    return shutil.which("soffice") is not None
+
+
+def convert(content: bytes, *, source: str, target: str) -> bytes:
+    """Save a file as LibreOffice would (xlsx → xls, for instance)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"ledger.{source}"
+        path.write_bytes(content)
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", target,
+             "--outdir", folder, str(path)],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+        return (Path(folder) / f"ledger.{target}").read_bytes()
