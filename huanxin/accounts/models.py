@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -149,3 +150,4 @@ class StaffRequest(HttpRequest):
 
     user: User  # type: ignore[assignment]
     auth: User
+    htmx: Any

@@ -25,11 +25,14 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     request: Any = None,
 ) -> AuditEvent:
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    name = actor_name or (
+        actor.get_username() if actor is not None and hasattr(actor, "get_username") else ""
+    )
+    if not isinstance(actor, models.Model):
+        actor = None  # anonymous, or the system acting from the command line
     return AuditEvent.objects.create(
         actor=actor,
-        actor_name=actor_name or (actor.get_username() if actor is not None else ""),
+        actor_name=name,
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",

@@ -61,6 +61,17 @@ def cell_text(value: Any) -> str:
     return " ".join(text.split())
 
 
+def cell_words(value: Any) -> str:
+    """A cell as free text kept as written (Chinese punctuation stays full-width): only the ends
+    trimmed, runs of spaces collapsed and line breaks kept."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    lines = str(value).replace("\u3000", " ").replace("\r\n", "\n").split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines).strip()
+
+
 def read_tables(*, name: str, content: bytes) -> list[Table]:
     """Every sheet of a workbook, or the one table of a csv file."""
     if content.startswith(ZIP_MAGIC) or content.startswith(OLE_MAGIC):

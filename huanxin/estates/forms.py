@@ -68,3 +68,19 @@ class EstateForm(forms.ModelForm):
 
     def changes(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in ESTATE_FIELDS}
+
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("台账文件"),
+        help_text=_("支持 xlsx、xls、csv（UTF-8 或 GBK 编码）"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".xlsx,.xls,.xlsm,.ods,.csv"}
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods", ".csv")):
+            raise forms.ValidationError(_("只能上传 xlsx、xls 或 csv 文件"))
+        return upload

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from huanxin.core.spreadsheets import Table, cell_text
+from huanxin.core.spreadsheets import Table, cell_text, cell_words
 from huanxin.estates import rules
 from huanxin.estates.rules import ValueRefused
 
@@ -79,7 +79,8 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def _fold(text: str) -> str:
-    return cell_text(text).replace(" ", "").replace("（", "(").replace("）", ")")
+    """Header text compared by meaning: no spaces, no required-marks, ASCII parentheses."""
+    return cell_text(text).replace(" ", "").replace("*", "").replace("（", "(").replace("）", ")")
 
 
 _SYNONYMS: dict[str, str] = {}
@@ -178,8 +179,9 @@ def _header_at(table: Table, first: int, row_count: int) -> Header:
     unknown: list[str] = []
     area_factor = Decimal(1)
     for index in range(table.width):
-        top = cell_text(table.cell(first, index))
-        bottom = cell_text(table.cell(first + 1, index)) if row_count == 2 else ""
+        # Matched by meaning on folded text, shown back to the user as the file wrote it.
+        top = cell_words(table.cell(first, index))
+        bottom = cell_words(table.cell(first + 1, index)) if row_count == 2 else ""
         if row_count == 2 and bottom == top:
             bottom = ""  # a vertically merged cell: its one text fills both rows
         candidates = [bottom, top + bottom, top] if bottom else [top]
@@ -193,7 +195,7 @@ def _header_at(table: Table, first: int, row_count: int) -> Header:
             unknown.append(label)  # a second column of the same meaning is not guessed at
             continue
         columns[index] = key
-        labels[index] = " ".join(part for part in (top, bottom) if part and part != label) + label
+        labels[index] = label
         if key == "floor_area_m2":
             area_factor = rules.area_unit_factor(top + bottom) or Decimal(1)
     return Header(row_count, first, columns, labels, area_factor, unknown)
@@ -208,7 +210,7 @@ Parser = Callable[[Any, Header], Any]
 
 def _text(limit: int) -> Parser:
     def parse(value: Any, header: Header) -> str:
-        text = cell_text(value)
+        text = cell_words(value)
         if len(text) > limit:
             raise ValueRefused(_("内容过长（最多%(n)d个字）") % {"n": limit})
         return text
@@ -327,3 +329,32 @@ TEMPLATE_NOTES = [
     gettext_lazy("5. 管理模式可填：专业物业、社区托管、产权单位管理、业主自治、委托管理、无物业。"),
     gettext_lazy("6. 文件中只要有一处错误，整个文件都不会导入；请按错误清单修改后重新上传。"),
 ]
+
+
+def ledger_header() -> list[str]:
+    """The template's header; required columns carry a * (ignored when the file comes back)."""
+    return [column.label + ("*" if column.required else "") for column in COLUMNS]
+
+
+def ledger_row(estate: Any) -> list[Any]:
+    """One estate in the template's columns, so that an export imports back unchanged. Estates
+    hold no personal data; household rosters (which do) are exported separately, masked."""
+    street = estate.region.parent
+    return [
+        estate.code,
+        estate.name,
+        estate.aliases,
+        street.parent.name if street and street.parent else "",
+        street.name if street else "",
+        estate.region.name,
+        estate.address,
+        estate.year_built,
+        estate.building_count,
+        estate.households,
+        estate.floor_area_m2,
+        estate.property_right_unit,
+        estate.get_management_mode_display(),
+        estate.latitude,
+        estate.longitude,
+        estate.notes,
+    ]

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from huanxin.accounts.models import StaffRequest
 from huanxin.catalog.querysets import menu_readable_by
+from huanxin.core import clock
 from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, StaleEdit
 from huanxin.core.history import history_of
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.masking import mask_name, mask_phone
-from huanxin.estates import services
+from huanxin.estates import exports, services, tasks
 from huanxin.estates.filtersets import filter_estates
-from huanxin.estates.forms import EstateForm
-from huanxin.estates.models import ConditionAssessment, Severity
+from huanxin.estates.forms import EstateForm, LedgerUploadForm
+from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
 from huanxin.estates.querysets import estate_totals, estates_for, households_for
 
 PAGE_SIZE = 50
@@ -42,6 +45,8 @@ def estate_list(request: StaffRequest) -> HttpResponse:
             "page_obj": page_obj,
             "totals": estate_totals(estates),
             "can_create": request.user.can("estates", "change"),
+            "can_import": request.user.can("estates", "import"),
+            "can_export": request.user.can("estates", "export"),
             "sort": request.GET.get("sort", ""),
         },
     )
@@ -155,3 +160,92 @@ def estate_assess(request: StaffRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("现状评估已保存"))
     return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=assessment")
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@page("estates", "export")
+def estate_export(request: StaffRequest, fmt: str) -> HttpResponse:
+    """Exactly what the list shows with its filters, in the import template's columns."""
+    estates, _filterset = filter_estates(estates_for(request.user), request.GET)
+    audit_record(
+        action="estate.export",
+        actor=request.user,
+        request=request,
+        detail={"format": fmt, "rows": estates.count(), "filters": request.GET.urlencode()},
+    )
+    stamp = clock.today().isoformat()
+    if fmt == "csv":
+        return _download(
+            exports.estates_csv(estates.iterator()), f"小区台账-{stamp}.csv", "text/csv; charset=utf-8"
+        )
+    return _download(exports.estates_xlsx(estates.iterator()), f"小区台账-{stamp}.xlsx", XLSX)
+
+
+@page("estates", "view")
+def ledger_template(request: StaffRequest) -> HttpResponse:
+    return _download(exports.ledger_template_xlsx(), "小区台账导入模板.xlsx", XLSX)
+
+
+@page("estates", "import")
+def ledger_import(request: StaffRequest) -> HttpResponse:
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.ledger_import_start(by=request.user, file_name=upload.name, content=upload.read())
+        except HuanxinError as error:
+            form.add_error("file", error.message)
+        else:
+            if services.ledger_import_runs_in_background(job):
+                tasks.ledger_import_check_task.enqueue(str(job.pk))
+            else:
+                services.ledger_import_check(job_id=job.pk)
+            return redirect("estates:import_detail", pk=job.pk)
+    recent = LedgerImport.objects.filter(created_by=request.user).defer("content")[:10]
+    return render(request, "estates/import.html", {"form": form, "recent": recent})
+
+
+@page("estates", "import")
+def ledger_import_detail(request: StaffRequest, pk: str) -> HttpResponse:
+    job = get_object_or_404(LedgerImport.objects.defer("content"), pk=pk, created_by=request.user)
+    template = "estates/partials/import_status.html" if request.htmx else "estates/import_detail.html"
+    return render(request, template, {"job": job})
+
+
+@page("estates", "import")
+@require_POST
+def ledger_import_confirm(request: StaffRequest, pk: str) -> HttpResponse:
+    job = get_object_or_404(LedgerImport.objects.defer("content"), pk=pk, created_by=request.user)
+    try:
+        services.ledger_import_confirm(by=request.user, job_id=job.pk)
+    except HuanxinError as error:
+        messages.error(request, error.message)
+        return redirect("estates:import_detail", pk=job.pk)
+    _run_import(job)
+    return redirect("estates:import_detail", pk=job.pk)
+
+
+@page("estates", "import")
+@require_POST
+def ledger_import_retry(request: StaffRequest, pk: str) -> HttpResponse:
+    """A run that failed or whose worker died wrote nothing: it can simply run again."""
+    job = get_object_or_404(LedgerImport.objects.defer("content"), pk=pk, created_by=request.user)
+    if job.status in (LedgerImport.Status.APPLYING, LedgerImport.Status.FAILED):
+        _run_import(job)
+    return redirect("estates:import_detail", pk=job.pk)
+
+
+def _run_import(job: LedgerImport) -> None:
+    fresh = LedgerImport.objects.get(pk=job.pk)
+    if services.ledger_import_runs_in_background(fresh):
+        tasks.ledger_import_run_task.enqueue(str(job.pk))
+    else:
+        services.ledger_import_run(job_id=job.pk)

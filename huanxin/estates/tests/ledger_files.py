@@ -6,19 +6,22 @@ import io
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 
-HEADER = ["小区名称", "所属区县", "所属街道", "所属社区", "建成年份", "户数", "建筑面积（㎡）"]
-ROWS = [
+HEADER: list[Any] = ["小区名称", "所属区县", "所属街道", "所属社区", "建成年份", "户数", "建筑面积（㎡）"]
+ROWS: list[list[Any]] = [
     ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 84, 8950],
     ["财政局宿舍", "永定区", "官黎坪街道", "大庸路社区", "1995年", 96, "10,780㎡"],
 ]
 
 
-def xlsx(rows: list[list[Any]], *, title: str = "", sheet: str = "台账", merges: list[str] = ()) -> bytes:
+def xlsx(
+    rows: Sequence[Sequence[Any]], *, title: str = "", sheet: str = "台账", merges: Sequence[str] = ()
+) -> bytes:
     workbook = Workbook()
     worksheet = workbook.active
     assert worksheet is not None
@@ -26,7 +29,7 @@ def xlsx(rows: list[list[Any]], *, title: str = "", sheet: str = "台账", merge
     if title:
         worksheet.append([title])
     for row in rows:
-        worksheet.append(row)
+        worksheet.append(list(row))
     for cells in merges:
         worksheet.merge_cells(cells)
     buffer = io.BytesIO()
@@ -34,7 +37,7 @@ def xlsx(rows: list[list[Any]], *, title: str = "", sheet: str = "台账", merge
     return buffer.getvalue()
 
 
-def csv_bytes(rows: list[list[Any]], encoding: str = "utf-8") -> bytes:
+def csv_bytes(rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> bytes:
     text = "\n".join(",".join(str(cell) for cell in row) for row in rows) + "\n"
     return text.encode(encoding)
 
@@ -49,8 +52,18 @@ def convert(content: bytes, *, source: str, target: str) -> bytes:
         path = Path(folder) / f"ledger.{source}"
         path.write_bytes(content)
         subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", target,
-             "--outdir", folder, str(path)],
-            check=True, capture_output=True, timeout=180,
-        )  # fmt: skip
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{folder}/profile",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                folder,
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         return (Path(folder) / f"ledger.{target}").read_bytes()

@@ -23,7 +23,11 @@ def test_a_clean_ledger_creates_its_estates_with_history(city) -> None:  # type:
     counts = services.ledger_apply(by=city["yongding"], plan=plan)
     assert counts == {"created": 2, "updated": 0, "unchanged": 0}
     caizheng = Estate.objects.get(name="财政局宿舍")
-    assert (caizheng.year_built, caizheng.households, caizheng.floor_area_m2) == (1995, 96, Decimal("10780.00"))
+    assert (caizheng.year_built, caizheng.households, caizheng.floor_area_m2) == (
+        1995,
+        96,
+        Decimal("10780.00"),
+    )
     assert caizheng.region.name == "大庸路社区"
     assert caizheng.history.get().history_change_reason == "台账导入"
     assert caizheng.history.get().history_user == city["yongding"]
@@ -38,7 +42,7 @@ def test_importing_the_same_file_again_changes_nothing(city) -> None:  # type: i
 
 def test_a_changed_value_updates_the_estate_with_history(city) -> None:  # type: ignore[no-untyped-def]
     services.ledger_apply(by=city["yongding"], plan=plan_for(city["yongding"], xlsx([HEADER, *ROWS])))
-    changed = [ROWS[0][:5] + [86, 8950], ROWS[1]]
+    changed = [[*ROWS[0][:5], 86, 8950], ROWS[1]]
     plan = plan_for(city["yongding"], xlsx([HEADER, *changed]))
     assert plan.summary()["updated"] == 1
     assert plan.updates[0].changes == {"households": (84, 86)}
