@@ -11,7 +11,7 @@ from huanxin.accounts.services import address_throttled
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("用户名或密码错误。连续失败5次，账号将锁定15分钟。"),
+        "invalid_login": _("用户名或密码错误。连续失败多次后账号将被临时锁定。"),
         "inactive": _("该账号已停用。"),
     }
 

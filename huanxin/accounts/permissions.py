@@ -130,6 +130,25 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     },
 }
 
+# What `edit_facts` alone may change on an estate (a community worker's corrections on the
+# ground); the counted figures — households, area, year built, exclusion flags, region — need
+# `change`.
+FACT_FIELDS = frozenset(
+    {
+        "aliases",
+        "address",
+        "latitude",
+        "longitude",
+        "building_count",
+        "property_right_unit",
+        "management_mode",
+        "has_gas",
+        "has_heating",
+        "has_elevator",
+        "notes",
+    }
+)
+
 # Roles whose scope is the whole installation rather than a region node.
 NATIONWIDE_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 # Roles that see only the estates their organization is tied to.

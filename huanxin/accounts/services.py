@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from axes.models import AccessFailureLog
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from huanxin.accounts.models import ApiToken, Organization, User
 from huanxin.accounts.permissions import Role
-from huanxin.core.audit import audit_record, client_address
-from huanxin.core.errors import Invalid, NotAuthenticated, Refused
+from huanxin.core.audit import audit_record
+from huanxin.core.errors import Invalid, NotAuthenticated, Throttled
 from huanxin.regions.models import Region
 
 
@@ -52,9 +53,14 @@ def user_create(
     return user
 
 
+def _lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
 def address_throttled(request: Any) -> bool:
-    """Beside the per-username lockout, a looser limit per address (an office shares one)."""
-    address = client_address(request)
+    """Beside the per-username lockout, a looser limit per address (an office shares one).
+    The address is the one django-axes records, so a proxy's forwarding is read the same way."""
+    address = get_client_ip_address(request) if request is not None else None
     if address is None:
         return False
     since = timezone.now() - settings.AXES_COOLOFF_TIME
@@ -65,10 +71,12 @@ def address_throttled(request: Any) -> bool:
 def token_issue(*, request: Any, username: str, password: str) -> str:
     """Exchange a username and password for a bearer token; the key is shown only this once."""
     if address_throttled(request):
-        raise Refused(_("该地址登录失败次数过多，请稍后再试"))
+        raise Throttled(_("该地址登录失败次数过多，请稍后再试"))
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
-        raise Refused(_("登录失败次数过多，账号已临时锁定，请15分钟后再试"))
+        raise Throttled(
+            _("登录失败次数过多，账号已临时锁定，请%(minutes)d分钟后再试") % {"minutes": _lockout_minutes()}
+        )
     if user is None or not isinstance(user, User):
         raise NotAuthenticated(_("用户名或密码错误"))
     key = "hx_" + secrets.token_urlsafe(32)

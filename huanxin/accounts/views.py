@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from huanxin.accounts.forms import LoginForm
 from huanxin.core.access import page, public_page
+from huanxin.core.errors import Throttled
 
 
 @public_page()
@@ -25,16 +28,9 @@ def logout(request: HttpRequest) -> HttpResponseBase:
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """django-axes calls this when a username is locked: a plain Chinese page, not a stack trace."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse(
-            {
-                "error": {
-                    "code": "locked_out",
-                    "message": "登录失败次数过多，账号已临时锁定，请15分钟后再试",
-                    "details": [],
-                }
-            },
-            status=429,
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        error = Throttled(
+            _("登录失败次数过多，账号已临时锁定，请%(minutes)d分钟后再试") % {"minutes": minutes}
         )
+        return JsonResponse(error.envelope(), status=error.status)
     return render(request, "accounts/locked_out.html", status=429)

@@ -58,7 +58,11 @@ class MenuItem(VersionedModel):
         verbose_name_plural = _("改造项目菜单")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "code"], name="menu_item_code_unique_per_owner"),
+            models.UniqueConstraint(
+                fields=["owner", "code"],
+                name="menu_item_code_unique_per_owner",
+                violation_error_message=_("菜单中已有相同编号的项目"),
+            ),
             models.CheckConstraint(
                 condition=Q(unit_cost_min__isnull=True)
                 | Q(unit_cost_max__isnull=True)

@@ -15,6 +15,7 @@ from huanxin.catalog.querysets import menu_editable_by
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import OutsideJurisdiction
 from huanxin.core.http import get_visible_or_404
+from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.core.versioning import bump_version, check_version
 from huanxin.regions.models import Region
 
@@ -57,8 +58,8 @@ def menu_load_defaults(*, owner: Region) -> int:
 def menu_item_create(*, by: Any, owner: Region, changes: MenuItemChanges) -> MenuItem:
     with transaction.atomic():
         item = MenuItem(owner=owner, **changes)
-        item.full_clean()
-        item._change_reason = _("新增菜单项")  # type: ignore[attr-defined]
+        full_clean_or_invalid(item)
+        stamp_history(item, by=by, reason="新增菜单项")
         item.save()
         if not menu_editable_by(by).filter(pk=item.pk).exists():
             raise OutsideJurisdiction(_("只能在本辖区的菜单中新增项目"))
@@ -68,13 +69,13 @@ def menu_item_create(*, by: Any, owner: Region, changes: MenuItemChanges) -> Men
 
 def menu_item_update(*, by: Any, item_id: int, version: int, changes: MenuItemChanges) -> MenuItem:
     with transaction.atomic():
-        item = get_visible_or_404(menu_editable_by(by).select_for_update(), by, pk=item_id)
+        item = get_visible_or_404(menu_editable_by(by).select_for_update(of=("self",)), by, pk=item_id)
         check_version(item, version)
         for field, value in changes.items():
             setattr(item, field, value)
         bump_version(item)
-        item.full_clean()
-        item._change_reason = _("修改菜单项")  # type: ignore[attr-defined]
+        full_clean_or_invalid(item)
+        stamp_history(item, by=by, reason="修改菜单项")
         item.save()
     return item
 
@@ -94,11 +95,11 @@ def menu_item_remove(*, by: Any, item_id: int) -> str:
     """Delete an unused item; retire one in use so that past records keep their meaning.
     Returns "deleted" or "retired"."""
     with transaction.atomic():
-        item = get_visible_or_404(menu_editable_by(by).select_for_update(), by, pk=item_id)
+        item = get_visible_or_404(menu_editable_by(by).select_for_update(of=("self",)), by, pk=item_id)
         if menu_item_in_use(item):
             item.retired = True
             bump_version(item)
-            item._change_reason = _("停用（已被引用，不可删除）")  # type: ignore[attr-defined]
+            stamp_history(item, by=by, reason="停用（已被引用，不可删除）")
             item.save(update_fields=["retired", "version"])
             outcome = "retired"
         else:

@@ -11,8 +11,10 @@ from huanxin.catalog import services
 from huanxin.catalog.forms import MenuItemForm
 from huanxin.catalog.querysets import menu_editable_by, menu_readable_by
 from huanxin.core.access import page
-from huanxin.core.errors import HuanxinError
+from huanxin.core.errors import HuanxinError, Invalid
 from huanxin.core.http import get_visible_or_404
+from huanxin.core.validation import add_error_to_form
+from huanxin.regions.models import Region
 
 
 @page()
@@ -29,9 +31,17 @@ def menu_list(request: StaffRequest) -> HttpResponse:
         {
             "items": items,
             "editable": editable,
-            "can_add": request.user.can("settings", "menu") and request.user.region,
+            "can_add": request.user.can("settings", "menu"),
         },
     )
+
+
+def _menu_owner(request: StaffRequest) -> Region:
+    """New items belong to the user's node; the administrator's to the top city."""
+    owner = request.user.region or Region.objects.filter(level="city").order_by("code").first()
+    if owner is None:
+        raise Invalid(_("尚未加载行政区划"))
+    return owner
 
 
 @page("settings", "menu")
@@ -41,11 +51,11 @@ def menu_item_create(request: StaffRequest) -> HttpResponse:
         try:
             services.menu_item_create(
                 by=request.user,
-                owner=request.user.region,  # type: ignore[arg-type]
+                owner=_menu_owner(request),
                 changes=form.changes(),  # type: ignore[arg-type]
             )
         except HuanxinError as error:
-            form.add_error(None, error.message)
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("已新增菜单项"))
             return redirect("catalog:list")
@@ -65,7 +75,7 @@ def menu_item_edit(request: StaffRequest, pk: int) -> HttpResponse:
                 changes=form.changes(),  # type: ignore[arg-type]
             )
         except HuanxinError as error:
-            form.add_error(None, error.message)
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("已保存"))
             return redirect("catalog:list")

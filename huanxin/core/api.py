@@ -81,7 +81,12 @@ def install_error_envelope(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        error = HuanxinError(str(exc))
+        # django-ninja's own refusals (an unreadable body, a failed CSRF check) in our words.
+        known: dict[int, HuanxinError] = {
+            400: Invalid(_("请求内容无法解析，请检查 JSON 格式")),
+            403: Forbidden(_("CSRF 校验失败，请刷新页面后重试")),
+            405: Invalid(_("不支持该请求方法")),
+        }
+        error = known.get(exc.status_code) or HuanxinError(_("请求未能完成"))
         error.status = exc.status_code
-        error.code = "http_error"
         return _respond(api, request, error)

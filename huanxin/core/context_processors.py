@@ -28,4 +28,14 @@ def huanxin(request: Any) -> dict[str, Any]:
         area: signed_in and any(user.can(area, verb) for verb in NAV_VERBS)  # type: ignore[union-attr]
         for area in NAV_AREAS
     }
-    return {"today": clock.today(), "is_demo": settings.HUANXIN_DEMO, "nav": nav}
+    return {
+        "today": clock.today(),
+        "is_demo": settings.HUANXIN_DEMO,
+        "nav": nav,
+        "old_cutoff_year": settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR,
+        "lockout": {
+            "failures": settings.AXES_FAILURE_LIMIT,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    }

@@ -75,3 +75,9 @@ def validation_details(error: Any) -> list[dict[str, Any]]:
             for message in messages
         ]
     return [{"field": None, "message": str(message)} for message in getattr(error, "messages", [error])]
+
+
+class Throttled(HuanxinError):
+    status = 429
+    code = "throttled"
+    default_message = _("尝试次数过多，请稍后再试")

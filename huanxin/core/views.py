@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from huanxin.core.errors import NotFound
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
@@ -13,6 +16,10 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            NotFound(_("接口不存在：%(path)s") % {"path": request.path}).envelope(), status=404
+        )
     return render(request, "404.html", status=404)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,11 @@ SORTS = {
 
 class EstateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或别名"), method="filter_search")
-    region = django_filters.CharFilter(label=_("区划代码"), method="filter_region")
+    region = django_filters.CharFilter(
+        label=_("区划代码"),
+        method="filter_region",
+        validators=[RegexValidator(r"^(\d{6}|\d{9}|\d{12})$", _("区划代码应为6、9或12位数字"))],
+    )
     year_min = django_filters.NumberFilter(label=_("建成年份起"), field_name="year_built", lookup_expr="gte")
     year_max = django_filters.NumberFilter(label=_("建成年份止"), field_name="year_built", lookup_expr="lte")
     households_min = django_filters.NumberFilter(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huanxin.accounts.permissions import FACT_FIELDS
 from huanxin.estates.models import Estate
 from huanxin.regions.models import Region
 from huanxin.regions.rules import Level
@@ -65,6 +66,12 @@ class EstateForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-control")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def limit_to_facts(self) -> None:
+        """Shown but not editable for roles that may only correct facts (accounts.permissions)."""
+        for name, field in self.fields.items():
+            if name in ESTATE_FIELDS and name not in FACT_FIELDS:
+                field.disabled = True
 
     def changes(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in ESTATE_FIELDS}

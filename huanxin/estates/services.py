@@ -11,12 +11,14 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from huanxin.catalog.models import MenuItem
+from huanxin.accounts.permissions import FACT_FIELDS
+from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
-from huanxin.core.errors import HuanxinError, Invalid, OutsideJurisdiction, Refused, StaleEdit
+from huanxin.core.errors import Forbidden, HuanxinError, Invalid, OutsideJurisdiction, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.spreadsheets import cell_text, read_tables
+from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.core.versioning import bump_version
 from huanxin.estates import rules
 from huanxin.estates.ledger import COLUMNS as LEDGER_COLUMNS
@@ -63,21 +65,36 @@ def _ensure_still_visible(estate: Estate, by: Any) -> None:
         raise OutsideJurisdiction(_("不能把小区移出本辖区"))
 
 
+def _check_fact_fields(by: Any, changed: dict[str, Any]) -> None:
+    """A community worker corrects facts on the ground; the figures that statistics and
+    eligibility count (households, area, year, flags, region) are the district's to change."""
+    if by.can("estates", "change"):
+        return
+    refused = sorted(set(changed) - FACT_FIELDS)
+    if refused:
+        labels = "、".join(
+            str(getattr(Estate._meta.get_field(name), "verbose_name", name)) for name in refused
+        )
+        raise Forbidden(_("您的角色不能修改：%(fields)s") % {"fields": labels})
+
+
 def estate_create(*, by: Any, changes: EstateChanges, code: str = "", reason: str = "") -> Estate:
     region = changes.get("region")
     if region is None:
         raise Invalid(_("请选择所属社区"), details=[{"field": "region", "message": _("必填")}])
     _require_community(region)
     with transaction.atomic():
+        # Lock the community itself: with no estate yet there would be no row to lock, and two
+        # creations would take the same serial.
+        Region.objects.select_for_update().filter(pk=region.pk).exists()
         if not code:
-            # Lock the community's estates so that two creations do not take the same serial.
-            siblings = list(
-                Estate.objects.select_for_update().filter(region=region).values_list("code", flat=True)
-            )
+            siblings = list(Estate.objects.filter(region=region).values_list("code", flat=True))
             code = rules.estate_code(region.code, rules.next_serial(siblings))
+        elif not code.startswith(region.code + "-") or not rules.CODE_PATTERN.match(code):
+            raise Invalid(_("小区编码应为所属社区代码-3位序号"), details=[{"field": "code", "message": code}])
         estate = Estate(code=code, **changes)
-        estate.full_clean()
-        estate._change_reason = reason or _("新建小区")  # type: ignore[attr-defined]
+        full_clean_or_invalid(estate)
+        stamp_history(estate, by=by, reason=reason or "新建小区")
         estate.save()
         _ensure_still_visible(estate, by)
         audit_record(action="estate.create", actor=by, target=estate, region_code=region.code)
@@ -91,17 +108,18 @@ def estate_update(
     if "region" in changes:
         _require_community(changes["region"])
     with transaction.atomic():
-        estate = get_visible_or_404(Estate.objects.select_for_update(), by, pk=estate_id)
+        estate = get_visible_or_404(Estate.objects.select_for_update(of=("self",)), by, pk=estate_id)
         if estate.version != version:
             raise StaleEdit(_("该小区已被他人修改，请刷新后重试"))
         changed = {field: value for field, value in changes.items() if getattr(estate, field) != value}
         if not changed:
             return estate
+        _check_fact_fields(by, changed)
         for field, value in changed.items():
             setattr(estate, field, value)
         bump_version(estate)
-        estate.full_clean()
-        estate._change_reason = reason or _("编辑小区信息")  # type: ignore[attr-defined]
+        full_clean_or_invalid(estate)
+        stamp_history(estate, by=by, reason=reason or "编辑小区信息")
         estate.save()
         _ensure_still_visible(estate, by)
         audit_record(
@@ -136,7 +154,7 @@ def building_add(
             structure=structure,
             year_built=year_built,
         )
-        building.full_clean()
+        full_clean_or_invalid(building)
         building.save()
         audit_record(action="building.create", actor=by, target=building, region_code=estate.region.code)
     return building
@@ -152,10 +170,10 @@ def assessment_set(*, by: Any, estate_id: int, version: int, entries: dict[int, 
             _("问题程度无效"), details=[{"field": f"item_{item_id}", "message": _("无效")} for item_id in bad]
         )
     with transaction.atomic():
-        estate = get_visible_or_404(Estate.objects.select_for_update(), by, pk=estate_id)
+        estate = get_visible_or_404(Estate.objects.select_for_update(of=("self",)), by, pk=estate_id)
         if estate.version != version:
             raise StaleEdit(_("该小区已被他人修改，请刷新后重试"))
-        items = MenuItem.objects.in_bulk(list(entries))
+        items = menu_readable_by(by).menu_for(estate.region.code).active().in_bulk(list(entries))
         if len(items) != len(entries):
             raise Invalid(_("改造内容不存在"))
         existing = {a.item_id: a for a in ConditionAssessment.objects.filter(estate=estate)}
@@ -168,11 +186,11 @@ def assessment_set(*, by: Any, estate_id: int, version: int, entries: dict[int, 
             elif (current.severity, current.note) == (severity, note):
                 continue
             current.severity, current.note = severity, note
-            current._change_reason = _("现状评估")  # type: ignore[attr-defined]
-            current.full_clean()
+            stamp_history(current, by=by, reason="现状评估")
+            full_clean_or_invalid(current)
             current.save()
         bump_version(estate)
-        estate._change_reason = _("现状评估")  # type: ignore[attr-defined]
+        stamp_history(estate, by=by, reason="现状评估")
         estate.save(update_fields=["version"])
         audit_record(action="estate.assess", actor=by, target=estate, region_code=estate.region.code)
     return estate
@@ -436,6 +454,7 @@ def _create_planned(creates: list[PlannedCreate], user: Any, reason: str) -> lis
     if not creates:
         return []
     communities = {create.region.pk for create in creates}
+    list(Region.objects.select_for_update().filter(pk__in=communities))  # serials: see estate_create
     taken: dict[int, list[str]] = {}
     for region_id, code in Estate.objects.filter(region_id__in=communities).values_list("region_id", "code"):
         taken.setdefault(region_id, []).append(code)

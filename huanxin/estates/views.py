@@ -22,6 +22,7 @@ from huanxin.core.errors import HuanxinError, StaleEdit
 from huanxin.core.history import history_of
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.masking import mask_name, mask_phone
+from huanxin.core.validation import add_error_to_form
 from huanxin.estates import exports, services, tasks
 from huanxin.estates.filtersets import filter_estates
 from huanxin.estates.forms import EstateForm, LedgerUploadForm
@@ -29,6 +30,16 @@ from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
 from huanxin.estates.querysets import estate_totals, estates_for, households_for
 
 PAGE_SIZE = 50
+
+
+def _version(value: str | None) -> int:
+    """The version a form was based on; garbage counts as no version, which is refused as stale."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
 TABS = ("info", "buildings", "assessment", "history")
 
 
@@ -102,7 +113,7 @@ def estate_create(request: StaffRequest) -> HttpResponse:
         try:
             estate = services.estate_create(by=request.user, changes=form.changes())  # type: ignore[arg-type]
         except HuanxinError as error:
-            form.add_error(None, error.message)
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("已新建小区 %(name)s") % {"name": estate.name})
             return redirect("estates:detail", pk=estate.pk)
@@ -113,6 +124,8 @@ def estate_create(request: StaffRequest) -> HttpResponse:
 def estate_edit(request: StaffRequest, pk: int) -> HttpResponse:
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
     form = EstateForm(request.POST or None, instance=estate, user=request.user)
+    if not request.user.can("estates", "change"):
+        form.limit_to_facts()
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,10 +139,7 @@ def estate_edit(request: StaffRequest, pk: int) -> HttpResponse:
             stale = True
             form.add_error(None, error.message)
         except HuanxinError as error:
-            form.add_error(None, error.message)
-            for detail in error.details:
-                if detail.get("field") in form.fields:
-                    form.add_error(detail["field"], detail["message"])
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("已保存"))
             return redirect("estates:detail", pk=estate.pk)
@@ -152,7 +162,7 @@ def estate_assess(request: StaffRequest, pk: int) -> HttpResponse:
             services.assessment_set(
                 by=request.user,
                 estate_id=estate.pk,
-                version=int(request.POST.get("version") or 0),
+                version=_version(request.POST.get("version")),
                 entries=entries,
             )
         except HuanxinError as error:

@@ -36,8 +36,14 @@ def stats_summary(
     if region:
         try:
             node = Region.objects.by_code(region)
-        except (ValueError, Region.DoesNotExist) as error:
+        except ValueError as error:
+            raise Invalid(_("区划代码格式错误：%(code)s") % {"code": region}) from error
+        except Region.DoesNotExist as error:
             raise NotFound(_("区划代码不存在：%(code)s") % {"code": region}) from error
+        prefix = user.scope.region_prefix
+        if prefix is not None and not node.code.startswith(prefix):
+            # An ancestor or a neighbour: counting only the user's part under its name would mislead.
+            raise NotFound(_("%(name)s不在您的辖区内") % {"name": node.name})
     else:
         default = user.region or Region.objects.filter(level="city").order_by("code").first()
         if default is None:

@@ -42,3 +42,40 @@ def test_the_api_lists_active_items(api_as) -> None:  # type: ignore[no-untyped-
     body = api_as("yongding").get("/api/v1/catalog?limit=100").json()
     assert body["count"] == 21
     assert body["items"][0]["code"] == "B01"
+
+
+def test_a_duplicate_code_is_a_form_error_not_a_crash(login) -> None:  # type: ignore[no-untyped-def]
+    response = login("city").post(
+        "/catalog/new/",
+        {
+            "code": "B01",
+            "category": "basic",
+            "name": "重复",
+            "unit": "户",
+            "unit_cost_min": "",
+            "unit_cost_max": "",
+            "min_floors": "",
+            "description": "",
+        },
+    )
+    assert response.status_code == 200
+    assert MenuItem.objects.filter(code="B01").count() == 1
+    assert "菜单中已有相同编号的项目" in response.content.decode()
+
+
+def test_the_administrator_adds_an_item_to_the_city_menu(login) -> None:  # type: ignore[no-untyped-def]
+    response = login("admin").post(
+        "/catalog/new/",
+        {
+            "code": "E05",
+            "category": "enhancement",
+            "name": "海绵设施",
+            "unit": "㎡",
+            "unit_cost_min": "100",
+            "unit_cost_max": "300",
+            "min_floors": "",
+            "description": "",
+        },
+    )
+    assert response.status_code == 302
+    assert MenuItem.objects.get(code="E05").owner.name == "张家界市"

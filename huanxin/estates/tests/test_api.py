@@ -144,3 +144,21 @@ def test_the_owners_committee_sees_only_its_own_estate(api_as, make_estate, city
     )
     names = [e["name"] for e in api_as("yeweihui").get("/api/v1/estates").json()["items"]]
     assert names == ["市委二号院"]
+
+
+def test_an_unknown_api_path_answers_the_envelope(api_as, city) -> None:  # type: ignore[no-untyped-def]
+    response = api_as("yongding").get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_unreadable_body_is_a_400_in_chinese(api_as, city) -> None:  # type: ignore[no-untyped-def]
+    response = api_as("yongding").post("/api/v1/estates", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON" in response.json()["error"]["message"]
+
+
+def test_a_malformed_region_filter_is_a_400(api_as, city) -> None:  # type: ignore[no-untyped-def]
+    response = api_as("yongding").get("/api/v1/estates?region=abc")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "region"

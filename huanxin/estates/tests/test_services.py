@@ -127,3 +127,14 @@ def test_the_assessment_records_each_item_and_guards_the_version(city, make_esta
             version=estate.version + 1,
             entries={roads.pk: ("terrible", "")},
         )
+
+
+def test_the_service_refuses_counted_figures_from_a_community_worker(city, make_estate) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.core.errors import Forbidden
+
+    estate = make_estate()
+    with pytest.raises(Forbidden) as refused:
+        services.estate_update(
+            by=city["shequ"], estate_id=estate.pk, version=estate.version, changes={"households": 999}
+        )
+    assert "户数" in refused.value.message

@@ -111,3 +111,31 @@ def test_names_and_phones_are_masked_for_a_department_liaison(login, estates) ->
 
 def test_a_community_worker_cannot_open_the_create_form(login, city) -> None:  # type: ignore[no-untyped-def]
     assert login("shequ").get("/estates/new/").status_code == 403
+
+
+def test_a_community_worker_corrects_facts_but_not_the_counted_figures(login, estates) -> None:  # type: ignore[no-untyped-def]
+    estate = estates["old"]
+    client = login("shequ")
+    form = client.get(f"/estates/{estate.pk}/edit/").context["form"]
+    assert form.fields["households"].disabled and not form.fields["notes"].disabled
+    data = {
+        "name": "改名",
+        "region": estate.region_id,
+        "households": 999,
+        "floor_area_m2": "1",
+        "notes": "已入户核实",
+        "management_mode": "community_custody",
+        "version": estate.version,
+    }
+    assert client.post(f"/estates/{estate.pk}/edit/", data).status_code == 302
+    estate.refresh_from_db()
+    assert (estate.name, estate.households, estate.notes) == ("老街小区", 40, "已入户核实")
+    assert estate.management_mode == "community_custody"
+
+
+def test_a_garbage_version_on_the_assessment_is_refused_as_stale(login, estates) -> None:  # type: ignore[no-untyped-def]
+    response = login("yongding").post(
+        f"/estates/{estates['old'].pk}/assessment/", {"version": "abc"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()

@@ -56,8 +56,11 @@ def test_the_city_summary_shows_the_published_figures(api_as) -> None:  # type: 
     ]
     assert sum(parts) == 373
     assert api_as("yongding").get("/api/v1/stats/summary").json()["old_estates"] == parts[0]
-    # Counted inside the jurisdiction: yongding asking for the city sees only 永定区.
-    assert api_as("yongding").get("/api/v1/stats/summary?region=430800").json()["old_estates"] == parts[0]
+    # A node outside the jurisdiction, even an ancestor, is not answered under its own name.
+    refused = api_as("yongding").get("/api/v1/stats/summary?region=430800")
+    assert refused.status_code == 404
+    assert refused.json()["error"]["message"] == "张家界市不在您的辖区内"
+    assert api_as("yongding").get("/api/v1/stats/summary?region=abc").status_code == 400
 
 
 def test_the_home_page_shows_the_summary(login) -> None:  # type: ignore[no-untyped-def]
