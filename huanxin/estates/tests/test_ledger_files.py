@@ -129,7 +129,7 @@ def test_csv_in_each_encoding(city, encoding: str) -> None:  # type: ignore[no-u
 def test_files_saved_by_libreoffice(city, target: str) -> None:  # type: ignore[no-untyped-def]
     if not soffice_available():
         if os.environ.get("HUANXIN_REQUIRE_SOFFICE") == "1":
-            pytest.fail("HUANXIN_REQUIRE_SOFFICE=1 but soffice is missing: apt-get install libreoffice-calc-nogui")
+            pytest.fail("HUANXIN_REQUIRE_SOFFICE=1 but soffice is missing (libreoffice-calc-nogui)")
         pytest.skip("LibreOffice (libreoffice-calc-nogui) is not installed")
     source = xlsx(
         [
