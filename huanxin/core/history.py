@@ -67,3 +67,33 @@ def history_of(obj: models.Model, *, hidden: frozenset[str] = frozenset({"versio
                 )
         entries.append(entry)
     return entries
+
+
+HISTORY_FIELDS = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
+
+
+def history_copy_rows(model: type[models.Model], ids: list[Any], *, kind: str, by: Any, reason: str) -> None:
+    """Record the current state of many rows in their django-simple-history table with one
+    INSERT … SELECT per chunk, in the database: building a historical object per row in Python
+    costs more than the write itself on a 100,000-row ledger. `kind` is '+' created or '~' changed."""
+    from django.db import connection
+
+    from huanxin.core import clock
+
+    historical = model.history.model  # type: ignore[attr-defined]
+    columns = [f.column for f in historical._meta.concrete_fields if f.attname not in HISTORY_FIELDS]
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(column) for column in columns)
+    user_id = by.pk if isinstance(by, models.Model) else None
+    when = connection.ops.adapt_datetimefield_value(clock.now())
+    chunk = 500
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} ({column_list}, history_date, history_type, "
+                f"history_user_id, history_change_reason) SELECT {column_list}, %s, %s, %s, %s "
+                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN "
+                f"({', '.join(['%s'] * len(part))})",
+                [when, kind, user_id, reason, *part],
+            )

@@ -83,6 +83,7 @@ def _fold(text: str) -> str:
     return cell_text(text).replace(" ", "").replace("*", "").replace("（", "(").replace("）", ")")
 
 
+_TOTAL_FOLDED = {_fold(word) for word in TOTAL_WORDS}
 _SYNONYMS: dict[str, str] = {}
 for _column in COLUMNS:
     for _word in _column.synonyms:
@@ -201,8 +202,13 @@ def _header_at(table: Table, first: int, row_count: int) -> Header:
     return Header(row_count, first, columns, labels, area_factor, unknown)
 
 
-def is_total_row(cells: list[str]) -> bool:
-    return any(_fold(text) in {_fold(word) for word in TOTAL_WORDS} for text in cells[:4])
+def is_total_row(cells: list[Any]) -> bool:
+    """A 合计 / 总计 row: skipped, whatever its numbers (they are the sheet's own sums)."""
+    return any(isinstance(cell, str) and _fold(cell) in _TOTAL_FOLDED for cell in cells[:4])
+
+
+def is_blank_row(cells: list[Any]) -> bool:
+    return all(cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 Parser = Callable[[Any, Header], Any]
@@ -259,17 +265,17 @@ def read_ledger(
         if missing:
             continue
         for index in range(header.first_row + header.row_count, len(table.rows)):
-            cells = [cell_text(cell) for cell in table.rows[index]]
+            cells = table.rows[index]
             read += 1
             if progress is not None and read % 1000 == 0:
                 progress(read)
-            if not any(cells) or is_total_row(cells):
+            if is_blank_row(cells) or is_total_row(cells):
                 continue
             values: dict[str, Any] = {}
             row_ok = True
             for column_index, key in header.columns.items():
-                raw = table.rows[index][column_index] if column_index < len(table.rows[index]) else ""
-                if cell_text(raw) == "":
+                raw = cells[column_index] if column_index < len(cells) else ""
+                if is_blank_row([raw]):
                     if COLUMNS_BY_KEY[key].required:
                         parsed.errors.append(
                             LedgerError(

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from huanxin.accounts.permissions import FACT_FIELDS
 from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, HuanxinError, Invalid, OutsideJurisdiction, Refused, StaleEdit
+from huanxin.core.history import history_copy_rows
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.spreadsheets import cell_text, read_tables
 from huanxin.core.validation import full_clean_or_invalid, stamp_history
@@ -408,7 +408,6 @@ def ledger_apply(*, by: Any, plan: LedgerPlan, reason: str = LEDGER_REASON) -> d
     """Write the plan in one transaction: all of it or, on any refusal, nothing."""
     if plan.errors:
         raise Invalid(_("台账有 %(n)d 处错误，未导入任何数据") % {"n": len(plan.errors)})
-    user = by if isinstance(by, models.Model) else None
     with transaction.atomic():
         locked = {
             estate.pk: estate
@@ -422,7 +421,7 @@ def ledger_apply(*, by: Any, plan: LedgerPlan, reason: str = LEDGER_REASON) -> d
                 raise StaleEdit(
                     _("自预览以来，“%(name)s”已被他人修改，请重新上传预览") % {"name": update.estate.name}
                 )
-        created = _create_planned(plan.creates, user, reason)
+        created = _create_planned(plan.creates, by, reason)
         changed_fields: set[str] = {"version"}
         updated = []
         for update in plan.updates:
@@ -433,14 +432,8 @@ def ledger_apply(*, by: Any, plan: LedgerPlan, reason: str = LEDGER_REASON) -> d
             estate.version += 1
             updated.append(estate)
         if updated:
-            bulk_update_with_history(
-                updated,
-                Estate,
-                sorted(changed_fields),
-                batch_size=2000,
-                default_user=user,
-                default_change_reason=reason,
-            )
+            Estate.objects.bulk_update(updated, sorted(changed_fields), batch_size=2000)
+            history_copy_rows(Estate, [estate.pk for estate in updated], kind="~", by=by, reason=reason)
         written = [estate.pk for estate in (*created, *updated)]
         visible = Estate.objects.visible_to(by).filter(pk__in=written).count()
         if visible != len(written):
@@ -450,7 +443,7 @@ def ledger_apply(*, by: Any, plan: LedgerPlan, reason: str = LEDGER_REASON) -> d
     return counts
 
 
-def _create_planned(creates: list[PlannedCreate], user: Any, reason: str) -> list[Estate]:
+def _create_planned(creates: list[PlannedCreate], by: Any, reason: str) -> list[Estate]:
     if not creates:
         return []
     communities = {create.region.pk for create in creates}
@@ -464,9 +457,9 @@ def _create_planned(creates: list[PlannedCreate], user: Any, reason: str) -> lis
         code = create.code or rules.estate_code(create.region.code, rules.next_serial(codes))
         codes.append(code)
         estates.append(Estate(code=code, region=create.region, **create.values))
-    return bulk_create_with_history(
-        estates, Estate, batch_size=2000, default_user=user, default_change_reason=reason
-    )  # type: ignore[return-value]
+    created = Estate.objects.bulk_create(estates, batch_size=2000)
+    history_copy_rows(Estate, [estate.pk for estate in created], kind="+", by=by, reason=reason)
+    return created
 
 
 # ---------------------------------------------------------------------------------------------
