@@ -1,6 +1,8 @@
 """A district officer uploads a ledger with errors, reads them, fixes the file, uploads it again,
 confirms, and exports the list — in a real browser."""
 
+from pathlib import Path
+
 import pytest
 
 from e2e.conftest import sign_in
@@ -57,6 +59,6 @@ def test_upload_errors_fix_confirm_export(page, live_server, city) -> None:  # t
         page.locator("#export-xlsx").click()
     exported = download_info.value
     assert exported.suggested_filename.endswith(".xlsx")
-    tables = read_tables(name="export.xlsx", content=open(exported.path(), "rb").read())
+    tables = read_tables(name="export.xlsx", content=Path(exported.path()).read_bytes())
     names = {row[1] for row in tables[0].rows[1:]}
     assert names == {"电力公司宿舍", "财政局宿舍"}
