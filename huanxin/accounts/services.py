@@ -19,6 +19,7 @@ from huanxin.accounts.models import ApiToken, Organization, User
 from huanxin.accounts.permissions import Role
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Invalid, NotAuthenticated, Throttled
+from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.regions.models import Region
 
 
@@ -114,3 +115,15 @@ def token_revoke(*, key: str, by: User, request: Any = None) -> None:
         ).update(revoked_at=timezone.now())
         if revoked:
             audit_record(action="token.revoke", actor=by, request=request)
+
+
+def organization_create(
+    *, name: str, kind: str, region: Region, duties: str = "", phone: str = "", by: Any = None
+) -> Organization:
+    with transaction.atomic():
+        organization = Organization(name=name, kind=kind, region=region, duties=duties, phone=phone)
+        full_clean_or_invalid(organization)
+        stamp_history(organization, by=by, reason="新建机构")
+        organization.save()
+        audit_record(action="organization.create", actor=by, target=organization, region_code=region.code)
+    return organization

@@ -87,13 +87,15 @@ def history_copy_rows(model: type[models.Model], ids: list[Any], *, kind: str, b
     user_id = by.pk if isinstance(by, models.Model) else None
     when = connection.ops.adapt_datetimefield_value(clock.now())
     chunk = 500
+    primary_key = model._meta.pk
+    assert primary_key is not None
     with connection.cursor() as cursor:
         for start in range(0, len(ids), chunk):
             part = ids[start : start + chunk]
             cursor.execute(
                 f"INSERT INTO {quote(historical._meta.db_table)} ({column_list}, history_date, history_type, "
                 f"history_user_id, history_change_reason) SELECT {column_list}, %s, %s, %s, %s "
-                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN "
+                f"FROM {quote(model._meta.db_table)} WHERE {quote(str(primary_key.column))} IN "
                 f"({', '.join(['%s'] * len(part))})",
                 [when, kind, user_id, reason, *part],
             )

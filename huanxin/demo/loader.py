@@ -9,17 +9,28 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from huanxin.accounts.models import Organization, User
 from huanxin.accounts.permissions import Role
-from huanxin.accounts.services import user_create
+from huanxin.accounts.services import organization_create, user_create
 from huanxin.catalog.models import MenuItem
 from huanxin.catalog.services import menu_load_defaults
+from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.demo.plan import EstatePlan, demo_plan
 from huanxin.estates import rules as estate_rules
-from huanxin.estates.models import Building, ConditionAssessment, Estate, EstateTie, Household
-from huanxin.estates.services import EstateChanges, estate_create
+from huanxin.estates.ledger import ledger_header
+from huanxin.estates.models import Estate, EstateTie, LedgerImport, ManagementMode
+from huanxin.estates.services import (
+    HouseholdRow,
+    assessment_set,
+    buildings_add,
+    estate_tie_add,
+    household_roster_add,
+    ledger_import_check,
+    ledger_import_confirm,
+    ledger_import_run,
+    ledger_import_start,
+)
 from huanxin.regions.models import Region
 from huanxin.regions.services import regions_load_csv
 
@@ -90,10 +101,9 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         regions = regions_load_csv()
         organizations = _load_organizations()
         users = _load_users()
-        admin = User.objects.get(username="admin")
         city = Region.objects.get(code=CITY)
         menu = menu_load_defaults(owner=city)
-        estates = _load_estates(admin)
+        estates = _import_district_ledgers()
         _tie_owners_committee()
     return {
         "regions": regions,
@@ -105,10 +115,10 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
 
 
 def _organization(name: str, kind: str, region_code: str, duties: str = "") -> bool:
-    _org, created = Organization.objects.get_or_create(
-        name=name, defaults={"kind": kind, "region": Region.objects.get(code=region_code), "duties": duties}
-    )
-    return created
+    if Organization.objects.filter(name=name).exists():
+        return False
+    organization_create(name=name, kind=kind, region=Region.objects.get(code=region_code), duties=duties)
+    return True
 
 
 def _load_organizations() -> int:
@@ -160,90 +170,135 @@ def _load_users() -> int:
     return created
 
 
-def _load_estates(admin: User) -> int:
-    existing = set(Estate.objects.values_list("code", flat=True))
-    communities = {region.code: region for region in Region.objects.filter(level="community")}
-    menu = {item.code: item for item in MenuItem.objects.filter(owner__code=CITY)}
+def plan_codes() -> dict[str, str]:
+    """Each planned estate's code: its community and its place among that community's estates."""
     serials: dict[str, int] = {}
-    created = 0
+    codes = {}
     for plan in demo_plan():
         serials[plan.community] = serials.get(plan.community, 0) + 1
-        code = estate_rules.estate_code(plan.community, serials[plan.community])
-        if code in existing:
+        codes[plan.key] = estate_rules.estate_code(plan.community, serials[plan.community])
+    return codes
+
+
+def _import_district_ledgers() -> int:
+    """The registry goes in the way a real city's does: each district's ledger (台账) through the
+    import, by the district's officer where the demo has one. Buildings, the condition
+    assessment and the rosters follow for the estates that came in."""
+    codes = plan_codes()
+    existing = set(Estate.objects.values_list("code", flat=True))
+    admin = User.objects.get(username="admin")
+    officers = {
+        user.region.code: user
+        for user in User.objects.select_related("region")
+        if Role.DISTRICT_OFFICER in user.roles and user.region is not None
+    }
+    created = 0
+    for district in Region.objects.filter(level="county").order_by("code"):
+        plans = [plan for plan in demo_plan() if plan.community.startswith(district.prefix)]
+        missing = [plan for plan in plans if codes[plan.key] not in existing]
+        if not missing:
             continue
-        estate = estate_create(
-            by=admin, code=code, changes=_estate_changes(plan, communities), reason="示例数据载入"
-        )
-        _add_buildings_and_roster(estate, plan)
-        assessments = [
-            ConditionAssessment(estate=estate, item=menu[item_code], severity=severity)
-            for item_code, severity in plan.deficiencies.items()
-        ]
-        bulk_create_with_history(
-            assessments, ConditionAssessment, default_user=admin, default_change_reason="示例数据载入"
-        )
-        created += 1
+        importer = officers.get(district.code, admin)
+        content = district_ledger_xlsx(district, missing, codes)
+        job = ledger_import_start(by=importer, file_name=f"{district.name}老旧小区台账.xlsx", content=content)
+        job = ledger_import_check(job_id=job.pk)
+        if job.status != LedgerImport.Status.READY:
+            raise RuntimeError(f"demo ledger of {district.name} did not check: {job.errors[:3]}")
+        ledger_import_confirm(by=importer, job_id=job.pk)
+        if ledger_import_run(job_id=job.pk).status != LedgerImport.Status.DONE:
+            raise RuntimeError(f"demo ledger of {district.name} did not import")
+        for plan in missing:
+            _add_surveyed_facts(Estate.objects.get(code=codes[plan.key]), plan, importer)
+        created += len(missing)
     return created
 
 
-def _estate_changes(plan: EstatePlan, communities: dict[str, Region]) -> EstateChanges:
-    return {
-        "name": plan.name,
-        "aliases": plan.aliases,
-        "address": plan.address,
-        "region": communities[plan.community],
-        "latitude": plan.latitude,
-        "longitude": plan.longitude,
-        "year_built": plan.year_built,
-        "building_count": plan.buildings,
-        "households": plan.households,
-        "floor_area_m2": Decimal(plan.floor_area_m2),
-        "property_right_unit": plan.property_right_unit,
-        "management_mode": plan.management_mode,
-        "has_gas": plan.fate.value in ("completed",) or None,
-        "has_heating": False,
-        "has_elevator": plan.floors >= 11,
-        "notes": plan.notes,
-    }
-
-
-def _add_buildings_and_roster(estate: Estate, plan: EstatePlan) -> None:
-    rng = random.Random(f"{plan.key}-roster")
-    per_building = _split_evenly(plan.households, plan.buildings)
-    buildings = Building.objects.bulk_create(
-        Building(
-            estate=estate,
-            name=f"{index}栋",
-            floors=plan.floors,
-            units=max(1, count // (plan.floors * 2)) or 1,
-            households=count,
-            structure="砖混" if plan.year_built < 1995 else "框架",
-            year_built=plan.year_built,
-        )
-        for index, count in enumerate(per_building, start=1)
-    )
-    if not plan.roster:
-        return
+def district_ledger_xlsx(district: Region, plans: list[EstatePlan], codes: dict[str, str]) -> bytes:
+    communities = {region.code: region for region in Region.objects.filter(code__startswith=district.prefix)}
+    modes = dict(ManagementMode.choices)
     rows = []
+    for plan in plans:
+        community = communities[plan.community]
+        street = community.parent
+        assert street is not None
+        rows.append(
+            [
+                codes[plan.key],
+                plan.name,
+                plan.aliases,
+                district.name,
+                street.name,
+                community.name,
+                plan.address,
+                plan.year_built,
+                plan.buildings,
+                plan.households,
+                plan.floor_area_m2,
+                plan.property_right_unit,
+                str(modes[plan.management_mode]),
+                plan.latitude,
+                plan.longitude,
+                plan.notes,
+            ]
+        )
+    title = f"{district.name}老旧小区改造台账（示例数据）"
+    return write_xlsx([SheetOut(name="台账", header=ledger_header(), rows=rows, title=title)])
+
+
+def _add_surveyed_facts(estate: Estate, plan: EstatePlan, by: Any) -> None:
+    counts = _split_evenly(plan.households, plan.buildings)
+    buildings_add(
+        by=by,
+        estate_id=estate.pk,
+        buildings=[
+            {
+                "name": f"{index}栋",
+                "floors": plan.floors,
+                "units": max(1, count // (plan.floors * 2)),
+                "households": count,
+                "structure": "砖混" if plan.year_built < 1995 else "框架",
+                "year_built": plan.year_built,
+            }
+            for index, count in enumerate(counts, start=1)
+        ],
+    )
+    menu = {item.code: item.pk for item in MenuItem.objects.filter(owner__code=CITY)}
+    if plan.deficiencies:
+        estate.refresh_from_db()
+        assessment_set(
+            by=by,
+            estate_id=estate.pk,
+            version=estate.version,
+            entries={menu[code]: (severity, "") for code, severity in plan.deficiencies.items()},
+        )
+    if plan.roster:
+        household_roster_add(by=by, estate_id=estate.pk, rows=_roster(plan, counts))
+
+
+def _roster(plan: EstatePlan, counts: list[int]) -> list[HouseholdRow]:
+    """Invented names and numbers for the communities that entered their roster."""
+    rng = random.Random(f"{plan.key}-roster")
     area_each = Decimal(plan.floor_area_m2) / plan.households * Decimal("0.85")  # flats without shared areas
-    for building, count in zip(buildings, per_building, strict=True):
-        units = building.units or 1
+    rows: list[HouseholdRow] = []
+    for index, count in enumerate(counts, start=1):
+        units = max(1, count // (plan.floors * 2))
         per_unit = -(-count // units)
         for n in range(count):
             within = n % per_unit
             rows.append(
-                Household(
-                    estate=estate,
-                    building=building,
-                    unit=str(n // per_unit + 1),
-                    room=f"{within // 2 + 1}0{within % 2 + 1}",
-                    floor_area_m2=(area_each * Decimal(rng.uniform(0.8, 1.2))).quantize(Decimal("0.01")),
-                    owner_name=rng.choice(SURNAMES)
+                {
+                    "building": f"{index}栋",
+                    "unit": str(n // per_unit + 1),
+                    "room": f"{within // 2 + 1}0{within % 2 + 1}",
+                    "floor_area_m2": (area_each * Decimal(rng.uniform(0.8, 1.2))).quantize(Decimal("0.01")),
+                    "owner_name": rng.choice(SURNAMES)
                     + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2))),
-                    owner_phone="1" + rng.choice("3589") + "".join(str(rng.randint(0, 9)) for _ in range(9)),
-                )
+                    "owner_phone": "1"
+                    + rng.choice("3589")
+                    + "".join(str(rng.randint(0, 9)) for _ in range(9)),
+                }
             )
-    Household.objects.bulk_create(rows)
+    return rows
 
 
 def _split_evenly(total: int, parts: int) -> list[int]:
@@ -253,8 +308,9 @@ def _split_evenly(total: int, parts: int) -> list[int]:
 
 def _tie_owners_committee() -> None:
     estate = Estate.objects.get(name="市委二号院")
-    EstateTie.objects.get_or_create(
+    estate_tie_add(
+        by=User.objects.get(username="admin"),
+        estate_id=estate.pk,
         organization=Organization.objects.get(name="市委二号院业主委员会"),
-        estate=estate,
         kind=EstateTie.Kind.OWNERS_COMMITTEE,
     )

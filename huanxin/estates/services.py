@@ -23,7 +23,15 @@ from huanxin.core.versioning import bump_version
 from huanxin.estates import rules
 from huanxin.estates.ledger import COLUMNS as LEDGER_COLUMNS
 from huanxin.estates.ledger import LedgerError, LedgerRow, ParsedLedger, read_ledger
-from huanxin.estates.models import Building, ConditionAssessment, Estate, LedgerImport, Severity
+from huanxin.estates.models import (
+    Building,
+    ConditionAssessment,
+    Estate,
+    EstateTie,
+    Household,
+    LedgerImport,
+    Severity,
+)
 from huanxin.regions.models import Region
 from huanxin.regions.rules import Level
 
@@ -132,32 +140,81 @@ def estate_update(
     return estate
 
 
-def building_add(
-    *,
-    by: Any,
-    estate_id: int,
-    name: str,
-    floors: int | None = None,
-    units: int | None = None,
-    households: int | None = None,
-    structure: str = "",
-    year_built: int | None = None,
-) -> Building:
+class BuildingFacts(TypedDict, total=False):
+    name: str
+    floors: int | None
+    units: int | None
+    households: int | None
+    structure: str
+    year_built: int | None
+
+
+class HouseholdRow(TypedDict, total=False):
+    building: str  # the building's name within the estate
+    unit: str
+    room: str
+    floor_area_m2: Any
+    owner_name: str
+    owner_phone: str
+
+
+def buildings_add(*, by: Any, estate_id: int, buildings: list[BuildingFacts]) -> list[Building]:
+    """Add an estate's buildings in one go (a survey of the estate, or the demo)."""
     with transaction.atomic():
         estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
-        building = Building(
-            estate=estate,
-            name=name,
-            floors=floors,
-            units=units,
-            households=households,
-            structure=structure,
-            year_built=year_built,
+        rows = [Building(estate=estate, **facts) for facts in buildings]
+        for row in rows:
+            full_clean_or_invalid(row, exclude=["estate"])
+        created = Building.objects.bulk_create(rows)
+        history_copy_rows(Building, [b.pk for b in created], kind="+", by=by, reason="录入楼栋")
+        audit_record(
+            action="building.create",
+            actor=by,
+            target=estate,
+            region_code=estate.region.code,
+            detail={"count": len(created)},
         )
-        full_clean_or_invalid(building)
-        building.save()
-        audit_record(action="building.create", actor=by, target=building, region_code=estate.region.code)
-    return building
+    return created
+
+
+def household_roster_add(*, by: Any, estate_id: int, rows: list[HouseholdRow]) -> int:
+    """A community's household roster (personal data: names and phones; never logged)."""
+    with transaction.atomic():
+        estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
+        buildings = {building.name: building for building in estate.buildings.all()}
+        households = []
+        for index, row in enumerate(rows, start=1):
+            building = buildings.get(row["building"])
+            if building is None:
+                raise Invalid(_("第%(n)d户：小区没有楼栋“%(name)s”") % {"n": index, "name": row["building"]})
+            values = {key: value for key, value in row.items() if key != "building"}
+            households.append(Household(estate=estate, building=building, **values))
+        created = Household.objects.bulk_create(households)
+        history_copy_rows(Household, [h.pk for h in created], kind="+", by=by, reason="录入住户名册")
+        audit_record(
+            action="household.roster",
+            actor=by,
+            target=estate,
+            region_code=estate.region.code,
+            detail={"count": len(created)},
+        )
+    return len(created)
+
+
+def estate_tie_add(*, by: Any, estate_id: int, organization: Any, kind: str) -> EstateTie:
+    """Tie an organization to an estate (its owners' committee; contractors from step 5)."""
+    with transaction.atomic():
+        estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
+        tie, created = EstateTie.objects.get_or_create(organization=organization, estate=estate, kind=kind)
+        if created:
+            audit_record(
+                action="estate.tie",
+                actor=by,
+                target=estate,
+                region_code=estate.region.code,
+                detail={"organization": organization.pk, "kind": kind},
+            )
+    return tie
 
 
 def assessment_set(*, by: Any, estate_id: int, version: int, entries: dict[int, tuple[str, str]]) -> Estate:

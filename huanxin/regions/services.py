@@ -14,11 +14,12 @@ DEFAULT_CSV = Path(__file__).parent / "data" / "regions.csv"
 
 
 def regions_load_csv(*, path: Path = DEFAULT_CSV) -> int:
-    """Create or rename the nodes listed; parents are found by code. Returns how many rows."""
+    """Create or rename the nodes listed; parents are found by code. Returns how many were new."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = [(rules.full_code(row["code"]), row["name"].strip()) for row in csv.DictReader(handle)]
     rows.sort()
     by_code: dict[str, Region] = {region.code: region for region in Region.objects.all()}
+    created = 0
     with transaction.atomic():
         for code, name in rows:
             parent = _parent_of(code, by_code)
@@ -27,10 +28,11 @@ def regions_load_csv(*, path: Path = DEFAULT_CSV) -> int:
             if region is None:
                 region = Region.objects.create(code=code, name=name, level=level, parent=parent)
                 by_code[code] = region
+                created += 1
             elif (region.name, region.level, region.parent_id) != (name, level, parent and parent.pk):
                 region.name, region.level, region.parent = name, level, parent
                 region.save(update_fields=["name", "level", "parent"])
-    return len(rows)
+    return created
 
 
 def _parent_of(code: str, by_code: dict[str, Region]) -> Region | None:

@@ -67,3 +67,19 @@ def test_the_home_page_shows_the_summary(login) -> None:  # type: ignore[no-unty
     call_command("load_demo")
     page = login("city").get("/").content.decode()
     assert "373" in page and "336.74 万㎡" in page and "29,738" in page
+
+
+def test_the_demo_registry_came_in_through_the_districts_ledgers(city) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.estates.models import Household, LedgerImport
+
+    call_command("load_demo")
+    jobs = LedgerImport.objects.order_by("file_name")
+    assert [job.status for job in jobs] == ["done"] * 4
+    yongding_job = jobs.get(file_name="永定区老旧小区台账.xlsx")
+    assert yongding_job.created_by.username == "yongding"
+    assert yongding_job.summary["created"] == Estate.objects.filter(region__code__startswith="430802").count()
+    shiwei = Estate.objects.get(name="市委二号院")
+    assert shiwei.history.earliest().history_change_reason == "台账导入"
+    assert Household.objects.filter(estate=shiwei).count() == shiwei.households == 126
+    assert shiwei.buildings.count() == 6
+    assert shiwei.assessments.filter(severity="hazardous").exists()
