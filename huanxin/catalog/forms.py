@@ -15,6 +15,7 @@ MENU_FIELDS = [
     "unit_cost_max",
     "min_floors",
     "description",
+    "retired",
 ]
 
 
@@ -29,7 +30,12 @@ class MenuItemForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
             field.widget.attrs.setdefault("class", css)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

@@ -11,7 +11,7 @@ from huanxin.catalog import services
 from huanxin.catalog.forms import MenuItemForm
 from huanxin.catalog.querysets import menu_editable_by, menu_readable_by
 from huanxin.core.access import page
-from huanxin.core.errors import HuanxinError, Invalid
+from huanxin.core.errors import HuanxinError, Invalid, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import add_error_to_form
 from huanxin.regions.models import Region
@@ -66,6 +66,7 @@ def menu_item_create(request: StaffRequest) -> HttpResponse:
 def menu_item_edit(request: StaffRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(menu_editable_by(request.user), request.user, pk=pk)
     form = MenuItemForm(request.POST or None, instance=item)
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.menu_item_update(
@@ -75,11 +76,12 @@ def menu_item_edit(request: StaffRequest, pk: int) -> HttpResponse:
                 changes=form.changes(),  # type: ignore[arg-type]
             )
         except HuanxinError as error:
+            stale = isinstance(error, StaleEdit)
             add_error_to_form(form, error)
         else:
             messages.success(request, _("已保存"))
             return redirect("catalog:list")
-    return render(request, "catalog/form.html", {"form": form, "item": item})
+    return render(request, "catalog/form.html", {"form": form, "item": item, "stale": stale})
 
 
 @page("settings", "menu")

@@ -28,6 +28,8 @@ from huanxin.estates.filtersets import filter_estates
 from huanxin.estates.forms import EstateForm, LedgerUploadForm
 from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
 from huanxin.estates.querysets import estate_totals, estates_for, households_for
+from huanxin.regions.models import Region
+from huanxin.regions.rules import Level
 
 PAGE_SIZE = 50
 
@@ -59,6 +61,9 @@ def estate_list(request: StaffRequest) -> HttpResponse:
             "can_import": request.user.can("estates", "import"),
             "can_export": request.user.can("estates", "export"),
             "sort": request.GET.get("sort", ""),
+            "region_choices": Region.objects.visible_to(request.user)
+            .filter(level__in=[Level.COUNTY, Level.STREET, Level.COMMUNITY])
+            .order_by("code"),
         },
     )
 

@@ -1,22 +1,44 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from huanxin.accounts.models import StaffRequest
 from huanxin.core import clock
 from huanxin.core.access import page
+from huanxin.core.errors import NotFound
 from huanxin.regions.models import Region
 from huanxin.reporting import queries
 
 
+def viewing_region(request: StaffRequest) -> Region | None:
+    """The node the dashboard shows: `?region=` inside the jurisdiction, else the user's own."""
+    own = request.user.region or Region.objects.filter(level="city").order_by("code").first()
+    asked = request.GET.get("region")
+    if not asked:
+        return own
+    try:
+        node = Region.objects.by_code(asked)
+    except (ValueError, Region.DoesNotExist) as error:
+        raise NotFound() from error
+    prefix = request.user.scope.region_prefix
+    if prefix is not None and not node.code.startswith(prefix):
+        raise NotFound()
+    return node
+
+
 @page()
-def home(request: StaffRequest) -> HttpResponse:
-    """The dashboard's seed: the summary for the user's region, and for each node below it."""
-    region = request.user.region or Region.objects.filter(level="city").order_by("code").first()
+def home(request: StaffRequest):  # type: ignore[no-untyped-def]
+    """The dashboard's seed: the summary for a region node, and for each node below it."""
+    region = viewing_region(request)
     context: dict[str, object] = {"region": region}
     if region is not None:
         as_of = clock.today()
+        prefix = request.user.scope.region_prefix
+        context["trail"] = [
+            node
+            for node in [*region.ancestors(), region]
+            if prefix is None or node.code.startswith(prefix) or node == region
+        ]
         context["summary"] = queries.summary(
             user=request.user, region_code=region.code, region_name=region.name, as_of=as_of
         )

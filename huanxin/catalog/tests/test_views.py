@@ -79,3 +79,40 @@ def test_the_administrator_adds_an_item_to_the_city_menu(login) -> None:  # type
     )
     assert response.status_code == 302
     assert MenuItem.objects.get(code="E05").owner.name == "张家界市"
+
+
+def test_a_retired_item_can_be_brought_back(login) -> None:  # type: ignore[no-untyped-def]
+    item = MenuItem.objects.get(code="B06")
+    MenuItem.objects.filter(pk=item.pk).update(retired=True)
+    item.refresh_from_db()
+    data = {
+        "code": "B06",
+        "category": "basic",
+        "name": item.name,
+        "unit": "㎡",
+        "unit_cost_min": "120",
+        "unit_cost_max": "260",
+        "min_floors": "",
+        "description": "",
+        "version": item.version,
+    }
+    assert login("city").post(f"/catalog/{item.pk}/edit/", data).status_code == 302
+    assert not MenuItem.objects.get(pk=item.pk).retired
+
+
+def test_a_stale_menu_save_offers_a_reload(login) -> None:  # type: ignore[no-untyped-def]
+    item = MenuItem.objects.get(code="B06")
+    data = {
+        "code": "B06",
+        "category": "basic",
+        "name": "改过",
+        "unit": "㎡",
+        "unit_cost_min": "120",
+        "unit_cost_max": "260",
+        "min_floors": "",
+        "description": "",
+        "version": item.version - 1 or 99,
+    }
+    page = login("city").post(f"/catalog/{item.pk}/edit/", data).content.decode()
+    assert "已被他人修改" in page and "重新载入最新版本" in page
+    assert MenuItem.objects.get(pk=item.pk).name != "改过"

@@ -138,6 +138,9 @@ def test_a_change_since_the_preview_refuses_the_confirm(city, login) -> None:  #
     assert Estate.objects.get().households == 84
 
 
+# The worker closes its database connection between tasks, as a worker must: the test runs
+# outside a wrapping transaction so that the next query simply opens a new one.
+@pytest.mark.django_db(transaction=True)
 @override_settings(
     HUANXIN_IMPORT_INLINE_BYTES=0,
     TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
