@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "huanxin.accounts",
     "huanxin.catalog",
     "huanxin.estates",
+    "huanxin.residents",
+    "huanxin.surveys",
     "huanxin.reporting",
     "huanxin.demo",
 ]
@@ -219,6 +221,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 HUANXIN_TODAY = os.environ.get("HUANXIN_TODAY", "")  # YYYY-MM-DD pins the clock
 HUANXIN_OLD_ESTATE_CUTOFF_YEAR = env_int("HUANXIN_OLD_ESTATE_CUTOFF_YEAR", 2000)
 HUANXIN_DEMO = env_bool("HUANXIN_DEMO", False)
+# Where one-time codes go: the console for the demo; a gateway's class in production
+# (see huanxin/residents/sms.py).
+HUANXIN_SMS_BACKEND = os.environ.get("HUANXIN_SMS_BACKEND", "huanxin.residents.sms.ConsoleBackend")
 HUANXIN_IMPORT_MAX_BYTES = env_int("HUANXIN_IMPORT_MAX_MB", 50) * 2**20
 # Files larger than this are checked and applied by the background worker, with progress shown.
 HUANXIN_IMPORT_INLINE_BYTES = env_int("HUANXIN_IMPORT_INLINE_KB", 256) * 1024

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("huanxin.accounts.urls")),
     path("estates/", include("huanxin.estates.urls")),
     path("catalog/", include("huanxin.catalog.urls")),
+    path("r/", include("huanxin.residents.urls")),
+    path("", include("huanxin.surveys.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,6 +27,7 @@ class Access:
     area: str | None  # None: anyone, including the public
     verb: str | None
     login: bool = True
+    audience: str = "staff"  # "staff", "resident" (identity checked by the page), "public"
 
     def describe(self) -> str:
         if not self.login:
@@ -60,9 +61,12 @@ def page(area: str | None = None, verb: str | None = "view") -> Callable[[F], F]
     return decorate
 
 
-def public_page() -> Callable[[F], F]:
+def public_page(audience: str = "public") -> Callable[[F], F]:
+    """No staff login. `audience="resident"`: a phone page that checks the household's identity
+    itself (residents have no password; see huanxin.residents)."""
+
     def decorate(view: F) -> F:
-        _declare(view, Access(area=None, verb=None, login=False))
+        _declare(view, Access(area=None, verb=None, login=False, audience=audience))
         return view
 
     return decorate

@@ -4,6 +4,7 @@ and ㎡/万㎡ the way officials read them."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 CENT = Decimal("0.01")
 WAN = Decimal(10_000)
@@ -52,8 +53,10 @@ def format_area(value: Decimal | int | None) -> str:
     return f"{_trim(area, 2)} ㎡"
 
 
-def format_percent(value: Decimal | float | None) -> str:
+def format_percent(value: Decimal | float | Fraction | None) -> str:
     """A share between 0 and 1 as a percentage with one decimal."""
     if value is None:
         return "—"
-    return f"{Decimal(str(value)) * 100:.1f}%"
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"

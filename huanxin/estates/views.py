@@ -42,7 +42,7 @@ def _version(value: str | None) -> int:
         return 0
 
 
-TABS = ("info", "buildings", "assessment", "history")
+TABS = ("info", "buildings", "assessment", "surveys", "history")
 
 
 @page("estates", "view")

@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import format_html
 
 from huanxin.core import money
+from huanxin.core.masking import mask_name
 
 register = template.Library()
 
@@ -22,6 +23,11 @@ def yuan(value: Decimal | int | None) -> str:
 @register.filter
 def area(value: Decimal | int | None) -> str:
     return money.format_area(value)
+
+
+@register.filter
+def masked_name(value: str) -> str:
+    return mask_name(value)
 
 
 @register.filter

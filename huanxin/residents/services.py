@@ -1,0 +1,194 @@
+"""Resident identity: slips, SMS codes, consent. Codes and phone numbers never reach the logs or
+the audit trail; the audit keeps household ids and counts only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huanxin.core.audit import audit_record
+from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, Throttled
+from huanxin.core.http import get_visible_or_404
+from huanxin.core.masking import mask_phone
+from huanxin.estates.models import Estate, Household
+from huanxin.residents import rules
+from huanxin.residents.models import AccessCode, Consent, IdentificationAttempt, PhoneCode, ResidentLink
+from huanxin.residents.sms import send_sms
+
+PRIVACY_NOTICE_VERSION = "2020-1"
+PHONE_CODE_MINUTES = 10
+PHONE_CODE_INTERVAL_SECONDS = 60
+FAILURES_PER_HOUSEHOLD = 5
+FAILURES_PER_ADDRESS = 30
+THROTTLE_MINUTES = 15
+
+
+def resident_link_for(estate: Estate) -> ResidentLink:
+    link, _created = ResidentLink.objects.get_or_create(estate=estate)
+    return link
+
+
+def estate_by_link(token: str) -> Estate:
+    link = ResidentLink.objects.select_related("estate", "estate__region").filter(token=token).first()
+    if link is None:
+        raise NotFound(_("链接无效，请扫描社区发放的二维码"))
+    return link.estate
+
+
+def access_codes_issue(
+    *, by: Any, estate_id: int, household_ids: list[int] | None = None
+) -> list[tuple[Household, str]]:
+    """New slip codes for an estate's households (all, or those given); the old ones stop working.
+    The codes are returned once, for printing; only their hashes are kept."""
+    if not (by.can("surveys", "change") or by.can("surveys", "rounds")):
+        raise Forbidden(_("您的角色不能发放入户验证码"))
+    with transaction.atomic():
+        estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
+        households = (
+            Household.objects.filter(estate=estate)
+            .select_related("building")
+            .order_by("building_id", "unit", "room")
+        )
+        if household_ids is not None:
+            households = households.filter(pk__in=household_ids)
+        households_list = list(households)
+        if not households_list:
+            raise Invalid(_("该小区尚未录入住户名册，无法生成入户验证码"))
+        AccessCode.objects.filter(household__in=households_list, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        issued = []
+        codes = []
+        for household in households_list:
+            code = rules.new_slip_code()
+            codes.append(
+                AccessCode(
+                    household=household,
+                    issued_by=by if getattr(by, "pk", None) else None,
+                    code_hash=rules.code_hash(
+                        secret=settings.SECRET_KEY, household_id=household.pk, code=code
+                    ),
+                )
+            )
+            issued.append((household, code))
+        AccessCode.objects.bulk_create(codes)
+        audit_record(
+            action="resident.slips",
+            actor=by,
+            target=estate,
+            region_code=estate.region.code,
+            detail={"households": len(issued)},
+        )
+    return issued
+
+
+def _throttle(household: Household, ip_address: str | None) -> None:
+    since = timezone.now() - timedelta(minutes=THROTTLE_MINUTES)
+    failures = IdentificationAttempt.objects.filter(at__gte=since, succeeded=False)
+    if failures.filter(household=household).count() >= FAILURES_PER_HOUSEHOLD:
+        raise Throttled(
+            _("验证码错误次数过多，请%(minutes)d分钟后再试，或联系社区") % {"minutes": THROTTLE_MINUTES}
+        )
+    if ip_address and failures.filter(ip_address=ip_address).count() >= FAILURES_PER_ADDRESS:
+        raise Throttled(_("尝试次数过多，请稍后再试"))
+
+
+def _attempt(household: Household, ip_address: str | None, succeeded: bool) -> None:
+    IdentificationAttempt.objects.create(household=household, ip_address=ip_address, succeeded=succeeded)
+
+
+def household_in_estate(*, estate: Estate, household_id: Any) -> Household:
+    household = Household.objects.filter(estate=estate, pk=household_id).select_related("building").first()
+    if household is None:
+        raise Invalid(_("请选择您家的楼栋、单元和房号"))
+    return household
+
+
+def identify_by_slip(*, estate: Estate, household_id: Any, code: str, ip_address: str | None) -> Household:
+    household = household_in_estate(estate=estate, household_id=household_id)
+    _throttle(household, ip_address)
+    active = AccessCode.objects.filter(household=household, revoked_at__isnull=True)
+    if any(
+        rules.codes_match(
+            secret=settings.SECRET_KEY, household_id=household.pk, code=code, stored=row.code_hash
+        )
+        for row in active
+    ):
+        _attempt(household, ip_address, True)
+        return household
+    _attempt(household, ip_address, False)
+    raise Refused(_("验证码不正确。请核对社区发放的通知单上的验证码，或改用短信验证"))
+
+
+def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None) -> str:
+    """Send a code to the phone on the household's roster row; returns that phone, masked."""
+    household = household_in_estate(estate=estate, household_id=household_id)
+    _throttle(household, ip_address)
+    if not household.owner_phone:
+        raise Refused(_("社区没有登记您家的手机号，请使用通知单上的验证码"))
+    recent = PhoneCode.objects.filter(
+        household=household, created_at__gte=timezone.now() - timedelta(seconds=PHONE_CODE_INTERVAL_SECONDS)
+    )
+    if recent.exists():
+        raise Throttled(_("验证码已发送，请%(seconds)d秒后再试") % {"seconds": PHONE_CODE_INTERVAL_SECONDS})
+    code = rules.new_phone_code()
+    PhoneCode.objects.create(
+        household=household,
+        code_hash=rules.code_hash(secret=settings.SECRET_KEY, household_id=household.pk, code=code),
+        expires_at=timezone.now() + timedelta(minutes=PHONE_CODE_MINUTES),
+    )
+    send_sms(
+        household.owner_phone,
+        _("【焕新】您的验证码是%(code)s，%(minutes)d分钟内有效。请勿告诉他人。")
+        % {"code": code, "minutes": PHONE_CODE_MINUTES},
+    )
+    return mask_phone(household.owner_phone)
+
+
+def identify_by_phone_code(
+    *, estate: Estate, household_id: Any, code: str, ip_address: str | None
+) -> Household:
+    household = household_in_estate(estate=estate, household_id=household_id)
+    _throttle(household, ip_address)
+    with transaction.atomic():
+        sent = (
+            PhoneCode.objects.select_for_update()
+            .filter(household=household, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if sent is None or sent.expires_at < timezone.now():
+            _attempt(household, ip_address, False)
+            raise Refused(_("验证码已过期，请重新获取"))
+        if not rules.codes_match(
+            secret=settings.SECRET_KEY, household_id=household.pk, code=code, stored=sent.code_hash
+        ):
+            sent.attempts += 1
+            sent.save(update_fields=["attempts"])
+            _attempt(household, ip_address, False)
+            raise Refused(_("验证码不正确，请核对短信中的6位数字"))
+        sent.used_at = timezone.now()
+        sent.save(update_fields=["used_at"])
+    _attempt(household, ip_address, True)
+    return household
+
+
+def consent_record(*, household: Household, by: Any = None) -> Consent:
+    consent = Consent.objects.create(
+        household=household,
+        notice_version=PRIVACY_NOTICE_VERSION,
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
+    audit_record(
+        action="resident.consent", actor=by, target=household, region_code=household.estate.region.code
+    )
+    return consent
+
+
+def has_consented(household: Household) -> bool:
+    return Consent.objects.filter(household=household, notice_version=PRIVACY_NOTICE_VERSION).exists()

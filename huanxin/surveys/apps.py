@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "huanxin.surveys"
+    verbose_name = "问需调查"

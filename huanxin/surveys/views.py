@@ -1,0 +1,236 @@
+"""Staff pages for survey rounds: list, create, the round with its live tallies, close and
+extend, paper answers (代录), and the export of answers and tallies."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from huanxin.accounts.models import StaffRequest
+from huanxin.catalog.querysets import menu_readable_by
+from huanxin.core.access import page
+from huanxin.core.audit import audit_record
+from huanxin.core.errors import HuanxinError, Invalid
+from huanxin.core.http import get_visible_or_404
+from huanxin.core.masking import mask_name
+from huanxin.core.validation import add_error_to_form
+from huanxin.estates.models import Estate, Household
+from huanxin.estates.querysets import estates_for
+from huanxin.residents.services import resident_link_for
+from huanxin.surveys import exports, services
+from huanxin.surveys.forms import ExtendForm, PaperAnswerForm, RoundForm, default_dates
+from huanxin.surveys.models import Answer, SurveyRound
+
+
+def _can_run(request: StaffRequest) -> bool:
+    return request.user.can("surveys", "change") or request.user.can("surveys", "rounds")
+
+
+@page("surveys", "view")
+def round_list(request: StaffRequest) -> HttpResponse:
+    rounds = (
+        SurveyRound.objects.visible_to(request.user)
+        .select_related("estate", "estate__region")
+        .order_by("-opens_on", "-id")
+    )
+    page_obj = Paginator(rounds, 50).get_page(request.GET.get("page"))
+    return render(request, "surveys/list.html", {"page_obj": page_obj, "can_run": _can_run(request)})
+
+
+@page("surveys", "view")
+def round_create(request: StaffRequest) -> HttpResponse:
+    estate = get_visible_or_404(estates_for(request.user), request.user, pk=request.GET.get("estate") or 0)
+    items = list(menu_readable_by(request.user).menu_for(estate.region.code).active().order_by("code"))
+    opens_on, closes_on = default_dates()
+    form = RoundForm(
+        request.POST or None,
+        items=items,
+        initial={
+            "title": _("%(name)s改造意愿调查") % {"name": estate.name},
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+            "items": [item.pk for item in items],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.round_create(
+                by=request.user,
+                estate_id=estate.pk,
+                title=form.cleaned_data["title"],
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=form.cleaned_data["closes_on"],
+                item_ids=[int(pk) for pk in form.cleaned_data["items"]],
+            )
+        except HuanxinError as error:
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("调查已发起"))
+            return redirect("surveys:detail", pk=survey.pk)
+    return render(request, "surveys/form.html", {"form": form, "estate": estate})
+
+
+def _households(estate: Estate, unmasked: bool) -> list[tuple[int, str]]:
+    return [
+        (
+            h.pk,
+            f"{h.building.name}{h.unit}单元{h.room} {h.owner_name if unmasked else mask_name(h.owner_name)}",
+        )
+        for h in Household.objects.filter(estate=estate)
+        .select_related("building")
+        .order_by("building_id", "unit", "room")
+    ]
+
+
+@page("surveys", "view")
+def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    survey = get_visible_or_404(
+        SurveyRound.objects.select_related("estate", "estate__region"), request.user, pk=pk
+    )
+    estate = survey.estate
+    unmasked = request.user.sees_personal_data(estate.region.code)
+    can_paper = survey.is_open and (
+        request.user.can("surveys", "paper_answers") or request.user.can("surveys", "change")
+    )
+    paper_form = None
+    if can_paper:
+        paper_form = PaperAnswerForm(
+            request.POST or None if request.POST.get("form") == "paper" else None,
+            households=_households(estate, unmasked),
+            items=list(survey.items.order_by("code")),
+        )
+        if request.method == "POST" and request.POST.get("form") == "paper" and paper_form.is_valid():
+            data = paper_form.cleaned_data
+            household = Household.objects.filter(estate=estate, pk=data["household"]).first()
+            try:
+                if household is None:
+                    raise Invalid(_("住户不存在"))
+                services.answer_submit(
+                    round_id=survey.pk,
+                    household=household,
+                    by=request.user,
+                    consent_given=data["consent"],
+                    data={
+                        "agrees": data["agrees"],
+                        "first_need": data["first_need"],
+                        "other_needs": data["other_needs"],
+                        "cofund_willing": data["cofund_willing"],
+                        "cofund_modes": data["cofund_modes"],
+                        "cofund_bracket": data["cofund_bracket"],
+                        "comments": data["comments"],
+                    },
+                )
+            except HuanxinError as error:
+                add_error_to_form(paper_form, error)
+            else:
+                messages.success(request, _("已代录该户的答卷"))
+                return redirect("surveys:detail", pk=survey.pk)
+    answers = (
+        Answer.objects.visible_to(request.user)
+        .current()
+        .filter(round=survey)
+        .select_related("household", "household__building", "first_need", "entered_by")
+        .order_by("-created_at")
+    )
+    if unmasked and answers:
+        audit_record(
+            action="personal_data.view",
+            actor=request.user,
+            target=survey,
+            region_code=estate.region.code,
+            request=request,
+            detail={"rows": len(answers)},
+        )
+    return render(
+        request,
+        "surveys/detail.html",
+        {
+            "survey": survey,
+            "estate": estate,
+            "tally": services.round_tally(survey),
+            "answers": answers,
+            "unmasked": unmasked,
+            "paper_form": paper_form,
+            "can_run": _can_run(request) and survey.is_open,
+            "extend_form": ExtendForm(initial={"closes_on": survey.closes_on, "version": survey.version}),
+            "link": resident_link_for(estate),
+            "menu": {item.code: item.name for item in survey.items.all()},
+        },
+    )
+
+
+@page("surveys", "view")
+@require_POST
+def round_close(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        services.round_close(by=request.user, round_id=pk, version=int(request.POST.get("version") or 0))
+    except (HuanxinError, ValueError) as error:
+        messages.error(request, getattr(error, "message", _("请求无效")))
+    else:
+        messages.success(request, _("调查已结束"))
+    return redirect("surveys:detail", pk=pk)
+
+
+@page("surveys", "view")
+@require_POST
+def round_extend(request: StaffRequest, pk: int) -> HttpResponse:
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的截止日期"))
+        return redirect("surveys:detail", pk=pk)
+    try:
+        services.round_extend(
+            by=request.user,
+            round_id=pk,
+            version=form.cleaned_data["version"],
+            closes_on=form.cleaned_data["closes_on"],
+        )
+    except HuanxinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("截止日期已延长"))
+    return redirect("surveys:detail", pk=pk)
+
+
+@page("surveys", "view")
+def round_export(request: StaffRequest, pk: int) -> HttpResponse:
+    survey = get_visible_or_404(
+        SurveyRound.objects.select_related("estate", "estate__region"), request.user, pk=pk
+    )
+    unmasked = request.user.sees_personal_data(survey.estate.region.code)
+    content = exports.round_xlsx(survey, services.round_tally(survey), unmasked=unmasked)
+    audit_record(
+        action="survey.export",
+        actor=request.user,
+        target=survey,
+        region_code=survey.estate.region.code,
+        request=request,
+        detail={"unmasked": unmasked},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(survey.title + '.xlsx')}"
+    return response
+
+
+@page("surveys", "view")
+def estate_tab(request: StaffRequest, estate_pk: int) -> HttpResponse:
+    """The 调查 tab of the estate page: its rounds, the residents' link and the slips."""
+    estate = get_visible_or_404(estates_for(request.user), request.user, pk=estate_pk)
+    rounds = SurveyRound.objects.visible_to(request.user).filter(estate=estate).order_by("-opens_on")
+    context = {
+        "estate": estate,
+        "rounds": rounds,
+        "can_run": _can_run(request),
+        "link": resident_link_for(estate),
+        "roster": Household.objects.filter(estate=estate).count(),
+    }
+    template = "surveys/partials/estate_tab.html" if request.htmx else "surveys/estate_tab.html"
+    return render(request, template, context)
