@@ -90,3 +90,49 @@ def api_as(city: dict[str, User]) -> Callable[[str], Client]:
         return Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
 
     return token_client
+
+
+@pytest.fixture
+def roster_estate(make_estate, city):  # type: ignore[no-untyped-def]
+    """An estate in shequ's community with 2 buildings and a roster of 12 households, 80 ㎡ each."""
+    from huanxin.estates.services import buildings_add, household_roster_add
+
+    estate = make_estate("市委二号院", households=12, floor_area_m2=Decimal("1100.00"))
+    buildings_add(
+        by=city["admin"],
+        estate_id=estate.pk,
+        buildings=[{"name": "1栋", "floors": 6}, {"name": "2栋", "floors": 6}],
+    )
+    rows = [
+        {
+            "building": f"{b}栋",
+            "unit": "1",
+            "room": f"{floor}0{door}",
+            "floor_area_m2": Decimal("80.00"),
+            "owner_name": f"住户{b}{floor}{door}",
+            "owner_phone": f"1380000{b}{floor}{door:02d}",
+        }
+        for b in (1, 2)
+        for floor in (1, 2, 3)
+        for door in (1, 2)
+    ]
+    household_roster_add(by=city["admin"], estate_id=estate.pk, rows=rows)  # type: ignore[arg-type]
+    return estate
+
+
+@pytest.fixture
+def open_round(roster_estate, city):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from huanxin.catalog.models import MenuItem
+    from huanxin.surveys.services import round_create
+
+    items = list(MenuItem.objects.filter(code__in=["B02", "B06", "B09", "I04"]).values_list("pk", flat=True))
+    return round_create(
+        by=city["shequ"],
+        estate_id=roster_estate.pk,
+        title="改造意愿调查",
+        opens_on=dt.date(2020, 8, 20),
+        closes_on=dt.date(2020, 9, 20),
+        item_ids=items,
+    )

@@ -25,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 @dataclass(frozen=True)
 class Access:
     area: str | None  # None: anyone, including the public
-    verb: str | None
+    verb: str | tuple[str, ...] | None  # a tuple: any one of these verbs
     login: bool = True
     audience: str = "staff"  # "staff", "resident" (identity checked by the page), "public"
 
@@ -41,8 +41,16 @@ def _declare(func: Any, access: Access) -> None:
     func.access = access
 
 
-def page(area: str | None = None, verb: str | None = "view") -> Callable[[F], F]:
-    """A staff page: signed in, and the role may `verb` the `area` (None: any signed-in staff)."""
+def allowed(user: Any, access: Access) -> bool:
+    if not access.area:
+        return True
+    verbs = access.verb if isinstance(access.verb, tuple) else (access.verb,)
+    return any(user.can(access.area, verb) for verb in verbs)
+
+
+def page(area: str | None = None, verb: str | tuple[str, ...] | None = "view") -> Callable[[F], F]:
+    """A staff page: signed in, and the role may `verb` the `area` (None: any signed-in staff;
+    a tuple of verbs: any one of them)."""
     access = Access(area=area, verb=verb if area else None)
 
     def decorate(view: F) -> F:
@@ -51,7 +59,7 @@ def page(area: str | None = None, verb: str | None = "view") -> Callable[[F], F]
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if access.area and not user.can(access.area, access.verb):
+            if not allowed(user, access):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -72,7 +80,7 @@ def public_page(audience: str = "public") -> Callable[[F], F]:
     return decorate
 
 
-def endpoint(area: str | None = None, verb: str | None = "view") -> Callable[[F], F]:
+def endpoint(area: str | None = None, verb: str | tuple[str, ...] | None = "view") -> Callable[[F], F]:
     """An API operation: authenticated by the router's auth, then the role's permission."""
     access = Access(area=area, verb=verb if area else None)
 
@@ -82,7 +90,7 @@ def endpoint(area: str | None = None, verb: str | None = "view") -> Callable[[F]
             user = getattr(request, "auth", None) or request.user
             if not user or not user.is_authenticated:
                 raise NotAuthenticated()
-            if access.area and not user.can(access.area, access.verb):
+            if not allowed(user, access):
                 raise Forbidden()
             return handler(request, *args, **kwargs)
 

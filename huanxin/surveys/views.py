@@ -88,7 +88,7 @@ def _households(estate: Estate, unmasked: bool) -> list[tuple[int, str]]:
     ]
 
 
-@page("surveys", "view")
+@page("surveys", ("view", "own_tallies"))
 def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
     survey = get_visible_or_404(
         SurveyRound.objects.select_related("estate", "estate__region"), request.user, pk=pk
@@ -131,8 +131,10 @@ def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已代录该户的答卷"))
                 return redirect("surveys:detail", pk=survey.pk)
+    # An owners' committee sees its estate's tallies, not who answered what.
+    sees_answers = request.user.can("surveys", "view")
     answers = (
-        Answer.objects.visible_to(request.user)
+        Answer.objects.visible_to(request.user if sees_answers else None)
         .current()
         .filter(round=survey)
         .select_related("household", "household__building", "first_need", "entered_by")
@@ -156,6 +158,7 @@ def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "tally": services.round_tally(survey),
             "answers": answers,
             "unmasked": unmasked,
+            "sees_answers": sees_answers,
             "paper_form": paper_form,
             "can_run": _can_run(request) and survey.is_open,
             "extend_form": ExtendForm(initial={"closes_on": survey.closes_on, "version": survey.version}),
