@@ -8,6 +8,7 @@ from huanxin.catalog.api import router as catalog_router
 from huanxin.core.access import public_page
 from huanxin.core.api import install_error_envelope
 from huanxin.estates.api import router as estates_router
+from huanxin.planning.api import router as planning_router
 from huanxin.regions.api import router as regions_router
 from huanxin.reporting.api import router as reporting_router
 
@@ -25,4 +26,5 @@ api.add_router("", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", catalog_router)
 api.add_router("", estates_router)
+api.add_router("", planning_router)
 api.add_router("", reporting_router)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "huanxin.estates",
     "huanxin.residents",
     "huanxin.surveys",
+    "huanxin.planning",
     "huanxin.reporting",
     "huanxin.demo",
 ]

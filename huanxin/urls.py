@@ -14,6 +14,7 @@ urlpatterns = [
     path("catalog/", include("huanxin.catalog.urls")),
     path("r/", include("huanxin.residents.urls")),
     path("", include("huanxin.surveys.urls")),
+    path("planning/", include("huanxin.planning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

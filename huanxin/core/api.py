@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -45,6 +46,44 @@ def _respond(api: NinjaAPI, request: HttpRequest, error: HuanxinError) -> HttpRe
     return api.create_response(request, error.envelope(), status=error.status)
 
 
+# pydantic's error types, said in Chinese; the rest keep pydantic's own words after a Chinese lead.
+REASONS = {
+    "missing": _lazy("必填"),
+    "int_parsing": _lazy("应为整数"),
+    "int_type": _lazy("应为整数"),
+    "decimal_parsing": _lazy("应为数字"),
+    "decimal_type": _lazy("应为数字"),
+    "float_parsing": _lazy("应为数字"),
+    "bool_parsing": _lazy("应为 true 或 false"),
+    "string_type": _lazy("应为文字"),
+    "greater_than_equal": _lazy("不能小于 %(ge)s"),
+    "greater_than": _lazy("应大于 %(gt)s"),
+    "less_than_equal": _lazy("不能大于 %(le)s"),
+    "string_too_short": _lazy("不能为空"),
+    "string_too_long": _lazy("过长（最多 %(max_length)s 个字）"),
+    "enum": _lazy("取值无效，可选：%(expected)s"),
+    "decimal_max_places": _lazy("最多 %(decimal_places)s 位小数"),
+    "json_invalid": _lazy("JSON 格式错误"),
+}
+# The handler's parameter names that wrap a schema: `payload.households` is `households`.
+WRAPPERS = {"body", "query", "path", "payload", "filters"}
+
+
+def _field_name(error: dict[str, Any]) -> str | None:
+    parts = [str(part) for part in error.get("loc", []) if str(part) not in WRAPPERS]
+    return ".".join(parts) or None
+
+
+def _reason(error: dict[str, Any]) -> str:
+    template = REASONS.get(error.get("type", ""))
+    if template is None:
+        return f"{_('格式不正确')}（{error.get('msg', '')}）"
+    try:
+        return str(template) % (error.get("ctx") or {})
+    except (KeyError, TypeError):
+        return str(template).split("%")[0].strip()
+
+
 def install_error_envelope(api: NinjaAPI) -> None:
     """Every error the API can answer, in one shape with a Chinese message."""
 
@@ -54,13 +93,7 @@ def install_error_envelope(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        details = [
-            {
-                "field": ".".join(str(part) for part in error.get("loc", [])[1:]) or None,
-                "message": error.get("msg", ""),
-            }
-            for error in exc.errors
-        ]
+        details = [{"field": _field_name(error), "message": _reason(error)} for error in exc.errors]
         return _respond(api, request, Invalid(_("提交的内容有误"), details=details))
 
     @api.exception_handler(ValidationError)

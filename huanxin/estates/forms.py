@@ -80,7 +80,7 @@ class EstateForm(forms.ModelForm):
 class LedgerUploadForm(forms.Form):
     file = forms.FileField(
         label=_("台账文件"),
-        help_text=_("支持 xlsx、xls、csv（UTF-8 或 GBK 编码）"),
+        help_text=_("支持 xlsx、xls、ods、csv（UTF-8 或 GBK 编码）"),
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": ".xlsx,.xls,.xlsm,.ods,.csv"}
         ),
@@ -89,5 +89,5 @@ class LedgerUploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods", ".csv")):
-            raise forms.ValidationError(_("只能上传 xlsx、xls 或 csv 文件"))
+            raise forms.ValidationError(_("只能上传 xlsx、xls、ods 或 csv 文件"))
         return upload

@@ -72,6 +72,10 @@ COLUMNS = [
 ]
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 IGNORED_SILENTLY = {"序号", "编号", "序"}
+# Needed on every row to find the estate; the other required columns are needed for new estates
+# only (a blank cell leaves an existing estate's value as it is — so an export imports back).
+IDENTIFYING = {"name", "district", "street", "community"}
+REQUIRED_FOR_NEW = [column.key for column in COLUMNS if column.required and column.key not in IDENTIFYING]
 TOTAL_WORDS = {"合计", "总计", "小计", "合 计"}
 HEADER_SCAN_ROWS = 20
 
@@ -276,7 +280,7 @@ def read_ledger(
             for column_index, key in header.columns.items():
                 raw = cells[column_index] if column_index < len(cells) else ""
                 if is_blank_row([raw]):
-                    if COLUMNS_BY_KEY[key].required:
+                    if key in IDENTIFYING:
                         parsed.errors.append(
                             LedgerError(
                                 table.sheet, index + 1, header.labels[column_index], "", _("必填项为空")

@@ -22,7 +22,7 @@ from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.core.versioning import bump_version
 from huanxin.estates import rules
 from huanxin.estates.ledger import COLUMNS as LEDGER_COLUMNS
-from huanxin.estates.ledger import LedgerError, LedgerRow, ParsedLedger, read_ledger
+from huanxin.estates.ledger import REQUIRED_FOR_NEW, LedgerError, LedgerRow, ParsedLedger, read_ledger
 from huanxin.estates.models import (
     Building,
     ConditionAssessment,
@@ -290,9 +290,13 @@ UPDATABLE = [
 def _region_key(name: str) -> str:
     """官黎坪街道 and 官黎坪 name the same street; 永定区 and 永定 the same district."""
     folded = cell_text(name).replace(" ", "")
-    for suffix in REGION_SUFFIXES:
-        if folded.endswith(suffix) and len(folded) > len(suffix):
-            return folded[: -len(suffix)]
+    stripped = True
+    while stripped:  # 岩塔社区居委会 → 岩塔社区 → 岩塔
+        stripped = False
+        for suffix in REGION_SUFFIXES:
+            if folded.endswith(suffix) and len(folded) > len(suffix):
+                folded, stripped = folded[: -len(suffix)], True
+                break
     return folded
 
 
@@ -400,6 +404,7 @@ def ledger_plan(*, by: Any, parsed: ParsedLedger, root: Region | None = None) ->
         for name in {estate.name, *estate.alias_list}:
             by_name.setdefault((estate.region_id, name), []).append(estate)
     seen: dict[object, int] = {}
+    matched: dict[int, int] = {}  # estate id → the row that matched it
     for row in parsed.rows:
         community, error = names.resolve(row)
         if error is not None:
@@ -422,8 +427,19 @@ def ledger_plan(*, by: Any, parsed: ParsedLedger, root: Region | None = None) ->
             continue
         values = {key: value for key, value in row.values.items() if key in UPDATABLE}
         if match is None:
-            plan.creates.append(PlannedCreate(row=row, region=community, code=code, values=values))
+            missing = [key for key in REQUIRED_FOR_NEW if key not in values]
+            for key in missing:
+                plan.errors.append(LedgerError(row.sheet, row.row, row.headers.get(key, key), "",
+                                               _("新增小区必须填写此项")))  # fmt: skip
+            if not missing:
+                plan.creates.append(PlannedCreate(row=row, region=community, code=code, values=values))
             continue
+        if match.pk in matched:
+            plan.errors.append(
+                _row_error(row, "name", _("与第%(row)d行是同一个小区") % {"row": matched[match.pk]})
+            )
+            continue
+        matched[match.pk] = row.row
         changes = {
             key: (getattr(match, key), value) for key, value in values.items() if getattr(match, key) != value
         }
@@ -634,22 +650,28 @@ def ledger_import_confirm(*, by: Any, job_id: Any) -> LedgerImport:
 def ledger_import_run(*, job_id: Any) -> LedgerImport:
     """Apply a confirmed file. The plan is made again from the stored file and must be the one
     that was previewed; a run killed half-way wrote nothing and can simply run again."""
-    job = LedgerImport.objects.select_related("created_by", "root").get(pk=job_id)
-    if job.status not in (LedgerImport.Status.APPLYING, LedgerImport.Status.FAILED):
-        return job
-    try:
-        parsed = ledger_read(
-            file_name=job.file_name, content=bytes(job.content), progress=_job_progress(job.pk)
+    with transaction.atomic():
+        # The job row is the lock: a second worker (or a second click on 重新执行) waits here,
+        # then finds the job done and leaves it alone.
+        job = (
+            LedgerImport.objects.select_for_update(of=("self",))
+            .select_related("created_by", "root")
+            .get(pk=job_id)
         )
-        plan = ledger_plan(by=job.created_by, parsed=parsed, root=job.root)
-        if plan.fingerprint != job.fingerprint:
-            raise StaleEdit(_("自预览以来，台账数据已被修改，请重新上传预览"))
-        counts = ledger_apply(by=job.created_by, plan=plan)
-    except HuanxinError as error:
-        job.status, job.failure = LedgerImport.Status.FAILED, error.message
-    else:
-        job.status, job.summary, job.failure = LedgerImport.Status.DONE, {**job.summary, **counts}, ""
-        job.processed_rows = job.total_rows
-    job.finished_at = clock.now()
-    job.save()
+        if job.status not in (LedgerImport.Status.APPLYING, LedgerImport.Status.FAILED):
+            return job
+        try:
+            parsed = ledger_read(file_name=job.file_name, content=bytes(job.content))
+            plan = ledger_plan(by=job.created_by, parsed=parsed, root=job.root)
+            if plan.fingerprint != job.fingerprint:
+                raise StaleEdit(_("自预览以来，台账数据已被修改，请重新上传预览"))
+            with transaction.atomic():  # a savepoint: a refusal undoes the writes, not the job's status
+                counts = ledger_apply(by=job.created_by, plan=plan)
+        except HuanxinError as error:
+            job.status, job.failure = LedgerImport.Status.FAILED, error.message
+        else:
+            job.status, job.summary, job.failure = LedgerImport.Status.DONE, {**job.summary, **counts}, ""
+            job.processed_rows = job.total_rows
+        job.finished_at = clock.now()
+        job.save()
     return job

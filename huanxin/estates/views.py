@@ -42,7 +42,7 @@ def _version(value: str | None) -> int:
         return 0
 
 
-TABS = ("info", "buildings", "assessment", "surveys", "history")
+TABS = ("info", "buildings", "assessment", "surveys", "eligibility", "history")
 
 
 @page("estates", "view")
@@ -255,6 +255,12 @@ def ledger_import_retry(request: StaffRequest, pk: str) -> HttpResponse:
     job = get_object_or_404(LedgerImport.objects.defer("content"), pk=pk, created_by=request.user)
     if job.status in (LedgerImport.Status.APPLYING, LedgerImport.Status.FAILED):
         _run_import(job)
+    elif job.status in (LedgerImport.Status.PENDING, LedgerImport.Status.CHECKING):
+        # A check whose worker died: check again (it writes nothing but the job's own report).
+        if services.ledger_import_runs_in_background(LedgerImport.objects.get(pk=job.pk)):
+            tasks.ledger_import_check_task.enqueue(str(job.pk))
+        else:
+            services.ledger_import_check(job_id=job.pk)
     return redirect("estates:import_detail", pk=job.pk)
 
 

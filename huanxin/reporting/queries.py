@@ -7,10 +7,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.db.models import Count, Sum
 
 from huanxin.estates.models import Estate
+from huanxin.planning.querysets import config_for
 from huanxin.regions import rules as region_rules
 
 
@@ -24,13 +24,13 @@ class Summary(TypedDict):
 
 
 def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
-    """Old estates (built in or before the cutoff year), their floor area and households, inside
-    the region and inside what the user may see."""
+    """Old estates (built in or before the cutoff year of the region's eligibility rules), their
+    floor area and households, inside the region and inside what the user may see."""
     prefix = region_rules.significant_prefix(region_code)
     old = (
         Estate.objects.visible_to(user)
         .filter(region__code__startswith=prefix)
-        .built_by(settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR)
+        .built_by(config_for(region_code).cutoff_year)
         .order_by()
         .aggregate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))
     )

@@ -15,10 +15,13 @@ from typing import ClassVar
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from huanxin.core.masking import mask_phone
+
 
 class ConsoleBackend:
     def send(self, phone: str, message: str) -> None:
-        sys.stdout.write(f"[短信 → {phone}] {message}\n")
+        # The phone is masked even here; the code is the point of the console backend.
+        sys.stdout.write(f"[短信 → {mask_phone(phone)}] {message}\n")
         sys.stdout.flush()
 
 

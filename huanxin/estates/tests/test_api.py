@@ -162,3 +162,15 @@ def test_a_malformed_region_filter_is_a_400(api_as, city) -> None:  # type: igno
     response = api_as("yongding").get("/api/v1/estates?region=abc")
     assert response.status_code == 400
     assert response.json()["error"]["details"][0]["field"] == "region"
+
+
+def test_input_errors_name_the_field_in_chinese(api_as, city) -> None:  # type: ignore[no-untyped-def]
+    response = api_as("yongding").post(
+        "/api/v1/estates",
+        {"name": "x", "region": "430802004001", "households": -1},
+        content_type="application/json",
+    )
+    details = {d["field"]: d["message"] for d in response.json()["error"]["details"]}
+    assert details == {"households": "不能小于 0", "floor_area_m2": "必填"}
+    listed = api_as("yongding").get("/api/v1/estates?year_min=abc").json()["error"]["details"]
+    assert listed == [{"field": "year_min", "message": "应为整数"}]

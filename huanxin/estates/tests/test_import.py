@@ -101,3 +101,35 @@ def test_csv_in_gbk_and_utf8_with_bom_read_the_same(city) -> None:  # type: igno
     bom = plan_for(city["yongding"], csv_bytes(rows, "utf-8-sig"), "台账.csv")
     assert gbk.errors == bom.errors == []
     assert gbk.creates[0].values == bom.creates[0].values
+
+
+def test_community_names_with_two_suffixes_resolve(city) -> None:  # type: ignore[no-untyped-def]
+    rows = [HEADER, ["电力公司宿舍", "永定", "永定街道办事处", "岩塔社区居委会", 1996, 84, 8950]]
+    plan = plan_for(city["yongding"], xlsx(rows))
+    assert plan.errors == []
+    assert plan.creates[0].region.name == "岩塔社区"
+
+
+def test_a_blank_required_value_leaves_an_existing_estate_alone_but_a_new_one_needs_it(
+    city, make_estate
+) -> None:  # type: ignore[no-untyped-def]
+    make_estate("电力公司宿舍", community="430802001001", households=84, year_built=None)
+    rows = [
+        HEADER,
+        ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", "", 84, 11000],
+        ["新小区", "永定区", "永定街道", "岩塔社区", "", 20, 2000],
+    ]
+    plan = plan_for(city["yongding"], xlsx(rows))
+    assert [(e.row, e.column, e.reason) for e in plan.errors] == [(3, "建成年份", "新增小区必须填写此项")]
+    assert plan.unchanged == 1
+
+
+def test_one_estate_matched_twice_in_a_file_is_an_error(city, make_estate) -> None:  # type: ignore[no-untyped-def]
+    make_estate("市电力公司宿舍", community="430802001001", aliases="电力公司宿舍")
+    rows = [
+        HEADER,
+        ["市电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 84, 8950],
+        ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 86, 8950],
+    ]
+    plan = plan_for(city["yongding"], xlsx(rows))
+    assert [(e.row, e.reason) for e in plan.errors] == [(3, "与第2行是同一个小区")]

@@ -68,7 +68,7 @@ def test_roles_without_import_cannot_upload(login) -> None:  # type: ignore[no-u
 
 def test_a_non_spreadsheet_upload_is_refused_on_the_form(login) -> None:  # type: ignore[no-untyped-def]
     page = upload(login("yongding"), b"%PDF-1.4 hello", "台账.pdf").content.decode()
-    assert "只能上传 xlsx、xls 或 csv 文件" in page
+    assert "只能上传 xlsx、xls、ods 或 csv 文件" in page
     assert not LedgerImport.objects.exists()
 
 
@@ -203,3 +203,12 @@ def test_the_blank_template_reads_back_as_a_ledger_with_instructions(login) -> N
     assert [table.sheet for table in tables] == ["小区台账", "填表说明"]
     assert tables[0].rows[0][1] == "小区名称*"
     assert "必须填写" in tables[1].rows[1][0]
+
+
+def test_running_a_finished_import_again_writes_nothing_more(city) -> None:  # type: ignore[no-untyped-def]
+    job = services.ledger_import_start(by=city["yongding"], file_name="a.xlsx", content=xlsx([HEADER, *ROWS]))
+    services.ledger_import_check(job_id=job.pk)
+    services.ledger_import_confirm(by=city["yongding"], job_id=job.pk)
+    assert services.ledger_import_run(job_id=job.pk).status == LedgerImport.Status.DONE
+    assert services.ledger_import_run(job_id=job.pk).status == LedgerImport.Status.DONE  # a second click
+    assert Estate.objects.count() == 2

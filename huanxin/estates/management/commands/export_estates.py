@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from huanxin.core.audit import audit_record
 from huanxin.core.scoping import SYSTEM
 from huanxin.estates import exports
 from huanxin.estates.filtersets import filter_estates
@@ -27,4 +28,7 @@ class Command(BaseCommand):
         else:
             raise CommandError("文件名应以 .xlsx 或 .csv 结尾")
         file.write_bytes(content)
+        audit_record(
+            action="estate.export", actor=SYSTEM, detail={"format": file.suffix, "region": region or ""}
+        )
         self.stdout.write(f"已导出 {estates.count()} 个小区到 {file}")

@@ -38,6 +38,8 @@ class Command(BaseCommand):
                 by = User.objects.get(username=user, is_active=True)
             except User.DoesNotExist as error:
                 raise CommandError(f"没有用户 {user}") from error
+            if not by.can("estates", "import"):
+                raise CommandError(f"用户 {user} 的角色不能导入台账")
         root = None
         if region:
             try:

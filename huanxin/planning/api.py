@@ -1,0 +1,61 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from huanxin.core.access import endpoint
+from huanxin.core.api import READ_ERRORS, Paginated
+from huanxin.core.http import get_visible_or_404
+from huanxin.estates.querysets import estates_for
+from huanxin.planning.models import Candidate
+from huanxin.planning.querysets import candidates_for, estate_eligibility
+
+router = Router(tags=["资格与储备 planning"])
+
+
+class RuleOut(Schema):
+    rule: str
+    passed: bool | None
+    evidence: str
+
+
+class EligibilityOut(Schema):
+    status: str
+    rules: list[RuleOut]
+
+
+@router.get("/estates/{estate_id}/eligibility", response={200: EligibilityOut, **READ_ERRORS})
+@endpoint("eligibility", "view")
+def get_eligibility(request: HttpRequest, estate_id: int) -> Any:
+    """eligible / ineligible / undetermined, with each rule's result and evidence (`passed` is
+    null where facts are missing)."""
+    estate = get_visible_or_404(estates_for(request.auth), request.auth, pk=estate_id)  # type: ignore[attr-defined]
+    return estate_eligibility(estate)
+
+
+class CandidateOut(Schema):
+    id: int
+    estate_id: int
+    estate_name: str
+    status: str
+    note: str
+    reason: str
+    submitted_at: str
+    version: int
+
+    @staticmethod
+    def resolve_estate_name(obj: Candidate) -> str:
+        return obj.estate.name
+
+    @staticmethod
+    def resolve_submitted_at(obj: Candidate) -> str:
+        return obj.submitted_at.isoformat()
+
+
+@router.get("/candidates", response={200: list[CandidateOut], **READ_ERRORS})
+@endpoint("eligibility", "view")
+@paginate(Paginated)
+def list_candidates(request: HttpRequest, status: str | None = None) -> Any:
+    candidates = candidates_for(request.auth)  # type: ignore[attr-defined]
+    return candidates.filter(status=status) if status else candidates

@@ -1,0 +1,67 @@
+"""Reads for planning: which eligibility rules apply where, the facts of an estate, the pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from huanxin.catalog.models import Category
+from huanxin.estates.models import ConditionAssessment, Estate, Severity
+from huanxin.planning import rules
+from huanxin.planning.models import Candidate, CandidateQuerySet, EligibilitySettings
+from huanxin.regions import rules as region_rules
+from huanxin.surveys.models import Answer, SurveyRound
+from huanxin.surveys.services import round_tally
+
+
+def ancestors_and_self(code: str) -> list[str]:
+    """430802004001 → its community, street, county, city and province codes, nearest first."""
+    full = region_rules.full_code(code)
+    return [full[:length].ljust(12, "0") for length in (12, 9, 6, 4, 2) if full[:length].ljust(12, "0")]
+
+
+def settings_for(region_code: str) -> EligibilitySettings | None:
+    """The nearest node's own rules, from the estate's community up to the province."""
+    codes = ancestors_and_self(region_code)
+    found = {
+        row.region.code: row
+        for row in EligibilitySettings.objects.filter(region__code__in=codes).select_related("region")
+    }
+    return next((found[code] for code in codes if code in found), None)
+
+
+def config_for(region_code: str) -> rules.EligibilityConfig:
+    own = settings_for(region_code)
+    if own is not None:
+        return own.as_config()
+    return rules.EligibilityConfig(cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR)
+
+
+def latest_round_with_answers(estate: Estate) -> SurveyRound | None:
+    answered = Answer.objects.filter(round__estate=estate).values("round_id")
+    return SurveyRound.objects.filter(estate=estate, pk__in=answered).order_by("-opens_on", "-id").first()
+
+
+def estate_facts(estate: Estate) -> rules.EstateFacts:
+    assessments = ConditionAssessment.objects.filter(estate=estate)
+    basic = None
+    if assessments.exists():
+        basic = assessments.filter(item__category=Category.BASIC).exclude(severity=Severity.NONE).count()
+    survey = latest_round_with_answers(estate)
+    return rules.EstateFacts(
+        year_built=estate.year_built,
+        basic_deficiencies=basic,
+        flags={flag: bool(getattr(estate, flag)) for flag in rules.EXCLUSIONS},
+        tally=round_tally(survey) if survey is not None else None,
+    )
+
+
+def estate_eligibility(estate: Estate) -> rules.Eligibility:
+    return rules.evaluate(estate_facts(estate), config_for(estate.region.code))
+
+
+def candidates_for(user: Any) -> CandidateQuerySet:
+    return Candidate.objects.visible_to(user).select_related(
+        "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent", "submitted_by"
+    )

@@ -1,0 +1,144 @@
+"""Eligibility (SPEC 5.1) as pure functions of plain facts and a city's settings. Each rule says
+passed (True), failed (False) or cannot tell (None, with what is missing) — never a guess.
+An exclusion always wins; missing facts never make an estate eligible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from huanxin.surveys.rules import Tally
+
+Status = Literal["eligible", "ineligible", "undetermined"]
+AgreementMode = Literal["households", "owners_vote"]
+
+EXCLUSIONS = {
+    "in_shantytown_plan": "纳入棚户区改造计划",
+    "planned_demolition": "拟拆除新建、改扩建、翻建",
+    "self_built_area": "居民自建住房为主",
+    "urban_village": "城中村",
+}
+
+
+@dataclass(frozen=True)
+class EligibilityConfig:
+    cutoff_year: int = 2000
+    require_basic_deficiency: bool = True
+    agreement_mode: AgreementMode = "households"
+    agreement_share: Fraction = Fraction(2, 3)  # of all households
+    quorum: Fraction = Fraction(2, 3)  # owners' vote: taking part, by area and headcount
+    majority: Fraction = Fraction(3, 4)  # owners' vote: agreeing among those taking part
+    exclusions: tuple[str, ...] = tuple(EXCLUSIONS)
+
+
+@dataclass(frozen=True)
+class EstateFacts:
+    year_built: int | None
+    basic_deficiencies: int | None  # None: no condition assessment recorded
+    flags: dict[str, bool]
+    tally: Tally | None  # the latest survey round's tally; None: no survey yet
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    passed: bool | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    status: Status
+    rules: list[RuleResult]
+
+
+def _pct(value: Fraction) -> str:
+    return f"{float(value) * 100:.1f}%"
+
+
+def built_by_cutoff(year_built: int | None, cutoff_year: int) -> RuleResult:
+    name = "建成年代"
+    if year_built is None:
+        return RuleResult(name, None, "缺少建成年份")
+    if year_built <= cutoff_year:
+        return RuleResult(name, True, f"建成于{year_built}年 ≤ {cutoff_year}年 ✓")
+    return RuleResult(name, False, f"建成于{year_built}年，晚于{cutoff_year}年 ✗")
+
+
+def has_basic_deficiency(count: int | None) -> RuleResult:
+    name = "基础类设施问题"
+    if count is None:
+        return RuleResult(name, None, "尚未进行现状评估")
+    if count > 0:
+        return RuleResult(name, True, f"基础类存在问题 {count} 项 ✓")
+    return RuleResult(name, False, "基础类设施未发现问题 ✗")
+
+
+def residents_agree(tally: Tally | None, config: EligibilityConfig) -> RuleResult:
+    name = "居民意愿"
+    if tally is None or tally.households_total == 0:
+        return RuleResult(name, None, "尚无意愿调查")
+    if config.agreement_mode == "households":
+        share = tally.agreement_all or Fraction(0)
+        also = (
+            f"（占已答户数 {_pct(tally.agreement_respondents)}）"
+            if tally.agreement_respondents is not None
+            else ""
+        )
+        evidence = (
+            f"同意 {tally.agree}/{tally.households_total} 户 = {_pct(share)}"
+            f"{'≥' if share >= config.agreement_share else '<'} {_pct(config.agreement_share)}{also}"
+        )
+        return RuleResult(
+            name,
+            share >= config.agreement_share,
+            evidence + (" ✓" if share >= config.agreement_share else " ✗"),
+        )
+    vote = tally.vote
+    parts = [
+        f"参与：人数 {_pct(vote.participation_heads) if vote.participation_heads is not None else '—'}",
+        f"面积 {_pct(vote.participation_area) if vote.participation_area is not None else '—'}",
+        f"同意：人数 {_pct(vote.agreement_heads) if vote.agreement_heads is not None else '—'}",
+        f"面积 {_pct(vote.agreement_area) if vote.agreement_area is not None else '—'}",
+    ]
+    quorum = _all_at_least((vote.participation_heads, vote.participation_area), config.quorum)
+    majority = _all_at_least((vote.agreement_heads, vote.agreement_area), config.majority)
+    passed = False if quorum is False or majority is False else (None if None in (quorum, majority) else True)
+    suffix = {True: " ✓", False: " ✗", None: "（住户面积不全，无法按面积计算）"}[passed]
+    return RuleResult(name, passed, "，".join(parts) + suffix)
+
+
+def _all_at_least(values: tuple[Fraction | None, ...], threshold: Fraction) -> bool | None:
+    if any(value is not None and value < threshold for value in values):
+        return False
+    if any(value is None for value in values):
+        return None
+    return True
+
+
+def not_excluded(flags: dict[str, bool], exclusions: tuple[str, ...]) -> list[RuleResult]:
+    return [
+        RuleResult(
+            f"排除情形：{EXCLUSIONS[flag]}",
+            not flags.get(flag, False),
+            f"{'属于' if flags.get(flag) else '不属于'}{EXCLUSIONS[flag]}{' ✗' if flags.get(flag) else ' ✓'}",
+        )
+        for flag in exclusions
+    ]
+
+
+def evaluate(facts: EstateFacts, config: EligibilityConfig) -> Eligibility:
+    results = [
+        built_by_cutoff(facts.year_built, config.cutoff_year),
+        *([has_basic_deficiency(facts.basic_deficiencies)] if config.require_basic_deficiency else []),
+        residents_agree(facts.tally, config),
+        *not_excluded(facts.flags, config.exclusions),
+    ]
+    if any(result.passed is False for result in results):
+        status: Status = "ineligible"
+    elif any(result.passed is None for result in results):
+        status = "undetermined"
+    else:
+        status = "eligible"
+    return Eligibility(status=status, rules=results)
