@@ -1,0 +1,116 @@
+"""The candidate pool: the street submits an eligible estate, the district reviews, the city
+confirms; each step recorded; nobody skips a step or acts outside their role."""
+
+import pytest
+
+from huanxin.core.errors import Forbidden, Invalid, Refused
+from huanxin.estates.models import Household
+from huanxin.estates.services import assessment_set
+from huanxin.planning import services
+from huanxin.planning.models import Candidate
+from huanxin.surveys.services import answer_submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def eligible_estate(city, open_round):  # type: ignore[no-untyped-def]
+    """市委二号院 built 1995, a hazardous drain, and 10 of 12 households agreeing."""
+    from huanxin.catalog.models import MenuItem
+
+    estate = open_round.estate
+    assessment_set(
+        by=city["shequ"],
+        estate_id=estate.pk,
+        version=estate.version,
+        entries={MenuItem.objects.get(code="B02").pk: ("hazardous", "")},
+    )
+    for index, household in enumerate(Household.objects.filter(estate=estate).order_by("pk")):
+        answer_submit(
+            round_id=open_round.pk,
+            household=household,
+            by=city["shequ"],
+            consent_given=True,
+            data={"agrees": index < 10},
+        )
+    return estate
+
+
+def test_eligibility_is_shown_with_evidence(city, eligible_estate, api_as) -> None:  # type: ignore[no-untyped-def]
+    body = api_as("guanliping").get(f"/api/v1/estates/{eligible_estate.pk}/eligibility").json()
+    assert body["status"] == "eligible"
+    rules = {rule["rule"]: rule for rule in body["rules"]}
+    assert rules["居民意愿"]["passed"] is True and "83.3%" in rules["居民意愿"]["evidence"]
+    assert api_as("cili").get(f"/api/v1/estates/{eligible_estate.pk}/eligibility").status_code == 404
+
+
+def test_an_estate_without_a_survey_is_undetermined_with_passed_null(api_as, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate()
+    body = api_as("guanliping").get(f"/api/v1/estates/{estate.pk}/eligibility").json()
+    assert body["status"] == "undetermined"
+    assert {rule["rule"]: rule["passed"] for rule in body["rules"]}["居民意愿"] is None
+
+
+def test_submit_review_confirm(city, eligible_estate, login) -> None:  # type: ignore[no-untyped-def]
+    candidate = services.candidate_submit(
+        by=city["guanliping"], estate_id=eligible_estate.pk, note="居民意愿强烈"
+    )
+    with pytest.raises(Forbidden):
+        services.candidate_confirm(by=city["yongding"], candidate_id=candidate.pk, version=candidate.version)
+    with pytest.raises(Refused):  # the city cannot confirm before the district has reviewed
+        services.candidate_confirm(by=city["city"], candidate_id=candidate.pk, version=candidate.version)
+    reviewed = services.candidate_review(
+        by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=True
+    )
+    confirmed = services.candidate_confirm(
+        by=city["city"], candidate_id=candidate.pk, version=reviewed.version
+    )
+    assert confirmed.status == Candidate.Status.CONFIRMED
+    reasons = [record.history_change_reason for record in confirmed.history.order_by("history_date")]
+    assert reasons == ["街道申报", "区县审核通过", "市级确认入库"]
+    page = login("city").get("/planning/pool/?status=confirmed").content.decode()
+    assert "市委二号院" in page
+    tab = login("guanliping").get(f"/planning/estate/{eligible_estate.pk}/").content.decode()
+    assert "已入库" in tab and "市级确认入库" in tab
+
+
+def test_a_return_needs_a_reason_and_allows_a_new_submission(city, eligible_estate) -> None:  # type: ignore[no-untyped-def]
+    candidate = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk)
+    with pytest.raises(Invalid):
+        services.candidate_review(
+            by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=False
+        )
+    returned = services.candidate_review(
+        by=city["yongding"],
+        candidate_id=candidate.pk,
+        version=candidate.version,
+        accept=False,
+        reason="请补充现状评估照片",
+    )
+    assert returned.status == Candidate.Status.RETURNED and returned.reason == "请补充现状评估照片"
+    again = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk, note="已补充")
+    assert again.status == Candidate.Status.SUBMITTED and again.reason == ""
+
+
+def test_an_ineligible_estate_cannot_be_submitted_and_says_why(city, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("新城花园", year_built=2008)
+    with pytest.raises(Refused) as refused:
+        services.candidate_submit(by=city["guanliping"], estate_id=estate.pk)
+    assert "晚于2000年" in refused.value.message
+
+
+def test_the_city_changes_the_cutoff_and_the_summary_follows(city, make_estate, api_as) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.regions.models import Region
+
+    make_estate("二〇〇三年小区", year_built=2003)
+    assert api_as("city").get("/api/v1/stats/summary").json()["old_estates"] == 0
+    city_node = Region.objects.get(code="430800000000")
+    with pytest.raises(Forbidden):
+        services.eligibility_settings_save(
+            by=city["yongding"], region_id=city_node.pk, changes={"cutoff_year": 2005}, version=None
+        )
+    saved = services.eligibility_settings_save(
+        by=city["city"], region_id=city_node.pk, changes={"cutoff_year": 2005}, version=None
+    )
+    assert saved.history.first().history_user == city["city"]
+    assert api_as("city").get("/api/v1/stats/summary").json()["old_estates"] == 1
