@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,3 +35,13 @@ def now() -> dt.datetime:
 def parse_as_of(value: str | None) -> dt.date:
     """An `as_of=YYYY-MM-DD` parameter, defaulting to today()."""
     return dt.date.fromisoformat(value) if value else today()
+
+
+@contextmanager
+def pinned(date: dt.date) -> Iterator[None]:
+    """Run as if today were `date`: for recording what happened on a past day (the demo city's
+    history, a backfill of paper records). Everything that asks today() sees it."""
+    from django.test.utils import override_settings
+
+    with override_settings(HUANXIN_TODAY=date.isoformat()):
+        yield

@@ -3,6 +3,7 @@ already there (by region code, organization name, username, estate code) is left
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,11 +16,12 @@ from huanxin.accounts.permissions import Role
 from huanxin.accounts.services import organization_create, user_create
 from huanxin.catalog.models import MenuItem
 from huanxin.catalog.services import menu_load_defaults
+from huanxin.core import clock
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
-from huanxin.demo.plan import EstatePlan, demo_plan
+from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, survey_plan
 from huanxin.estates import rules as estate_rules
 from huanxin.estates.ledger import ledger_header
-from huanxin.estates.models import Estate, EstateTie, LedgerImport, ManagementMode
+from huanxin.estates.models import Estate, EstateTie, Household, LedgerImport, ManagementMode
 from huanxin.estates.services import (
     HouseholdRow,
     assessment_set,
@@ -31,8 +33,13 @@ from huanxin.estates.services import (
     ledger_import_run,
     ledger_import_start,
 )
+from huanxin.planning.models import Candidate
+from huanxin.planning.services import candidate_confirm, candidate_review, candidate_submit
 from huanxin.regions.models import Region
 from huanxin.regions.services import regions_load_csv
+from huanxin.residents.services import access_codes_issue, resident_link_for
+from huanxin.surveys.models import Answer, SurveyRound
+from huanxin.surveys.services import BatchAnswer, answers_enter_batch, round_create
 
 DEMO_PASSWORD = "Huanxin@2020"
 CITY = "430800000000"
@@ -105,12 +112,16 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         menu = menu_load_defaults(owner=city)
         estates = _import_district_ledgers()
         _tie_owners_committee()
+        surveys = _run_surveys()
+        candidates = _fill_the_pool()
     return {
         "regions": regions,
         "organizations": organizations,
         "users": users,
         "menu_items": menu,
         "estates": estates,
+        "surveys": surveys,
+        "candidates": candidates,
     }
 
 
@@ -271,7 +282,7 @@ def _add_surveyed_facts(estate: Estate, plan: EstatePlan, by: Any) -> None:
             version=estate.version,
             entries={menu[code]: (severity, "") for code, severity in plan.deficiencies.items()},
         )
-    if plan.roster:
+    if has_roster(plan):
         household_roster_add(by=by, estate_id=estate.pk, rows=_roster(plan, counts))
 
 
@@ -314,3 +325,109 @@ def _tie_owners_committee() -> None:
         organization=Organization.objects.get(name="市委二号院业主委员会"),
         kind=EstateTie.Kind.OWNERS_COMMITTEE,
     )
+
+
+DEMO_RESIDENT_ESTATE = "滨河一村"  # in shequ's community, its 2021 survey open on the demo date
+
+
+def _run_surveys() -> int:
+    """Each estate's survey, on the dates it ran, entered as the community's door-to-door
+    answers (入户调查) — the clock pinned to each round's last day."""
+    codes = plan_codes()
+    admin = User.objects.get(username="admin")
+    offered = list(
+        MenuItem.objects.filter(owner__code=CITY, category__in=["basic", "improvement"]).order_by("code")
+    )
+    by_code = {item.code: item.pk for item in offered}
+    done = set(SurveyRound.objects.values_list("estate__code", flat=True))
+    created = 0
+    for plan in demo_plan():
+        survey = survey_plan(plan)
+        if survey is None or codes[plan.key] in done:
+            continue
+        estate = Estate.objects.get(code=codes[plan.key])
+        opens, closes = dt.date.fromisoformat(survey.opens_on), dt.date.fromisoformat(survey.closes_on)
+        entered_on = min(closes, dt.date.fromisoformat(DEMO_TODAY))
+        with clock.pinned(entered_on):
+            round_ = round_create(
+                by=admin,
+                estate_id=estate.pk,
+                title=survey.title,
+                opens_on=opens,
+                closes_on=closes,
+                item_ids=[item.pk for item in offered],
+            )
+            households = list(
+                Household.objects.filter(estate=estate).order_by("pk").values_list("pk", flat=True)
+            )
+            rows: list[BatchAnswer] = [
+                {
+                    "household_id": household,
+                    "agrees": agrees,
+                    "first_need": by_code.get(need),
+                    "cofund_willing": cofund,
+                }
+                for household, agrees, need, cofund in zip(
+                    households, survey.answers, survey.first_needs, survey.cofund, strict=False
+                )
+            ]
+            answers_enter_batch(by=admin, round_id=round_.pk, rows=rows)
+        created += 1
+    return created
+
+
+def _fill_the_pool() -> int:
+    """The reserve as of the demo date: the planned estates went through it in 2018–2019; the
+    2021 pool is mostly confirmed, a few still with the district or the city."""
+    codes = plan_codes()
+    users = {user.username: user for user in User.objects.all()}
+    reviewer = {"430802": users["yongding"], "430821": users["cili"]}
+    existing = set(Candidate.objects.values_list("estate__code", flat=True))
+    created = 0
+    for plan in demo_plan():
+        if plan.fate not in (Fate.COMPLETED, Fate.PLANNED, Fate.CANCELLED, Fate.POOL_2021):
+            continue
+        if codes[plan.key] in existing:
+            continue
+        estate = Estate.objects.get(code=codes[plan.key])
+        year = {2019: 2018, 2020: 2019}.get(plan.plan_year or 0, 2020)
+        street = users["guanliping"] if plan.community.startswith("430802004") else users["admin"]
+        with clock.pinned(dt.date(year, 11, 5) if year < 2020 else dt.date(2020, 8, 31)):
+            candidate = candidate_submit(
+                by=street, estate_id=estate.pk, note="居民改造意愿强烈，基础设施问题突出"
+            )
+            stage = _pool_stage(plan)
+            if stage != "submitted":
+                candidate = candidate_review(
+                    by=reviewer.get(plan.community[:6], users["admin"]),
+                    candidate_id=candidate.pk,
+                    version=candidate.version,
+                    accept=True,
+                )
+                if stage == "confirmed":
+                    candidate_confirm(by=users["city"], candidate_id=candidate.pk, version=candidate.version)
+        created += 1
+    return created
+
+
+def _pool_stage(plan: EstatePlan) -> str:
+    if plan.fate != Fate.POOL_2021:
+        return "confirmed"
+    number = int(plan.key.removeprefix("E"))
+    return {0: "submitted", 1: "reviewed"}.get(number % 8, "confirmed")
+
+
+def demo_access_codes(count: int = 3) -> list[tuple[str, str, str]]:
+    """New slip codes for a few households of the demo's resident estate, for `make demo` to print:
+    (address, code, link path). Printing again revokes the previous ones, as slips do."""
+    estate = Estate.objects.get(name=DEMO_RESIDENT_ESTATE)
+    answered = Answer.objects.filter(round__estate=estate).values("household_id")
+    households = list(Household.objects.filter(estate=estate).exclude(pk__in=answered).order_by("pk")[:count])
+    households += list(Household.objects.filter(estate=estate).order_by("pk")[: count - len(households)])
+    issued = access_codes_issue(
+        by=User.objects.get(username="shequ"),
+        estate_id=estate.pk,
+        household_ids=[household.pk for household in households],
+    )
+    link = f"/r/{resident_link_for(estate).token}/"
+    return [(f"{estate.name} {h.building.name}{h.unit}单元{h.room}室", code, link) for h, code in issued]

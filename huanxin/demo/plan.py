@@ -561,3 +561,69 @@ def old_plans() -> list[EstatePlan]:
 def planned_plans() -> list[EstatePlan]:
     """The 172 projects of the 2019 and 2020 plans that the published figures count."""
     return [p for p in demo_plan() if p.fate in (Fate.COMPLETED, Fate.PLANNED)]
+
+
+@dataclass(frozen=True)
+class SurveyPlan:
+    """An estate's needs survey (step 3): when it ran, and how its households answered."""
+
+    title: str
+    opens_on: str
+    closes_on: str
+    answers: tuple[bool, ...]  # one per responding household, in roster order: agrees?
+    first_needs: tuple[str, ...]  # menu codes, one per responding household
+    cofund: tuple[bool, ...]
+
+
+# Estates with a survey still open on 2020-09-01 but too few agreeing: shown as ineligible.
+BELOW_THRESHOLD = 1
+OPEN_NOT_PLANNED = 6
+
+
+def survey_plan(plan: EstatePlan) -> SurveyPlan | None:
+    """Surveys as the program ran them: before the 2019 plan (autumn 2018), before the 2020 plan
+    (autumn 2019), and for the 2021 pool in August–September 2020 (open on the demo date). Estates
+    that were planned had at least two thirds of all households agreeing."""
+    rng = random.Random(f"{SEED}-survey-{plan.key}")
+    if plan.fate in (Fate.COMPLETED, Fate.PLANNED, Fate.CANCELLED):
+        year = 2018 if plan.plan_year == 2019 else 2019
+        opens, closes, title = f"{year}-09-10", f"{year}-10-31", f"{plan.name}改造意愿调查（{year}年）"
+        respond, agree = rng.uniform(0.88, 1.0), rng.uniform(0.80, 0.97)
+    elif plan.fate == Fate.POOL_2021 or plan.key in _open_not_planned():
+        opens, closes, title = "2020-08-10", "2020-09-30", f"{plan.name}改造意愿调查（2021年度）"
+        respond, agree = rng.uniform(0.8, 0.98), rng.uniform(0.84, 0.97)
+        if plan.key in _below_threshold():
+            agree = 0.45
+    else:
+        return None
+    responding = max(1, round(plan.households * respond))
+    # Agreement over ALL households must stay at or above 2/3 for planned and pooled estates.
+    agreeing = min(responding, max(round(responding * agree), -(-2 * plan.households // 3)))
+    if plan.key in _below_threshold():
+        agreeing = round(plan.households * 0.45)
+    needs = [code for code, _severity in sorted(plan.deficiencies.items())] or ["B06"]
+    return SurveyPlan(
+        title=title,
+        opens_on=opens,
+        closes_on=closes,
+        answers=tuple(index < agreeing for index in rng.sample(range(responding), responding)),
+        first_needs=tuple(rng.choice(needs) for _ in range(responding)),
+        cofund=tuple(rng.random() < 0.55 for _ in range(responding)),
+    )
+
+
+@cache
+def _below_threshold() -> frozenset[str]:
+    pool = [p.key for p in demo_plan() if p.fate == Fate.NOT_PLANNED and p.community.startswith("430802")]
+    return frozenset(pool[:BELOW_THRESHOLD])
+
+
+@cache
+def _open_not_planned() -> frozenset[str]:
+    pool = [p.key for p in demo_plan() if p.fate == Fate.NOT_PLANNED and p.community.startswith("430802")]
+    return frozenset(pool[: BELOW_THRESHOLD + OPEN_NOT_PLANNED])
+
+
+def has_roster(plan: EstatePlan) -> bool:
+    """Communities entered the rosters of the estates they surveyed."""
+    return plan.roster or survey_plan(plan) is not None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
@@ -88,12 +88,12 @@ def candidate_submit(*, by: Any, estate_id: int, note: str = "") -> Candidate:
         if candidate is not None and candidate.status != Candidate.Status.RETURNED:
             raise Refused(_("该小区已申报（%(status)s）") % {"status": candidate.get_status_display()})
         if candidate is None:
-            candidate = Candidate(estate=estate, submitted_by=by, submitted_at=timezone.now())
+            candidate = Candidate(estate=estate, submitted_by=by, submitted_at=clock.now())
         else:
             candidate.version += 1
         candidate.status = Candidate.Status.SUBMITTED
         candidate.note, candidate.reason = note.strip(), ""
-        candidate.submitted_by, candidate.submitted_at = by, timezone.now()
+        candidate.submitted_by, candidate.submitted_at = by, clock.now()
         stamp_history(candidate, by=by, reason="街道申报")
         candidate.save()
         audit_record(action="candidate.submit", actor=by, target=candidate, region_code=estate.region.code)
@@ -116,7 +116,7 @@ def candidate_review(
             )
         candidate.status = Candidate.Status.REVIEWED if accept else Candidate.Status.RETURNED
         candidate.reason = "" if accept else reason.strip()
-        candidate.reviewed_by, candidate.reviewed_at = by, timezone.now()
+        candidate.reviewed_by, candidate.reviewed_at = by, clock.now()
         candidate.version += 1
         stamp_history(candidate, by=by, reason="区县审核通过" if accept else "区县退回")
         candidate.save()
@@ -141,7 +141,7 @@ def candidate_confirm(*, by: Any, candidate_id: int, version: int) -> Candidate:
                 _("只能确认区县已审核的小区（当前：%(status)s）") % {"status": candidate.get_status_display()}
             )
         candidate.status = Candidate.Status.CONFIRMED
-        candidate.confirmed_by, candidate.confirmed_at = by, timezone.now()
+        candidate.confirmed_by, candidate.confirmed_at = by, clock.now()
         candidate.version += 1
         stamp_history(candidate, by=by, reason="市级确认入库")
         candidate.save()

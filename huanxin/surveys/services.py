@@ -16,7 +16,8 @@ from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.estates.models import Estate, Household
-from huanxin.residents.services import consent_record, has_consented
+from huanxin.residents.models import Consent
+from huanxin.residents.services import PRIVACY_NOTICE_VERSION, consent_record, has_consented
 from huanxin.surveys import rules
 from huanxin.surveys.models import Answer, CofundBracket, CofundMode, SurveyRound
 
@@ -211,3 +212,62 @@ def round_tally(survey: SurveyRound) -> rules.Tally:
         households_total=max(survey.estate.households, len(roster_areas)),
         roster_areas=roster_areas,
     )
+
+
+class BatchAnswer(TypedDict):
+    household_id: int
+    agrees: bool
+    first_need: int | None
+    cofund_willing: bool | None
+
+
+def answers_enter_batch(*, by: Any, round_id: int, rows: list[BatchAnswer]) -> int:
+    """A community's door-to-door survey (入户调查) entered in one go: paper answers, each
+    household's consent signed on paper, for households that have not answered yet."""
+    if not (by.can("surveys", "paper_answers") or by.can("surveys", "change")):
+        raise Forbidden(_("您的角色不能代录答卷"))
+    with transaction.atomic():
+        survey = get_visible_or_404(SurveyRound.objects.select_for_update(of=("self",)), by, pk=round_id)
+        if not survey.is_open:
+            raise Refused(_("调查%(status)s，不能提交答卷") % {"status": survey.get_status_display()})
+        households = set(Household.objects.filter(estate=survey.estate).values_list("pk", flat=True))
+        answered = set(Answer.objects.filter(round=survey).values_list("household_id", flat=True))
+        offered = set(survey.items.values_list("pk", flat=True))
+        bad = [
+            row["household_id"]
+            for row in rows
+            if row["household_id"] not in households
+            or row["household_id"] in answered
+            or (row["first_need"] and row["first_need"] not in offered)
+        ]
+        if bad:
+            raise Invalid(
+                _("有 %(n)d 户不属于本小区、已经答过或所选改造内容不在本次调查中") % {"n": len(bad)}
+            )
+        user = by if getattr(by, "pk", None) else None
+        Consent.objects.bulk_create(
+            Consent(household_id=row["household_id"], notice_version=PRIVACY_NOTICE_VERSION, recorded_by=user)
+            for row in rows
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                round=survey,
+                household_id=row["household_id"],
+                sequence=1,
+                agrees=row["agrees"],
+                first_need_id=row["first_need"],
+                cofund_willing=row["cofund_willing"],
+                cofund_modes=["direct"] if row["cofund_willing"] else [],
+                channel=Answer.Channel.PAPER,
+                entered_by=user,
+            )
+            for row in rows
+        )
+        audit_record(
+            action="survey.answers_batch",
+            actor=by,
+            target=survey,
+            region_code=survey.estate.region.code,
+            detail={"households": len(rows)},
+        )
+    return len(rows)

@@ -37,42 +37,39 @@ def test_named_estates_fall_in_their_groups() -> None:
     assert (dianli.households, dianli.buildings, dianli.estimated_cost) == (84, 3, 3_050_000)
 
 
-def test_the_city_summary_shows_the_published_figures(api_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
+    """One load (it takes a while), every promise of DEMO.md checked on it."""
+    from huanxin.estates.models import Household, LedgerImport
+    from huanxin.planning.models import Candidate
+    from huanxin.planning.querysets import estate_eligibility
+    from huanxin.surveys.models import SurveyRound
+    from huanxin.surveys.services import round_tally
+
     call_command("load_demo")
+    # The published figures (step 1).
     summary = api_as("city").get("/api/v1/stats/summary?region=430800").json()
-    assert summary["old_estates"] == 373
-    assert summary["old_area_m2"] == 3_367_400
-    assert summary["old_households"] == 29_738
+    assert (summary["old_estates"], summary["old_area_m2"], summary["old_households"]) == (
+        373,
+        3_367_400,
+        29_738,
+    )
     assert Estate.objects.filter(year_built__gt=2000).count() > 0
     assert Organization.objects.filter(kind="department").count() == 13
     assert User.objects.count() == 11
-    counts = (Estate.objects.count(), Organization.objects.count(), User.objects.count())
-    call_command("load_demo")
-    assert (Estate.objects.count(), Organization.objects.count(), User.objects.count()) == counts
-    # A district sees its own part, and the parts add up to the city.
     parts = [
         api_as("city").get(f"/api/v1/stats/summary?region={code}").json()["old_estates"]
         for code in ("430802", "430811", "430821", "430822")
     ]
     assert sum(parts) == 373
     assert api_as("yongding").get("/api/v1/stats/summary").json()["old_estates"] == parts[0]
-    # A node outside the jurisdiction, even an ancestor, is not answered under its own name.
     refused = api_as("yongding").get("/api/v1/stats/summary?region=430800")
     assert refused.status_code == 404
     assert refused.json()["error"]["message"] == "张家界市不在您的辖区内"
     assert api_as("yongding").get("/api/v1/stats/summary?region=abc").status_code == 400
-
-
-def test_the_home_page_shows_the_summary(login) -> None:  # type: ignore[no-untyped-def]
-    call_command("load_demo")
     page = login("city").get("/").content.decode()
     assert "373" in page and "336.74 万㎡" in page and "29,738" in page
 
-
-def test_the_demo_registry_came_in_through_the_districts_ledgers(city) -> None:  # type: ignore[no-untyped-def]
-    from huanxin.estates.models import Household, LedgerImport
-
-    call_command("load_demo")
+    # The registry came in through the districts' ledgers (step 2).
     jobs = LedgerImport.objects.order_by("file_name")
     assert [job.status for job in jobs] == ["done"] * 4
     yongding_job = jobs.get(file_name="永定区老旧小区台账.xlsx")
@@ -81,5 +78,35 @@ def test_the_demo_registry_came_in_through_the_districts_ledgers(city) -> None: 
     shiwei = Estate.objects.get(name="市委二号院")
     assert shiwei.history.earliest().history_change_reason == "台账导入"
     assert Household.objects.filter(estate=shiwei).count() == shiwei.households == 126
-    assert shiwei.buildings.count() == 6
-    assert shiwei.assessments.filter(severity="hazardous").exists()
+    assert shiwei.buildings.count() == 6 and shiwei.assessments.filter(severity="hazardous").exists()
+
+    # Surveys, eligibility and the pool (step 3).
+    planned = {plan.name for plan in planned_plans()}
+    for survey in SurveyRound.objects.filter(estate__name__in=planned).select_related("estate")[:40]:
+        tally = round_tally(survey)
+        assert tally.agreement_all is not None and tally.agreement_all >= 2 / 3, survey.estate.name
+    open_rounds = [survey for survey in SurveyRound.objects.all() if survey.is_open]
+    assert len(open_rounds) >= 60
+    statuses = {estate_eligibility(survey.estate).status for survey in open_rounds}
+    assert {"eligible", "ineligible"} <= statuses  # one estate is below the threshold
+    assert Candidate.objects.filter(status="confirmed").count() > 172
+    assert {"submitted", "reviewed"} <= set(Candidate.objects.values_list("status", flat=True))
+    resident_estate = Estate.objects.get(name="滨河一村")
+    assert any(survey.is_open for survey in resident_estate.survey_rounds.all())
+
+    # Loading again adds nothing.
+    counts = (
+        Estate.objects.count(),
+        Organization.objects.count(),
+        User.objects.count(),
+        SurveyRound.objects.count(),
+        Candidate.objects.count(),
+    )
+    call_command("load_demo")
+    assert (
+        Estate.objects.count(),
+        Organization.objects.count(),
+        User.objects.count(),
+        SurveyRound.objects.count(),
+        Candidate.objects.count(),
+    ) == counts

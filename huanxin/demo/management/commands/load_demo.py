@@ -2,11 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from huanxin.demo.loader import DEMO_PASSWORD, LOGINS, load_demo
+from huanxin.demo.loader import DEMO_PASSWORD, LOGINS, demo_access_codes, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo city (张家界市, DEMO.md). Running it again changes nothing."
+    help = "Load the demo city (张家界市, DEMO.md). Running it again adds nothing."
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_demo()
@@ -16,3 +16,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示账号（密码均为 {DEMO_PASSWORD}）：" + " ".join(login.username for login in LOGINS)
         )
+        # Printing slips revokes the previous codes: these are the ones that work now.
+        codes = demo_access_codes()
+        self.stdout.write(f"居民手机页面：http://127.0.0.1:8000{codes[0][2]}  入户验证码（示例）：")
+        for address, code, _link in codes:
+            self.stdout.write(f"  {address}  {code}")
