@@ -11,6 +11,8 @@ from huanxin.estates.api import router as estates_router
 from huanxin.planning.api import router as planning_router
 from huanxin.regions.api import router as regions_router
 from huanxin.reporting.api import router as reporting_router
+from huanxin.residents.api import router as residents_router
+from huanxin.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="焕新 Huanxin API",
@@ -26,5 +28,7 @@ api.add_router("", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", catalog_router)
 api.add_router("", estates_router)
+api.add_router("", residents_router)
+api.add_router("", surveys_router)
 api.add_router("", planning_router)
 api.add_router("", reporting_router)
