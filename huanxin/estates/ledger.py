@@ -88,24 +88,28 @@ def _fold(text: str) -> str:
 
 
 _TOTAL_FOLDED = {_fold(word) for word in TOTAL_WORDS}
-_SYNONYMS: dict[str, str] = {}
-for _column in COLUMNS:
-    for _word in _column.synonyms:
-        _SYNONYMS[_fold(_word)] = _column.key
 
 
-def column_for_header(text: str) -> str | None:
+def synonyms_of(columns: list[Column]) -> dict[str, str]:
+    """Folded header text → column key, for one kind of sheet (the ledger, a roster)."""
+    return {_fold(word): column.key for column in columns for word in column.synonyms}
+
+
+LEDGER_SYNONYMS = synonyms_of(COLUMNS)
+
+
+def column_for_header(text: str, synonyms: dict[str, str] = LEDGER_SYNONYMS) -> str | None:
     """A header's meaning: exact synonym first, then without a unit in parentheses
     (建筑面积（万平方米） → 建筑面积)."""
     folded = _fold(text)
     if not folded:
         return None
-    if folded in _SYNONYMS:
-        return _SYNONYMS[folded]
+    if folded in synonyms:
+        return synonyms[folded]
     bare = _PARENTHESES.sub("", folded)
     for word in ("万平方米", "平方米", "万m2", "m2", "(户)", "户"):
         bare = bare.replace(word, "") if bare != word else bare
-    return _SYNONYMS.get(bare)
+    return synonyms.get(bare)
 
 
 @dataclass
@@ -161,24 +165,24 @@ class ParsedLedger:
     columns: set[str] = field(default_factory=set)  # the keys present in the file
 
 
-def find_header(table: Table) -> Header | None:
+def find_header(table: Table, synonyms: dict[str, str] = LEDGER_SYNONYMS, minimum: int = 3) -> Header | None:
     """The header is the row (or pair of rows, for merged two-row headers) whose cells name the
     most known columns, among the first rows of the sheet (title rows come above it)."""
     best: Header | None = None
     best_score = 0
     for first in range(min(HEADER_SCAN_ROWS, len(table.rows))):
         for row_count in (1, 2):
-            header = _header_at(table, first, row_count)
+            header = _header_at(table, first, row_count, synonyms)
             score = len(set(header.columns.values()))
             # Two rows must earn their keep: prefer one row when it reads as well.
             if score > best_score:
                 best, best_score = header, score
-    if best is None or best_score < 3:
+    if best is None or best_score < minimum:
         return None
     return best
 
 
-def _header_at(table: Table, first: int, row_count: int) -> Header:
+def _header_at(table: Table, first: int, row_count: int, synonyms: dict[str, str]) -> Header:
     columns: dict[int, str] = {}
     labels: dict[int, str] = {}
     unknown: list[str] = []
@@ -190,7 +194,7 @@ def _header_at(table: Table, first: int, row_count: int) -> Header:
         if row_count == 2 and bottom == top:
             bottom = ""  # a vertically merged cell: its one text fills both rows
         candidates = [bottom, top + bottom, top] if bottom else [top]
-        key = next((found for text in candidates if (found := column_for_header(text))), None)
+        key = next((found for text in candidates if (found := column_for_header(text, synonyms))), None)
         label = bottom or top
         if key is None:
             if label and _fold(label) not in IGNORED_SILENTLY:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/", views.estate_detail, name="detail"),
     path("<int:pk>/edit/", views.estate_edit, name="edit"),
     path("<int:pk>/assessment/", views.estate_assess, name="assess"),
+    path("<int:pk>/roster/", views.roster_import, name="roster_import"),
 ]

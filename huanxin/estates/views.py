@@ -152,6 +152,31 @@ def estate_edit(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 @page("estates", "edit_facts")
+@require_POST
+def roster_import(request: StaffRequest, pk: int) -> HttpResponse:
+    estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择住户名册文件"))
+        return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=buildings")
+    try:
+        result = services.household_roster_import(
+            by=request.user, estate_id=estate.pk, file_name=upload.name or "roster", content=upload.read()
+        )
+    except HuanxinError as error:
+        result = {"errors": [{"sheet": "", "row": None, "column": "", "value": "", "reason": error.message}]}
+    if result["errors"]:
+        return render(
+            request, "estates/roster_errors.html", {"estate": estate, "errors": result["errors"]}, status=400
+        )
+    messages.success(
+        request,
+        _("住户名册已导入：新增 %(created)d 户，更新 %(updated)d 户，%(unchanged)d 户无变化。") % result,
+    )
+    return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=buildings")
+
+
+@page("estates", "edit_facts")
 def estate_assess(request: StaffRequest, pk: int) -> HttpResponse:
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
     if request.method == "POST":

@@ -1,0 +1,76 @@
+"""A community imports its household roster: new households added, changes updated, errors all
+at once and nothing written."""
+
+import io
+
+import pytest
+
+from huanxin.estates.models import Household
+from huanxin.estates.tests.ledger_files import csv_bytes, xlsx
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["楼号", "单元", "房号", "建筑面积（㎡）", "户主", "手机号"]
+
+
+def upload(client, estate, content: bytes, name: str = "名册.xlsx"):  # type: ignore[no-untyped-def]
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(f"/estates/{estate.pk}/roster/", {"file": file}, follow=True)
+
+
+def test_a_roster_adds_households_and_buildings(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("老街小区", households=3)
+    rows = [
+        HEADER,
+        [1, "1单元", "101室", 78.5, "张建国", "13812345678"],
+        [1, 1, 102, "80㎡", "李秀英", ""],
+        ["2号楼", 1, 201, "", "", ""],
+    ]
+    page = upload(login("shequ"), estate, xlsx(rows, title="老街小区住户名册")).content.decode()
+    assert "新增 3 户" in page
+    households = {(h.building.name, h.unit, h.room): h for h in Household.objects.filter(estate=estate)}
+    assert set(households) == {("1栋", "1", "101"), ("1栋", "1", "102"), ("2号楼", "1", "201")}
+    assert households[("1栋", "1", "101")].owner_phone == "13812345678"
+    assert str(households[("1栋", "1", "102")].floor_area_m2) == "80.00"
+    assert households[("1栋", "1", "101")].history.get().history_change_reason == "导入住户名册"
+
+
+def test_importing_again_updates_only_what_changed(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("老街小区", households=2)
+    client = login("shequ")
+    upload(
+        client,
+        estate,
+        csv_bytes([HEADER, [1, 1, 101, 78.5, "张建国", "13812345678"], [1, 1, 102, 80, "李秀英", ""]]),
+        "名册.csv",
+    )
+    page = upload(
+        client,
+        estate,
+        csv_bytes([HEADER, [1, 1, 101, 78.5, "张建国", "13900000000"], [1, 1, 102, 80, "李秀英", ""]]),
+        "名册.csv",
+    ).content.decode()
+    assert "新增 0 户，更新 1 户，1 户无变化" in page
+    assert Household.objects.get(room="101").owner_phone == "13900000000"
+
+
+def test_errors_are_listed_and_nothing_is_written(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("老街小区")
+    rows = [
+        HEADER,
+        [1, 1, 101, 78.5, "张建国", "12345"],
+        ["", 1, 102, 80, "李秀英", ""],
+        [1, 1, 103, 60, "王芳", ""],
+        [1, 1, 103, 60, "重复", ""],
+    ]
+    response = upload(login("shequ"), estate, xlsx(rows))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "电话号码格式不正确" in page and "必填项为空" in page and "与第4行是同一户" in page
+    assert not Household.objects.exists()
+
+
+def test_a_department_cannot_import_a_roster(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("老街小区")
+    assert upload(login("dianli"), estate, xlsx([HEADER, [1, 1, 101, 78.5, "张建国", ""]])).status_code == 403
