@@ -2,6 +2,7 @@
 at once and nothing written."""
 
 import io
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from huanxin.estates.tests.ledger_files import csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["楼号", "单元", "房号", "建筑面积（㎡）", "户主", "手机号"]
+HEADER: list[Any] = ["楼号", "单元", "房号", "建筑面积（㎡）", "户主", "手机号"]
 
 
 def upload(client, estate, content: bytes, name: str = "名册.xlsx"):  # type: ignore[no-untyped-def]
