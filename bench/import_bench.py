@@ -5,7 +5,7 @@ Baseline in the same run: `pandas.read_excel(engine="openpyxl")` → `Estate.obj
 (no validation, no matching, no history: the floor a naive script would reach).
 
 Each side runs in its own process on its own fresh SQLite database, so peak memory (maxrss) is
-its own. Run: `.venv/bin/python bench/import_bench.py [--rows 100000]` (needs `pip install pandas`);
+its own. Run: `.venv/bin/python bench/import_bench.py [--rows 100000]` (needs `pip install -e ".[bench]"`);
 the numbers go to docs/benchmarks.md.
 """
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from huanxin.catalog.models import MenuItem
+from huanxin.core.forms import style_widgets
 
 MENU_FIELDS = [
     "code",
@@ -29,14 +30,7 @@ class MenuItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(field.widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            field.widget.attrs.setdefault("class", css)
+        style_widgets(self)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huanxin.accounts.permissions import FACT_FIELDS
+from huanxin.core.forms import style_widgets
 from huanxin.estates.models import Estate
 from huanxin.regions.models import Region
 from huanxin.regions.rules import Level
@@ -56,14 +57,7 @@ class EstateForm(forms.ModelForm):
             f"{region.parent.parent.name} / {region.parent.name} / {region.name}"
         )
         region_field.label = _("所属社区")
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.NullBooleanSelect):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+        style_widgets(self)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -16,13 +17,17 @@ from django.views.decorators.http import require_POST
 from huanxin.accounts.models import StaffRequest
 from huanxin.core.access import page
 from huanxin.core.audit import audit_record
-from huanxin.core.errors import HuanxinError
+from huanxin.core.errors import HuanxinError, NotFound
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
+from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import services
-from huanxin.planning.models import Candidate
-from huanxin.planning.querysets import candidates_for, estate_eligibility
+from huanxin.planning.forms import EligibilitySettingsForm
+from huanxin.planning.models import Candidate, EligibilitySettings
+from huanxin.planning.querysets import candidates_for, estate_eligibility, settings_for
+from huanxin.planning.rules import EXCLUSIONS
+from huanxin.regions.models import Region
 
 
 def _back_to_estate(estate_pk: int) -> HttpResponse:
@@ -167,3 +172,35 @@ def pool(request: StaffRequest) -> HttpResponse:
             "can_confirm": request.user.can("eligibility", "confirm"),
         },
     )
+
+
+@page("settings", "rules")
+def rules_edit(request: StaffRequest) -> HttpResponse:
+    """The city's eligibility rules (SPEC 5.1): they apply to every estate below its node."""
+    region = request.user.region or Region.objects.filter(level="city").order_by("code").first()
+    if region is None:
+        raise NotFound(_("尚未加载行政区划"))
+    current = settings_for(region.code)
+    own = current if current is not None and current.region_id == region.pk else None
+    form = EligibilitySettingsForm(
+        request.POST or None,
+        instance=own
+        or EligibilitySettings(
+            region=region, cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR, exclusions=list(EXCLUSIONS)
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eligibility_settings_save(
+                by=request.user,
+                region_id=region.pk,
+                changes=form.changes(),  # type: ignore[arg-type]
+                version=form.cleaned_data["version"] if own else None,
+            )
+        except HuanxinError as error:
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("资格规则已保存，所有小区的资格随即按新规则计算"))
+            return redirect("planning:rules")
+    history = own.history.select_related("history_user").order_by("-history_date")[:20] if own else []
+    return render(request, "planning/rules.html", {"form": form, "region": region, "history": history})

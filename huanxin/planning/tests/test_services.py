@@ -114,3 +114,27 @@ def test_the_city_changes_the_cutoff_and_the_summary_follows(city, make_estate, 
     )
     assert saved.history.first().history_user == city["city"]
     assert api_as("city").get("/api/v1/stats/summary").json()["old_estates"] == 1
+
+
+def test_the_city_edits_its_rules_on_a_page(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    client = login("city")
+    form = client.get("/planning/rules/")
+    assert form.status_code == 200 and "改造资格规则" in form.content.decode()
+    data = {
+        "cutoff_year": 2005,
+        "require_basic_deficiency": "on",
+        "agreement_mode": "households",
+        "agreement_numerator": 3,
+        "agreement_denominator": 4,
+        "quorum_numerator": 2,
+        "quorum_denominator": 3,
+        "majority_numerator": 3,
+        "majority_denominator": 4,
+        "exclusions": ["urban_village"],
+    }
+    assert client.post("/planning/rules/", data).status_code == 302
+    page = client.get("/planning/rules/").content.decode()
+    assert "修改资格规则" in page
+    bad = client.post("/planning/rules/", {**data, "agreement_numerator": 5, "version": 1})
+    assert bad.status_code == 200 and "alert-danger" in bad.content.decode()
+    assert login("yongding").get("/planning/rules/").status_code == 403
