@@ -123,3 +123,8 @@ def install_error_envelope(api: NinjaAPI) -> None:
         error = known.get(exc.status_code) or HuanxinError(_("请求未能完成"))
         error.status = exc.status_code
         return _respond(api, request, error)
+
+
+def caller(request: HttpRequest) -> Any:
+    """The authenticated user of an API request (set by the router's auth)."""
+    return getattr(request, "auth", None)

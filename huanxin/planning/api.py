@@ -5,9 +5,10 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from huanxin.core.access import endpoint
-from huanxin.core.api import READ_ERRORS, Paginated
+from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.querysets import estates_for
+from huanxin.planning import services
 from huanxin.planning.models import Candidate
 from huanxin.planning.querysets import candidates_for, estate_eligibility
 
@@ -30,7 +31,7 @@ class EligibilityOut(Schema):
 def get_eligibility(request: HttpRequest, estate_id: int) -> Any:
     """eligible / ineligible / undetermined, with each rule's result and evidence (`passed` is
     null where facts are missing)."""
-    estate = get_visible_or_404(estates_for(request.auth), request.auth, pk=estate_id)  # type: ignore[attr-defined]
+    estate = get_visible_or_404(estates_for(caller(request)), caller(request), pk=estate_id)
     return estate_eligibility(estate)
 
 
@@ -57,5 +58,45 @@ class CandidateOut(Schema):
 @endpoint("eligibility", "view")
 @paginate(Paginated)
 def list_candidates(request: HttpRequest, status: str | None = None) -> Any:
-    candidates = candidates_for(request.auth)  # type: ignore[attr-defined]
+    candidates = candidates_for(caller(request))
     return candidates.filter(status=status) if status else candidates
+
+
+class SubmitIn(Schema):
+    estate_id: int
+    note: str = ""
+
+
+class ReviewIn(Schema):
+    version: int
+    accept: bool
+    reason: str = ""
+
+
+class ConfirmIn(Schema):
+    version: int
+
+
+@router.post("/candidates", response={201: CandidateOut, **ERRORS})
+@endpoint("eligibility", "submit")
+def submit_candidate(request: HttpRequest, payload: SubmitIn) -> Any:
+    """A street submits an eligible estate (申报)."""
+    return 201, services.candidate_submit(by=caller(request), estate_id=payload.estate_id, note=payload.note)
+
+
+@router.post("/candidates/{candidate_id}/review", response={200: CandidateOut, **ERRORS})
+@endpoint("eligibility", "review")
+def review_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn) -> Any:
+    return services.candidate_review(
+        by=caller(request),
+        candidate_id=candidate_id,
+        version=payload.version,
+        accept=payload.accept,
+        reason=payload.reason,
+    )
+
+
+@router.post("/candidates/{candidate_id}/confirm", response={200: CandidateOut, **ERRORS})
+@endpoint("eligibility", "confirm")
+def confirm_candidate(request: HttpRequest, candidate_id: int, payload: ConfirmIn) -> Any:
+    return services.candidate_confirm(by=caller(request), candidate_id=candidate_id, version=payload.version)

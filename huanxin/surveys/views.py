@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from huanxin.core.validation import add_error_to_form
 from huanxin.estates.models import Estate, Household
 from huanxin.estates.querysets import estates_for
 from huanxin.residents.services import resident_link_for
+from huanxin.residents.slips import qr_svg_data_uri
 from huanxin.surveys import exports, services
 from huanxin.surveys.forms import ExtendForm, PaperAnswerForm, RoundForm, default_dates
 from huanxin.surveys.models import Answer, SurveyRound
@@ -228,11 +230,15 @@ def estate_tab(request: StaffRequest, estate_pk: int) -> HttpResponse:
     """The 调查 tab of the estate page: its rounds, the residents' link and the slips."""
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=estate_pk)
     rounds = SurveyRound.objects.visible_to(request.user).filter(estate=estate).order_by("-opens_on")
+    link = resident_link_for(estate)
+    link_url = request.build_absolute_uri(reverse("residents:landing", args=[link.token]))
     context = {
         "estate": estate,
         "rounds": rounds,
         "can_run": _can_run(request),
-        "link": resident_link_for(estate),
+        "link": link,
+        "link_url": link_url,
+        "qr": qr_svg_data_uri(link_url),
         "roster": Household.objects.filter(estate=estate).count(),
     }
     template = "surveys/partials/estate_tab.html" if request.htmx else "surveys/estate_tab.html"

@@ -138,3 +138,44 @@ def test_the_city_edits_its_rules_on_a_page(login, make_estate) -> None:  # type
     bad = client.post("/planning/rules/", {**data, "agreement_numerator": 5, "version": 1})
     assert bad.status_code == 200 and "alert-danger" in bad.content.decode()
     assert login("yongding").get("/planning/rules/").status_code == 403
+
+
+def test_the_pool_steps_through_the_api(api_as, eligible_estate) -> None:  # type: ignore[no-untyped-def]
+    submitted = api_as("guanliping").post(
+        "/api/v1/candidates",
+        {"estate_id": eligible_estate.pk, "note": "申报"},
+        content_type="application/json",
+    )
+    assert submitted.status_code == 201, submitted.content
+    candidate = submitted.json()
+    again = api_as("guanliping").post(
+        "/api/v1/candidates", {"estate_id": eligible_estate.pk}, content_type="application/json"
+    )
+    assert again.status_code == 409 and "已申报" in again.json()["error"]["message"]
+    stale = api_as("yongding").post(
+        f"/api/v1/candidates/{candidate['id']}/review",
+        {"version": candidate["version"] + 1, "accept": True},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    reviewed = api_as("yongding").post(
+        f"/api/v1/candidates/{candidate['id']}/review",
+        {"version": candidate["version"], "accept": True},
+        content_type="application/json",
+    )
+    assert reviewed.json()["status"] == "reviewed"
+    assert (
+        api_as("guanliping")
+        .post(
+            f"/api/v1/candidates/{candidate['id']}/confirm", {"version": 2}, content_type="application/json"
+        )
+        .status_code
+        == 403
+    )
+    confirmed = api_as("city").post(
+        f"/api/v1/candidates/{candidate['id']}/confirm",
+        {"version": reviewed.json()["version"]},
+        content_type="application/json",
+    )
+    assert confirmed.json()["status"] == "confirmed"
+    assert api_as("cili").get("/api/v1/candidates").json()["count"] == 0
