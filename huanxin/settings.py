@@ -224,7 +224,10 @@ HUANXIN_OLD_ESTATE_CUTOFF_YEAR = env_int("HUANXIN_OLD_ESTATE_CUTOFF_YEAR", 2000)
 HUANXIN_DEMO = env_bool("HUANXIN_DEMO", False)
 # Where one-time codes go: the console for the demo; a gateway's class in production
 # (see huanxin/residents/sms.py).
-HUANXIN_SMS_BACKEND = os.environ.get("HUANXIN_SMS_BACKEND", "huanxin.residents.sms.ConsoleBackend")
+HUANXIN_SMS_BACKEND = os.environ.get(
+    "HUANXIN_SMS_BACKEND",
+    "huanxin.residents.sms.ConsoleBackend" if DEBUG else "huanxin.residents.sms.DisabledBackend",
+)
 HUANXIN_IMPORT_MAX_BYTES = env_int("HUANXIN_IMPORT_MAX_MB", 50) * 2**20
 # Files larger than this are checked and applied by the background worker, with progress shown.
 HUANXIN_IMPORT_INLINE_BYTES = env_int("HUANXIN_IMPORT_INLINE_KB", 256) * 1024

@@ -10,9 +10,13 @@ from huanxin.core.models import AuditEvent
 
 
 def client_address(request: Any) -> str | None:
+    """The client's address as django-axes reads it (its proxy settings apply), for audit and
+    for every throttle alike."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 def audit_record(

@@ -69,7 +69,10 @@ def cell_words(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     lines = str(value).replace("\u3000", " ").replace("\r\n", "\n").split("\n")
-    return "\n".join(" ".join(line.split()) for line in lines).strip()
+    text = "\n".join(" ".join(line.split()) for line in lines).strip()
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # the apostrophe our csv export puts before formula-like text
+    return text
 
 
 def read_tables(*, name: str, content: bytes) -> list[Table]:
@@ -145,19 +148,41 @@ def write_xlsx(sheets: Sequence[SheetOut]) -> bytes:
             header.append(cell)
         sheet.append(header)
         for row in spec.rows:
-            sheet.append(list(row))
+            sheet.append([_as_text_if_formula(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _as_text_if_formula(sheet: Any, value: Any) -> Any:
+    """A resident's comment "=HYPERLINK(…)" stays text: Excel must not run what residents type."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with a BOM, so that Excel on Chinese Windows opens it without garbling."""
+    """UTF-8 with a BOM, so that Excel on Chinese Windows opens it without garbling. Text that
+    Excel would run as a formula gets a leading apostrophe (dropped again by `cell_words`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(
+            [
+                ""
+                if value is None
+                else ("'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value)
+                for value in row
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -38,9 +38,12 @@ def config_for(region_code: str) -> rules.EligibilityConfig:
     return rules.EligibilityConfig(cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR)
 
 
-def latest_round_with_answers(estate: Estate) -> SurveyRound | None:
+def round_for_eligibility(estate: Estate) -> SurveyRound | None:
+    """The latest closed round with answers; an open one only when none has closed yet (its
+    figures are then provisional: a survey still under way cannot fail an estate)."""
     answered = Answer.objects.filter(round__estate=estate).values("round_id")
-    return SurveyRound.objects.filter(estate=estate, pk__in=answered).order_by("-opens_on", "-id").first()
+    rounds = list(SurveyRound.objects.filter(estate=estate, pk__in=answered).order_by("-opens_on", "-id"))
+    return next((r for r in rounds if r.status == SurveyRound.Status.CLOSED), rounds[0] if rounds else None)
 
 
 def estate_facts(estate: Estate) -> rules.EstateFacts:
@@ -48,12 +51,13 @@ def estate_facts(estate: Estate) -> rules.EstateFacts:
     basic = None
     if assessments.exists():
         basic = assessments.filter(item__category=Category.BASIC).exclude(severity=Severity.NONE).count()
-    survey = latest_round_with_answers(estate)
+    survey = round_for_eligibility(estate)
     return rules.EstateFacts(
         year_built=estate.year_built,
         basic_deficiencies=basic,
         flags={flag: bool(getattr(estate, flag)) for flag in rules.EXCLUSIONS},
         tally=round_tally(survey) if survey is not None else None,
+        survey_open=survey is not None and survey.status != SurveyRound.Status.CLOSED,
     )
 
 

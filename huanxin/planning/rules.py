@@ -38,6 +38,7 @@ class EstateFacts:
     basic_deficiencies: int | None  # None: no condition assessment recorded
     flags: dict[str, bool]
     tally: Tally | None  # the latest survey round's tally; None: no survey yet
+    survey_open: bool = False  # that round is still collecting answers
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def residents_agree(tally: Tally | None, config: EligibilityConfig) -> RuleResul
         )
         evidence = (
             f"同意 {tally.agree}/{tally.households_total} 户 = {_pct(share)}"
-            f"{'≥' if share >= config.agreement_share else '<'} {_pct(config.agreement_share)}{also}"
+            f" {'≥' if share >= config.agreement_share else '<'} {_pct(config.agreement_share)}{also}"
         )
         return RuleResult(
             name,
@@ -107,6 +108,13 @@ def residents_agree(tally: Tally | None, config: EligibilityConfig) -> RuleResul
     passed = False if quorum is False or majority is False else (None if None in (quorum, majority) else True)
     suffix = {True: " ✓", False: " ✗", None: "（住户面积不全，无法按面积计算）"}[passed]
     return RuleResult(name, passed, "，".join(parts) + suffix)
+
+
+def provisional(result: RuleResult, survey_open: bool) -> RuleResult:
+    """While a survey is still open, reaching the threshold counts; falling short does not fail."""
+    if not survey_open or result.passed is not False:
+        return result
+    return RuleResult(result.rule, None, f"调查进行中，暂未达到：{result.evidence.removesuffix(' ✗')}")
 
 
 def _all_at_least(values: tuple[Fraction | None, ...], threshold: Fraction) -> bool | None:
@@ -132,7 +140,7 @@ def evaluate(facts: EstateFacts, config: EligibilityConfig) -> Eligibility:
     results = [
         built_by_cutoff(facts.year_built, config.cutoff_year),
         *([has_basic_deficiency(facts.basic_deficiencies)] if config.require_basic_deficiency else []),
-        residents_agree(facts.tally, config),
+        provisional(residents_agree(facts.tally, config), facts.survey_open),
         *not_excluded(facts.flags, config.exclusions),
     ]
     if any(result.passed is False for result in results):

@@ -27,6 +27,7 @@ from huanxin.planning.forms import EligibilitySettingsForm
 from huanxin.planning.models import Candidate, EligibilitySettings
 from huanxin.planning.querysets import candidates_for, estate_eligibility, settings_for
 from huanxin.planning.rules import EXCLUSIONS
+from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
 
 
@@ -88,9 +89,7 @@ def candidate_review(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已审核"))
-    return redirect(
-        request.POST.get("next") or f"{reverse('estates:detail', args=[candidate.estate_id])}?tab=eligibility"
-    )
+    return _back_to_estate(candidate.estate_id)
 
 
 @page("eligibility", "confirm")
@@ -103,9 +102,7 @@ def candidate_confirm(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已确认入库"))
-    return redirect(
-        request.POST.get("next") or f"{reverse('estates:detail', args=[candidate.estate_id])}?tab=eligibility"
-    )
+    return _back_to_estate(candidate.estate_id)
 
 
 POOL_COLUMNS = [
@@ -132,8 +129,13 @@ def pool(request: StaffRequest) -> HttpResponse:
     if status in Candidate.Status.values:
         candidates = candidates.filter(status=status)
     region = request.GET.get("region", "").strip()
-    if region.isdigit():
-        candidates = candidates.filter(estate__region__code__startswith=region)
+    if region:
+        try:
+            candidates = candidates.filter(
+                estate__region__code__startswith=region_rules.significant_prefix(region)
+            )
+        except ValueError:
+            messages.warning(request, _("区划代码应为6、9或12位数字"))
     if request.GET.get("format") == "xlsx":
         rows = (
             [

@@ -23,6 +23,8 @@ from huanxin.residents.sms import send_sms
 PRIVACY_NOTICE_VERSION = "2020-1"
 PHONE_CODE_MINUTES = 10
 PHONE_CODE_INTERVAL_SECONDS = 60
+PHONE_CODE_TRIES = 5  # wrong tries before a sent code stops working
+PHONE_CODES_PER_DAY = 5  # per household: the link is on posters, anyone may ask
 FAILURES_PER_HOUSEHOLD = 5
 FAILURES_PER_ADDRESS = 30
 THROTTLE_MINUTES = 15
@@ -134,6 +136,9 @@ def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None
     recent = PhoneCode.objects.filter(
         household=household, created_at__gte=timezone.now() - timedelta(seconds=PHONE_CODE_INTERVAL_SECONDS)
     )
+    today = PhoneCode.objects.filter(household=household, created_at__gte=timezone.now() - timedelta(days=1))
+    if today.count() >= PHONE_CODES_PER_DAY:
+        raise Throttled(_("今天发送的验证码已达上限，请使用通知单上的验证码，或联系社区"))
     if recent.exists():
         raise Throttled(_("验证码已发送，请%(seconds)d秒后再试") % {"seconds": PHONE_CODE_INTERVAL_SECONDS})
     code = rules.new_phone_code()
@@ -155,6 +160,7 @@ def identify_by_phone_code(
 ) -> Household:
     household = household_in_estate(estate=estate, household_id=household_id)
     _throttle(household, ip_address)
+    refusal = None
     with transaction.atomic():
         sent = (
             PhoneCode.objects.select_for_update()
@@ -162,19 +168,21 @@ def identify_by_phone_code(
             .order_by("-created_at")
             .first()
         )
-        if sent is None or sent.expires_at < timezone.now():
-            _attempt(household, ip_address, False)
-            raise Refused(_("验证码已过期，请重新获取"))
-        if not rules.codes_match(
+        if sent is None or sent.expires_at < timezone.now() or sent.attempts >= PHONE_CODE_TRIES:
+            refusal = Refused(_("验证码已失效，请重新获取"))
+        elif not rules.codes_match(
             secret=settings.SECRET_KEY, household_id=household.pk, code=code, stored=sent.code_hash
         ):
             sent.attempts += 1
             sent.save(update_fields=["attempts"])
-            _attempt(household, ip_address, False)
-            raise Refused(_("验证码不正确，请核对短信中的6位数字"))
-        sent.used_at = timezone.now()
-        sent.save(update_fields=["used_at"])
-    _attempt(household, ip_address, True)
+            refusal = Refused(_("验证码不正确，请核对短信中的6位数字"))
+        else:
+            sent.used_at = timezone.now()
+            sent.save(update_fields=["used_at"])
+    # Recorded after the transaction: a refusal must still count towards the throttle.
+    _attempt(household, ip_address, refusal is None)
+    if refusal is not None:
+        raise refusal
     return household
 
 

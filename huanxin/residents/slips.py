@@ -16,7 +16,14 @@ def qr_svg_data_uri(url: str) -> str:
 
 
 def slips_pdf(*, estate: Estate, issued: list[tuple[Household, str]], link_url: str) -> bytes:
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # Pango missing: `huanxin check` says what to install
+        from django.utils.translation import gettext as _
+
+        from huanxin.core.errors import Refused
+
+        raise Refused(_("服务器缺少生成PDF所需的组件（Pango），请联系系统管理员")) from error
 
     html = render_to_string(
         "residents/slips.html",

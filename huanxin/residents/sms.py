@@ -1,7 +1,9 @@
 """Sending SMS through a pluggable backend, chosen by the HUANXIN_SMS_BACKEND setting:
 
-- `huanxin.residents.sms.ConsoleBackend` (default): writes the message to the server's standard
-  output, for the demo and for development. It is not the logging system: nothing goes to logs.
+- `huanxin.residents.sms.ConsoleBackend` (the demo's default): writes the message to the server's
+  standard output, phone masked, for the demo and for development.
+- `huanxin.residents.sms.DisabledBackend` (default in production until a gateway is configured):
+  refuses, and residents use the printed slips.
 - `huanxin.residents.sms.MemoryBackend`: keeps messages in `MemoryBackend.outbox`, for tests.
 - a real gateway: a class with `send(phone: str, message: str) -> None`, given by its dotted path
   (HUANXIN_SMS_BACKEND="mycity.sms.AliyunBackend"), configured by its own settings.
@@ -23,6 +25,17 @@ class ConsoleBackend:
         # The phone is masked even here; the code is the point of the console backend.
         sys.stdout.write(f"[短信 → {mask_phone(phone)}] {message}\n")
         sys.stdout.flush()
+
+
+class DisabledBackend:
+    """Production without a configured gateway: residents use the printed slips."""
+
+    def send(self, phone: str, message: str) -> None:
+        from django.utils.translation import gettext as _
+
+        from huanxin.core.errors import Refused
+
+        raise Refused(_("短信验证暂未开通，请使用社区发放的通知单上的验证码"))
 
 
 class MemoryBackend:

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from huanxin.core.access import endpoint, public_endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated
+from huanxin.core.audit import audit_record
 from huanxin.core.errors import Refused
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.masking import mask_name, mask_phone
@@ -43,6 +44,15 @@ def list_households(request: HttpRequest, estate_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     estate = get_visible_or_404(estates_for(user), user, pk=estate_id)
     unmasked = user.sees_personal_data(estate.region.code)
+    if unmasked:
+        audit_record(
+            action="personal_data.view",
+            actor=user,
+            target=estate,
+            region_code=estate.region.code,
+            request=request,
+            detail={"api": "households"},
+        )
     return [
         {
             "id": h.pk,
@@ -207,6 +217,15 @@ def list_answers(request: HttpRequest, round_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     survey = get_visible_or_404(SurveyRound.objects.select_related("estate__region"), user, pk=round_id)
     unmasked = user.sees_personal_data(survey.estate.region.code)
+    if unmasked:
+        audit_record(
+            action="personal_data.view",
+            actor=user,
+            target=survey,
+            region_code=survey.estate.region.code,
+            request=request,
+            detail={"api": "answers"},
+        )
     answers = (
         Answer.objects.visible_to(user)
         .current()

@@ -19,8 +19,16 @@ from huanxin.surveys.models import Answer, CofundBracket, CofundMode, SurveyRoun
 STEPS = 4
 
 
-def _draft_key(survey: SurveyRound) -> str:
-    return f"survey_draft_{survey.pk}"
+def _draft_key(survey: SurveyRound, household_id: int) -> str:
+    """Per household: on a shared phone, the next household must not see the last one's choices."""
+    return f"survey_draft_{survey.pk}_{household_id}"
+
+
+def _step(value: str | None) -> int:
+    try:
+        return min(max(int(value or "1"), 1), STEPS)
+    except ValueError:
+        return 1
 
 
 def _draft_from(answer: Answer | None) -> dict[str, Any]:
@@ -38,7 +46,14 @@ def _draft_from(answer: Answer | None) -> dict[str, Any]:
 
 
 def _ints(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
+    return [number for value in values if (number := _int(value)) is not None]
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value) if value.isascii() else None
+    except ValueError:
+        return None
 
 
 @public_page(audience="resident")
@@ -59,17 +74,12 @@ def resident_survey(request: HttpRequest, token: str) -> HttpResponse:
     )
     if survey is None:
         return render(request, "surveys/resident_none.html", {"estate": estate, "token": token})
-    key = _draft_key(survey)
+    key = _draft_key(survey, household.pk)
     draft = request.session.get(key) or _draft_from(current)
-    step = min(
-        max(int(request.GET.get("step", "1")) if request.GET.get("step", "1").isdigit() else 1, 1), STEPS
-    )
+    step = _step(request.GET.get("step"))
     error = ""
     if request.method == "POST":
-        step = min(
-            max(int(request.POST.get("step", "1")) if request.POST.get("step", "1").isdigit() else 1, 1),
-            STEPS,
-        )
+        step = _step(request.POST.get("step"))
         draft = _apply_step(draft, step, request.POST)
         request.session[key] = draft
         if step < STEPS:
@@ -114,8 +124,7 @@ def _apply_step(draft: dict[str, Any], step: int, data: Any) -> dict[str, Any]:
     if step == 1 and data.get("agrees") in ("yes", "no"):
         draft["agrees"] = data["agrees"] == "yes"
     elif step == 2:
-        first = data.get("first_need", "")
-        draft["first_need"] = int(first) if first.isdigit() else None
+        draft["first_need"] = _int(data.get("first_need", ""))
         draft["other_needs"] = _ints(data.getlist("other_needs"))
     elif step == 3:
         willing = data.get("cofund_willing")

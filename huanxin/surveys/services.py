@@ -42,6 +42,11 @@ def round_create(
             raise Invalid(
                 _("截止日期不能早于开始日期"), details=[{"field": "closes_on", "message": _("早于开始日期")}]
             )
+        overlapping = SurveyRound.objects.filter(
+            estate=estate, opens_on__lte=closes_on, closes_on__gte=opens_on, closed_on__isnull=True
+        ).first()
+        if overlapping is not None:
+            raise Refused(_("该小区在这段时间已有调查“%(title)s”，请先结束它") % {"title": overlapping.title})
         survey = SurveyRound(
             estate=estate, title=title, opens_on=opens_on, closes_on=closes_on, created_by=by
         )
@@ -148,7 +153,10 @@ def answer_submit(
             # The household row is the lock: two submissions for one household take turns.
             locked = Household.objects.select_for_update().get(pk=household.pk)
             rounds = SurveyRound.objects.visible_to(by) if paper else SurveyRound.objects.all()
-            survey = rounds.filter(pk=round_id, estate_id=locked.estate_id).first()
+            # The round too: an answer cannot slip in after a concurrent close.
+            survey = (
+                rounds.select_for_update(of=("self",)).filter(pk=round_id, estate_id=locked.estate_id).first()
+            )
             if survey is None:
                 raise Invalid(_("调查不存在，或不属于您家所在的小区"))
             if not survey.is_open:
@@ -233,6 +241,8 @@ def answers_enter_batch(*, by: Any, round_id: int, rows: list[BatchAnswer]) -> i
         households = set(Household.objects.filter(estate=survey.estate).values_list("pk", flat=True))
         answered = set(Answer.objects.filter(round=survey).values_list("household_id", flat=True))
         offered = set(survey.items.values_list("pk", flat=True))
+        if len({row["household_id"] for row in rows}) != len(rows):
+            raise Invalid(_("同一户出现了两次"))
         bad = [
             row["household_id"]
             for row in rows

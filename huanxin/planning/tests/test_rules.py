@@ -100,3 +100,15 @@ def test_the_owners_vote_mode_counts_area_and_headcount() -> None:
         EstateFacts(year_built=1990, basic_deficiencies=1, flags={}, tally=unknown_areas), config
     )
     assert result.status == "undetermined"
+
+
+def test_an_open_survey_below_the_threshold_is_provisional_not_a_failure() -> None:
+    survey_facts = facts(agree=3)
+    open_facts = EstateFacts(
+        year_built=1995, basic_deficiencies=2, flags={}, tally=survey_facts.tally, survey_open=True
+    )
+    result = evaluate(open_facts, EligibilityConfig())
+    assert result.status == "undetermined"
+    assert any("调查进行中，暂未达到" in rule.evidence for rule in result.rules)
+    closed = evaluate(survey_facts, EligibilityConfig())
+    assert closed.status == "ineligible"

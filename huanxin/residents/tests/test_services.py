@@ -115,7 +115,7 @@ def test_an_expired_sms_code_says_so(city, roster_estate) -> None:  # type: igno
         services.identify_by_phone_code(
             estate=roster_estate, household_id=household.pk, code=code, ip_address=None
         )
-    assert "已过期" in refused.value.message
+    assert "已失效" in refused.value.message
 
 
 def test_codes_and_phones_never_reach_the_logs(city, roster_estate, caplog, login) -> None:  # type: ignore[no-untyped-def]
@@ -155,3 +155,43 @@ def test_codes_and_phones_never_reach_the_logs(city, roster_estate, caplog, logi
 
     audit_text = " ".join(str(event.detail) for event in AuditEvent.objects.all())
     assert issued[household] not in audit_text and household.owner_phone not in audit_text
+
+
+def test_wrong_sms_codes_count_and_a_code_dies_after_five_tries(city, roster_estate) -> None:  # type: ignore[no-untyped-def]
+    household = Household.objects.filter(estate=roster_estate).earliest("pk")
+    services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
+    code = "".join(char for char in MemoryBackend.outbox[-1][1].split("，")[0] if char.isdigit())
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(services.FAILURES_PER_HOUSEHOLD):
+        with pytest.raises(Refused):
+            services.identify_by_phone_code(
+                estate=roster_estate, household_id=household.pk, code=wrong, ip_address=None
+            )
+    with pytest.raises(Throttled):  # the failures were recorded, so guessing stops here
+        services.identify_by_phone_code(
+            estate=roster_estate, household_id=household.pk, code=code, ip_address=None
+        )
+
+
+def test_sms_sends_per_household_are_capped_per_day(city, roster_estate) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from huanxin.residents.models import PhoneCode
+
+    household = Household.objects.filter(estate=roster_estate).earliest("pk")
+    for _ in range(services.PHONE_CODES_PER_DAY):
+        services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
+        PhoneCode.objects.update(created_at=timezone.now() - timedelta(minutes=5))  # past the one-minute wait
+    with pytest.raises(Throttled) as capped:
+        services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
+    assert "上限" in capped.value.message
+
+
+def test_without_a_gateway_production_refuses_sms_clearly(city, roster_estate, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.HUANXIN_SMS_BACKEND = "huanxin.residents.sms.DisabledBackend"
+    household = Household.objects.filter(estate=roster_estate).earliest("pk")
+    with pytest.raises(Refused) as refused:
+        services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
+    assert "通知单" in refused.value.message

@@ -156,3 +156,16 @@ def test_two_concurrent_submissions_leave_exactly_one_current_answer(city, open_
     assert Answer.objects.filter(household=household, is_current=True).count() == 1
     assert sorted(Answer.objects.filter(household=household).values_list("sequence", flat=True)) == [1, 2]
     assert outcomes == ["ok", "ok"]
+
+
+def test_two_overlapping_rounds_are_refused(city, open_round) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Refused) as refused:
+        services.round_create(
+            by=city["shequ"],
+            estate_id=open_round.estate.pk,
+            title="又一轮",
+            opens_on=dt.date(2020, 9, 1),
+            closes_on=dt.date(2020, 10, 1),
+            item_ids=[item("B02")],
+        )
+    assert "改造意愿调查" in refused.value.message

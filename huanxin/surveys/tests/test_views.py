@@ -177,3 +177,45 @@ def test_slips_need_a_roster(login, make_estate) -> None:  # type: ignore[no-unt
     estate = make_estate("无名册小区")
     response = login("shequ").post(f"/r/slips/{estate.pk}/", follow=True)
     assert "尚未录入住户名册" in response.content.decode()
+
+
+def test_odd_step_numbers_do_not_break_the_phone_page(city, open_round) -> None:  # type: ignore[no-untyped-def]
+    codes = dict(access_codes_issue(by=city["shequ"], estate_id=open_round.estate.pk))
+    household = next(iter(codes))
+    token = resident_link_for(open_round.estate).token
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.post(
+        f"/r/{token}/identify/",
+        {
+            "building": household.building_id,
+            "household": household.pk,
+            "method": "slip",
+            "code": codes[household],
+            "action": "verify",
+        },
+    )
+    client.post(f"/r/{token}/consent/", {"agree": "yes"})
+    for step in ("²", "9" * 5000, "-3", "abc"):
+        assert client.get(f"/r/{token}/survey/", {"step": step}).status_code == 200
+        assert client.post(f"/r/{token}/survey/", {"step": step, "first_need": "²"}).status_code in (200, 302)
+
+
+def test_a_formula_typed_by_a_resident_stays_text_in_the_export(city, open_round, login) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from huanxin.surveys.services import answer_submit
+
+    household = Household.objects.filter(estate=open_round.estate).earliest("pk")
+    answer_submit(
+        round_id=open_round.pk,
+        household=household,
+        by=city["shequ"],
+        consent_given=True,
+        data={"agrees": True, "comments": '=HYPERLINK("http://evil.example","点我")'},
+    )
+    content = login("shequ").get(f"/surveys/{open_round.pk}/export.xlsx").content
+    import io
+
+    sheet = load_workbook(io.BytesIO(content))["答卷"]
+    cell = sheet.cell(row=2, column=12)
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
