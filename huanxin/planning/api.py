@@ -1,14 +1,17 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
+from huanxin.core.errors import Invalid
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.querysets import estates_for
-from huanxin.planning import services
+from huanxin.planning import optimizer, services
 from huanxin.planning.models import Candidate
 from huanxin.planning.querysets import candidates_for, estate_eligibility
 
@@ -100,3 +103,69 @@ def review_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn)
 @endpoint("eligibility", "confirm")
 def confirm_candidate(request: HttpRequest, candidate_id: int, payload: ConfirmIn) -> Any:
     return services.candidate_confirm(by=caller(request), candidate_id=candidate_id, version=payload.version)
+
+
+class OptimizeCandidate(Schema):
+    id: str | int
+    district: str
+    cost_yuan: float = Field(..., gt=0)
+    households: int = Field(..., ge=0)
+    priority: float = Field(..., ge=0)
+
+
+class OptimizeIn(Schema):
+    budget_yuan: float = Field(..., gt=0)
+    candidates: list[OptimizeCandidate] = Field(..., max_length=50_000)
+    district_min_share: dict[str, float] = {}
+    district_max_share: dict[str, float] = {}
+    must_include: list[str | int] = []
+    must_exclude: list[str | int] = []
+    time_limit_s: float = Field(10, gt=0, le=120)
+
+
+class GreedyOut(Schema):
+    selected: list[str | int]
+    objective: float
+    violations: list[str]
+
+
+class OptimizeOut(Schema):
+    status: str
+    selected: list[str | int]
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    greedy: GreedyOut
+    reasons: dict[str, str]
+    conflicts: list[str]
+    seconds: float
+
+
+@router.post("/planning/optimize", response={200: OptimizeOut, **ERRORS})
+@endpoint("plans", "view")
+def optimize_what_if(request: HttpRequest, payload: OptimizeIn) -> Any:
+    """What if: the exact selection for the candidates given (nothing is read or written), the
+    greedy pick beside it, and why each candidate is in or out."""
+    ids = [candidate.id for candidate in payload.candidates]
+    if len(set(ids)) != len(ids):
+        raise Invalid(_("候选项目编号重复"), details=[{"field": "candidates", "message": _("编号须唯一")}])
+    for name, shares in (
+        ("district_min_share", payload.district_min_share),
+        ("district_max_share", payload.district_max_share),
+    ):
+        bad = [code for code, share in shares.items() if not 0 <= share <= 1]
+        if bad:
+            raise Invalid(_("份额应在0到1之间"), details=[{"field": name, "message": "、".join(bad)}])
+    problem = optimizer.Problem(
+        budget=payload.budget_yuan,
+        candidates=[
+            optimizer.Candidate(c.id, c.district, c.cost_yuan, c.households, c.priority)
+            for c in payload.candidates
+        ],
+        min_share=payload.district_min_share,
+        max_share=payload.district_max_share,
+        must_include=frozenset(payload.must_include),
+        must_exclude=frozenset(payload.must_exclude),
+        time_limit_s=payload.time_limit_s,
+    )
+    return optimizer.as_dict(optimizer.optimize(problem))

@@ -1,0 +1,415 @@
+"""Choosing an annual plan under a budget (SPEC 4.6): an exact mixed-integer model solved with
+HiGHS, the greedy pick beside it, and for every candidate a reason that is true as written.
+
+Pure code over plain values: the what-if API, the plan drafting service, the benchmark and the
+tests all call `optimize` with a `Problem`. Money is in yuan; shares are of the budget.
+
+The model: choose x_i ∈ {0, 1} to maximise Σ priority_i × households_i × x_i subject to
+Σ cost_i x_i ≤ budget; for each district d, min_d × budget ≤ Σ_{i∈d} cost_i x_i ≤ max_d × budget;
+x_i = 1 for must-include, x_i = 0 for must-exclude.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+NEAREST = 50  # candidates on each side of the cut whose reason is a re-solve
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: Hashable
+    district: str
+    cost: float  # yuan
+    households: int
+    priority: float
+
+    @property
+    def value(self) -> float:
+        return self.priority * self.households
+
+    @property
+    def value_per_wan(self) -> float:
+        """Priority-weighted households per 10,000 yuan: the greedy's yardstick."""
+        return self.value / self.cost * 10_000 if self.cost > 0 else float("inf")
+
+
+@dataclass(frozen=True)
+class Problem:
+    budget: float
+    candidates: Sequence[Candidate]
+    min_share: dict[str, float] = field(default_factory=dict)
+    max_share: dict[str, float] = field(default_factory=dict)
+    must_include: frozenset[Hashable] = frozenset()
+    must_exclude: frozenset[Hashable] = frozenset()
+    time_limit_s: float = 10.0
+    district_names: dict[str, str] = field(default_factory=dict)
+    mip_rel_gap: float = 1e-4  # HiGHS stops once the proven gap is this small
+    explain: bool = True  # reasons for every candidate (re-solves near the cut)
+
+    def name(self, district: str) -> str:
+        return self.district_names.get(district, district)
+
+
+@dataclass
+class Greedy:
+    selected: list[Hashable]
+    objective: float
+    violations: list[str]
+
+
+@dataclass
+class Solution:
+    status: str  # "optimal", "time_limit" (feasible, gap reported), "infeasible"
+    selected: list[Hashable]
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    greedy: Greedy
+    reasons: dict[Hashable, str]
+    conflicts: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Infeasibility: say which constraints conflict, in words, before and after asking the solver.
+# ---------------------------------------------------------------------------------------------
+
+
+def conflicts(problem: Problem) -> list[str]:
+    found: list[str] = []
+    budget = problem.budget
+    by_id = {c.id: c for c in problem.candidates}
+    unknown = sorted(str(i) for i in (problem.must_include | problem.must_exclude) if i not in by_id)
+    if unknown:
+        found.append(f"必须纳入或排除的项目不在候选名单中：{'、'.join(unknown)}")
+    both = problem.must_include & problem.must_exclude
+    if both:
+        found.append(f"同一项目既列为必须纳入又列为排除：{'、'.join(sorted(map(str, both)))}")
+    if budget <= 0:
+        found.append("预算必须大于0")
+    total_min = sum(problem.min_share.values())
+    if total_min > 1 + 1e-9:
+        found.append(f"各区县最低份额之和为{total_min:.1%}，超过了100%")
+    for district, low in problem.min_share.items():
+        high = problem.max_share.get(district)
+        if high is not None and low > high + 1e-12:
+            found.append(f"{problem.name(district)}的最低份额{low:.1%}高于其最高份额{high:.1%}")
+    forced: dict[str, float] = defaultdict(float)
+    for candidate_id in problem.must_include:
+        if candidate_id in by_id:
+            forced[by_id[candidate_id].district] += by_id[candidate_id].cost
+    if sum(forced.values()) > budget + 1e-6:
+        found.append(f"必须纳入的项目共需{sum(forced.values()):,.0f}元，超过预算{budget:,.0f}元")
+    for district, cost in forced.items():
+        high = problem.max_share.get(district)
+        if high is not None and cost > high * budget + 1e-6:
+            found.append(
+                f"{problem.name(district)}必须纳入的项目共需{cost:,.0f}元，"
+                f"超过其最高份额{high:.1%}（{high * budget:,.0f}元）"
+            )
+    available: dict[str, float] = defaultdict(float)
+    for candidate in problem.candidates:
+        if candidate.id not in problem.must_exclude:
+            available[candidate.district] += candidate.cost
+    for district, low in problem.min_share.items():
+        if low > 0 and available[district] + 1e-6 < low * budget:
+            found.append(
+                f"{problem.name(district)}可选项目总投资{available[district]:,.0f}元，"
+                f"不足其最低份额{low:.1%}（{low * budget:,.0f}元）"
+            )
+    floors = sum(
+        max(problem.min_share.get(d, 0.0) * budget, forced.get(d, 0.0))
+        for d in set(problem.min_share) | set(forced)
+    )
+    if floors > budget + 1e-6 and total_min <= 1 + 1e-9:
+        found.append("各区县最低份额与必须纳入的项目合计超过预算")
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The exact model
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Solved:
+    status: str
+    x: np.ndarray | None
+    objective: float | None
+    bound: float | None
+    gap: float | None
+
+
+class _Model:
+    """One HiGHS model, re-solved with a variable fixed for the reasons near the cut."""
+
+    def __init__(self, problem: Problem) -> None:
+        import highspy
+
+        self.highspy = highspy
+        self.problem = problem
+        self.candidates = list(problem.candidates)
+        self.index = {c.id: i for i, c in enumerate(self.candidates)}
+        n = len(self.candidates)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("mip_rel_gap", problem.mip_rel_gap)
+        self.h = h
+        lower = np.zeros(n)
+        upper = np.ones(n)
+        for candidate_id in problem.must_include:
+            lower[self.index[candidate_id]] = 1
+        for candidate_id in problem.must_exclude:
+            upper[self.index[candidate_id]] = 0
+        self.lower, self.upper = lower, upper
+        costs = np.array([c.cost for c in self.candidates], dtype=np.float64)
+        values = np.array([c.value for c in self.candidates], dtype=np.float64)
+        h.addVars(n, lower, upper)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), values)
+        h.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
+        )
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        inf = highspy.kHighsInf
+        self._row(np.arange(n), costs, -inf, problem.budget)
+        districts = defaultdict(list)
+        for i, c in enumerate(self.candidates):
+            districts[c.district].append(i)
+        for district, members in districts.items():
+            low = problem.min_share.get(district, 0.0) * problem.budget
+            high = problem.max_share.get(district)
+            if low > 0 or high is not None:
+                idx = np.array(members)
+                self._row(
+                    idx,
+                    costs[idx],
+                    low if low > 0 else -inf,
+                    high * problem.budget if high is not None else inf,
+                )
+        for district, share in problem.min_share.items():
+            if share > 0 and district not in districts:
+                self._row(np.array([], dtype=np.int32), np.array([]), share * problem.budget, inf)
+
+    def _row(self, idx: np.ndarray, coefficients: np.ndarray, low: float, high: float) -> None:
+        self.h.addRow(low, high, len(idx), idx.astype(np.int32), coefficients.astype(np.float64))
+
+    def solve(
+        self, time_limit: float, fixed: tuple[int, float] | None = None, start: np.ndarray | None = None
+    ) -> _Solved:
+        h = self.h
+        h.setOptionValue("time_limit", max(0.1, time_limit))
+        if fixed is not None:
+            h.changeColBounds(fixed[0], fixed[1], fixed[1])
+        try:
+            if start is not None:
+                solution = self.highspy.HighsSolution()
+                solution.col_value = list(start)
+                solution.value_valid = True
+                h.setSolution(solution)
+            h.run()
+            status = h.getModelStatus()
+            info = h.getInfo()
+            has_solution = info.primal_solution_status == self.highspy.SolutionStatus.kSolutionStatusFeasible
+            if status == self.highspy.HighsModelStatus.kInfeasible or not has_solution:
+                return _Solved("infeasible", None, None, None, None)
+            x = np.round(np.array(h.getSolution().col_value))
+            objective = float(info.objective_function_value)
+            bound = float(info.mip_dual_bound)
+            gap = max(0.0, float(info.mip_gap)) if np.isfinite(info.mip_gap) else None
+            optimal = status == self.highspy.HighsModelStatus.kOptimal
+            return _Solved("optimal" if optimal else "time_limit", x, objective, bound, gap)
+        finally:
+            if fixed is not None:
+                h.changeColBounds(fixed[0], self.lower[fixed[0]], self.upper[fixed[0]])
+            h.clearSolver()
+
+
+# ---------------------------------------------------------------------------------------------
+# The greedy pick
+# ---------------------------------------------------------------------------------------------
+
+
+def greedy(problem: Problem) -> Greedy:
+    """Must-includes first, then by value per yuan, skipping whatever breaks the budget or a
+    district's maximum share. Minimum shares it may miss are reported, not forced."""
+    budget = problem.budget
+    spent = 0.0
+    by_district: dict[str, float] = defaultdict(float)
+    chosen: list[Candidate] = []
+    order = sorted(
+        (c for c in problem.candidates if c.id not in problem.must_exclude),
+        key=lambda c: (c.id not in problem.must_include, -c.value_per_wan, str(c.id)),
+    )
+    for candidate in order:
+        high = problem.max_share.get(candidate.district)
+        fits = spent + candidate.cost <= budget + 1e-6 and (
+            high is None or by_district[candidate.district] + candidate.cost <= high * budget + 1e-6
+        )
+        if fits or candidate.id in problem.must_include:
+            chosen.append(candidate)
+            spent += candidate.cost
+            by_district[candidate.district] += candidate.cost
+    violations = [
+        f"{problem.name(d)}仅{by_district[d]:,.0f}元，低于最低份额{low:.1%}"
+        for d, low in sorted(problem.min_share.items())
+        if by_district[d] + 1e-6 < low * budget
+    ]
+    return Greedy([c.id for c in chosen], sum(c.value for c in chosen), violations)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reasons: each one true as written
+# ---------------------------------------------------------------------------------------------
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _on_its_own(problem: Problem, candidate: Candidate) -> str | None:
+    """A constraint the candidate breaks by itself, whatever else is chosen."""
+    by_id = {c.id: c for c in problem.candidates}
+    forced_total = sum(by_id[i].cost for i in problem.must_include if i in by_id)
+    forced_here = sum(
+        by_id[i].cost for i in problem.must_include if i in by_id and by_id[i].district == candidate.district
+    )
+    if candidate.cost > problem.budget - forced_total + 1e-6:
+        return (
+            f"未纳入：其投资额{candidate.cost:,.0f}元单独已超过扣除必须纳入项目后的"
+            f"剩余预算{problem.budget - forced_total:,.0f}元"
+        )
+    high = problem.max_share.get(candidate.district)
+    if high is not None and candidate.cost > high * problem.budget - forced_here + 1e-6:
+        return (
+            f"未纳入：其投资额{candidate.cost:,.0f}元单独已超过{problem.name(candidate.district)}的剩余最高份额"
+            f"{high * problem.budget - forced_here:,.0f}元"
+        )
+    return None
+
+
+def optimize(problem: Problem) -> Solution:
+    started = time.monotonic()
+    plain = greedy(problem)
+    found = conflicts(problem)
+    if found:
+        return Solution("infeasible", [], None, None, None, plain, {}, found, time.monotonic() - started)
+    if not problem.candidates:
+        return Solution("optimal", [], 0.0, 0.0, 0.0, plain, {}, [], time.monotonic() - started)
+    model = _Model(problem)
+    best = model.solve(problem.time_limit_s)
+    if best.x is None:
+        return Solution(
+            "infeasible",
+            [],
+            None,
+            None,
+            None,
+            plain,
+            {},
+            ["各约束无法同时满足（预算、各区县份额与必须纳入的项目相互冲突）"],
+            time.monotonic() - started,
+        )
+    chosen = {c.id for c, x in zip(model.candidates, best.x, strict=True) if x > 0.5}
+    reasons = (
+        _reasons(problem, model, best, chosen, deadline=started + 3 * problem.time_limit_s)
+        if problem.explain
+        else {}
+    )
+    return Solution(
+        best.status,
+        [c.id for c in model.candidates if c.id in chosen],
+        best.objective,
+        best.bound,
+        best.gap,
+        plain,
+        reasons,
+        [],
+        time.monotonic() - started,
+    )
+
+
+def _reasons(
+    problem: Problem, model: _Model, best: _Solved, chosen: set[Hashable], deadline: float
+) -> dict[Hashable, str]:
+    reasons: dict[Hashable, str] = {}
+    candidates = model.candidates
+    for c in candidates:
+        if c.id in problem.must_include:
+            reasons[c.id] = "纳入：列为必须纳入（续建或上级下达）"
+        elif c.id in problem.must_exclude:
+            reasons[c.id] = "未纳入：列为排除"
+        elif c.id not in chosen and (alone := _on_its_own(problem, c)):
+            reasons[c.id] = alone
+    free = [c for c in candidates if c.id not in reasons]
+    weakest_in = sorted((c for c in free if c.id in chosen), key=lambda c: (c.value_per_wan, str(c.id)))[
+        :NEAREST
+    ]
+    best_out = sorted((c for c in free if c.id not in chosen), key=lambda c: (-c.value_per_wan, str(c.id)))[
+        :NEAREST
+    ]
+    per_solve = max(0.2, min(problem.time_limit_s, 2.0))
+    assert best.objective is not None
+    for c in [*weakest_in, *best_out]:
+        if time.monotonic() > deadline:
+            break
+        included = c.id in chosen
+        forced = model.solve(per_solve, fixed=(model.index[c.id], 0.0 if included else 1.0))
+        verb, state = ("纳入", "不纳入") if included else ("未纳入", "强制纳入")
+        if forced.objective is None:
+            reasons[c.id] = f"{verb}：若{state}，预算与份额约束无法同时满足（重新求解确认）"
+            continue
+        change = forced.objective - best.objective
+        exact = forced.status == "optimal" and best.status == "optimal"
+        reasons[c.id] = (
+            f"{verb}：若{state}，重新求解后总效用为{_fmt(forced.objective)}，"
+            f"{'减少' if change <= 0 else '增加'}{_fmt(abs(change))}"
+            + ("" if exact else f"（求解在时限内停止，差距约{(forced.gap or 0):.2%}）")
+        )
+    _positions(problem, candidates, chosen, reasons)
+    return reasons
+
+
+def _positions(
+    problem: Problem, candidates: list[Candidate], chosen: set[Hashable], reasons: dict[Hashable, str]
+) -> None:
+    """For the rest: where the candidate stands, against the chosen ones of its district."""
+    ranges: dict[str, list[float]] = defaultdict(list)
+    for c in candidates:
+        if c.id in chosen:
+            ranges[c.district].append(c.value_per_wan)
+    for c in candidates:
+        if c.id in reasons:
+            continue
+        values = ranges.get(c.district)
+        span = f"{_fmt(min(values))}–{_fmt(max(values))}" if values else "（无）"
+        verb = "纳入" if c.id in chosen else "未纳入"
+        reasons[c.id] = (
+            f"{verb}：每万元效用{_fmt(c.value_per_wan)}；{problem.name(c.district)}已纳入项目的每万元效用为"
+            f"{span}"
+        )
+
+
+def as_dict(solution: Solution) -> dict[str, Any]:
+    return {
+        "status": solution.status,
+        "selected": solution.selected,
+        "objective": solution.objective,
+        "bound": solution.bound,
+        "gap": solution.gap,
+        "greedy": {
+            "selected": solution.greedy.selected,
+            "objective": solution.greedy.objective,
+            "violations": solution.greedy.violations,
+        },
+        "reasons": {str(key): text for key, text in solution.reasons.items()},
+        "conflicts": solution.conflicts,
+        "seconds": round(solution.seconds, 3),
+    }

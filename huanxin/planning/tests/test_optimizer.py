@@ -1,0 +1,206 @@
+"""The plan optimizer: exact on small instances (brute force agrees), constraints always hold,
+infeasible inputs explained, the greedy beside it, and every reason true."""
+
+import itertools
+from collections import defaultdict
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from huanxin.planning.optimizer import Candidate, Problem, greedy, optimize
+
+
+def brute_force(problem: Problem) -> float | None:
+    """The best objective over every subset that satisfies every constraint; None if none does."""
+    best = None
+    candidates = list(problem.candidates)
+    for picks in itertools.product((0, 1), repeat=len(candidates)):
+        chosen = [c for c, pick in zip(candidates, picks, strict=True) if pick]
+        if feasible(problem, chosen):
+            value = sum(c.value for c in chosen)
+            best = value if best is None or value > best else best
+    return best
+
+
+def feasible(problem: Problem, chosen: list[Candidate]) -> bool:
+    ids = {c.id for c in chosen}
+    if not problem.must_include <= ids or ids & problem.must_exclude:
+        return False
+    if sum(c.cost for c in chosen) > problem.budget + 1e-6:
+        return False
+    spent: dict[str, float] = defaultdict(float)
+    for c in chosen:
+        spent[c.district] += c.cost
+    districts = set(problem.min_share) | set(problem.max_share)
+    return all(
+        spent[d] + 1e-6 >= problem.min_share.get(d, 0) * problem.budget
+        and spent[d] <= problem.max_share.get(d, 1e9) * problem.budget + 1e-6
+        for d in districts
+    )
+
+
+@st.composite
+def problems(draw):  # type: ignore[no-untyped-def]
+    n = draw(st.integers(1, 9))
+    candidates = [
+        Candidate(
+            id=i,
+            district=draw(st.sampled_from("ABC")),
+            cost=float(draw(st.integers(1, 40)) * 10_000),
+            households=draw(st.integers(1, 300)),
+            priority=draw(st.integers(1, 100)) / 10,
+        )
+        for i in range(n)
+    ]
+    budget = float(draw(st.integers(5, 150)) * 10_000)
+    min_share = draw(
+        st.dictionaries(st.sampled_from("ABC"), st.sampled_from([0.0, 0.1, 0.2, 0.3]), max_size=2)
+    )
+    max_share = draw(st.dictionaries(st.sampled_from("ABC"), st.sampled_from([0.3, 0.5, 0.8]), max_size=2))
+    ids = list(range(n))
+    must_include = frozenset(draw(st.lists(st.sampled_from(ids), max_size=1)))
+    must_exclude = frozenset(draw(st.lists(st.sampled_from(ids), max_size=1))) - must_include
+    return Problem(
+        budget=budget,
+        candidates=candidates,
+        min_share=min_share,
+        max_share=max_share,
+        must_include=must_include,
+        must_exclude=must_exclude,
+        time_limit_s=5,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_the_optimizer_matches_brute_force_and_keeps_every_constraint(problem: Problem) -> None:
+    expected = brute_force(problem)
+    solution = optimize(problem)
+    if expected is None:
+        assert solution.status == "infeasible"
+        assert solution.conflicts, "an infeasible problem must be explained"
+        return
+    assert solution.status == "optimal"
+    assert solution.objective == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    assert solution.objective is not None
+    chosen = [c for c in problem.candidates if c.id in set(solution.selected)]
+    assert feasible(problem, chosen)
+    assert sum(c.value for c in chosen) == pytest.approx(solution.objective)
+    assert solution.greedy.objective <= solution.objective + 1e-6 or solution.greedy.violations
+    assert set(solution.reasons) == {c.id for c in problem.candidates}
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems())
+def test_every_re_solve_reason_states_the_true_objective_change(problem: Problem) -> None:
+    solution = optimize(problem)
+    if solution.status != "optimal":
+        return
+    chosen = set(solution.selected)
+    for candidate in problem.candidates:
+        text = solution.reasons[candidate.id]
+        if "重新求解后总效用为" not in text:
+            continue
+        flipped = (
+            (problem.must_include | {candidate.id}) if candidate.id not in chosen else problem.must_include
+        )
+        excluded = (problem.must_exclude | {candidate.id}) if candidate.id in chosen else problem.must_exclude
+        forced = brute_force(
+            Problem(
+                budget=problem.budget,
+                candidates=problem.candidates,
+                min_share=problem.min_share,
+                max_share=problem.max_share,
+                must_include=frozenset(flipped),
+                must_exclude=frozenset(excluded),
+            )
+        )
+        assert forced is not None
+        assert f"总效用为{forced:,.1f}" in text
+
+
+def test_a_candidate_too_big_for_its_district_says_so() -> None:
+    candidates = [
+        Candidate("big", "430802", 900_000, 100, 5),
+        Candidate("small", "430802", 100_000, 10, 5),
+        Candidate("other", "430821", 200_000, 30, 5),
+    ]
+    problem = Problem(
+        budget=1_000_000,
+        candidates=candidates,
+        max_share={"430802": 0.5},
+        district_names={"430802": "永定区"},
+    )
+    solution = optimize(problem)
+    assert "big" not in solution.selected
+    assert solution.reasons["big"] == "未纳入：其投资额900,000元单独已超过永定区的剩余最高份额500,000元"
+
+
+def test_conflicting_constraints_are_explained_not_raised() -> None:
+    candidates = [Candidate(1, "A", 100_000, 10, 1), Candidate(2, "B", 100_000, 10, 1)]
+    solution = optimize(
+        Problem(
+            budget=150_000,
+            candidates=candidates,
+            min_share={"A": 0.7, "B": 0.6},
+            district_names={"A": "永定区", "B": "慈利县"},
+        )
+    )
+    assert solution.status == "infeasible"
+    assert any("超过了100%" in text for text in solution.conflicts)
+    solution = optimize(
+        Problem(budget=150_000, candidates=candidates, min_share={"A": 0.9}, district_names={"A": "永定区"})
+    )
+    assert any("永定区可选项目总投资100,000元，不足其最低份额90.0%" in text for text in solution.conflicts)
+
+
+def test_the_greedy_goes_by_value_per_yuan_and_reports_a_missed_minimum() -> None:
+    candidates = [Candidate(1, "A", 100, 10, 1), Candidate(2, "B", 100, 5, 1), Candidate(3, "B", 100, 1, 1)]
+    pick = greedy(Problem(budget=200, candidates=candidates, min_share={"B": 0.9}))
+    assert pick.selected == [1, 2]
+    assert pick.violations and "最低份额" in pick.violations[0]
+
+
+@pytest.mark.django_db
+def test_the_what_if_endpoint(api_as) -> None:  # type: ignore[no-untyped-def]
+    body = {
+        "budget_yuan": 1_000_000,
+        "candidates": [
+            {"id": "a", "district": "430802", "cost_yuan": 400_000, "households": 100, "priority": 8},
+            {"id": "b", "district": "430802", "cost_yuan": 700_000, "households": 150, "priority": 9},
+            {"id": "c", "district": "430821", "cost_yuan": 300_000, "households": 40, "priority": 5},
+        ],
+        "district_min_share": {"430821": 0.2},
+        "must_exclude": [],
+        "time_limit_s": 5,
+    }
+    response = api_as("city").post("/api/v1/planning/optimize", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert answer["status"] == "optimal"
+    assert sorted(answer["selected"]) == ["b", "c"]
+    assert answer["objective"] == pytest.approx(150 * 9 + 40 * 5)
+    assert answer["gap"] == pytest.approx(0, abs=1e-6)
+    assert set(answer["reasons"]) == {"a", "b", "c"}
+    assert answer["greedy"]["objective"] <= answer["objective"]
+    bad = api_as("city").post(
+        "/api/v1/planning/optimize",
+        {**body, "district_max_share": {"430802": 1.5}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"] == "district_max_share"
+    infeasible = (
+        api_as("city")
+        .post(
+            "/api/v1/planning/optimize",
+            {**body, "district_min_share": {"430821": 0.9}},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert infeasible["status"] == "infeasible" and infeasible["conflicts"]
+    assert (
+        api_as("shigong").post("/api/v1/planning/optimize", body, content_type="application/json").status_code
+        == 403
+    )
