@@ -304,7 +304,13 @@ def optimize(problem: Problem) -> Solution:
     if not problem.candidates:
         return Solution("optimal", [], 0.0, 0.0, 0.0, plain, {}, [], time.monotonic() - started)
     model = _Model(problem)
-    best = model.solve(problem.time_limit_s)
+    # A greedy pick that keeps every constraint is a feasible start: the exact answer can only
+    # improve on it, even when the time limit stops the search before optimality is proven.
+    start = None
+    if not plain.violations:
+        picked = set(plain.selected)
+        start = np.array([1.0 if c.id in picked else 0.0 for c in model.candidates])
+    best = model.solve(problem.time_limit_s, start=start)
     if best.x is None:
         return Solution(
             "infeasible",
