@@ -18,7 +18,7 @@ from huanxin.catalog.models import MenuItem
 from huanxin.catalog.services import menu_load_defaults
 from huanxin.core import clock
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
-from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, survey_plan
+from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, planned_plans, survey_plan
 from huanxin.estates import rules as estate_rules
 from huanxin.estates.ledger import ledger_header
 from huanxin.estates.models import Estate, EstateTie, Household, LedgerImport, ManagementMode
@@ -33,8 +33,19 @@ from huanxin.estates.services import (
     ledger_import_run,
     ledger_import_start,
 )
-from huanxin.planning.models import Candidate
-from huanxin.planning.services import candidate_confirm, candidate_review, candidate_submit
+from huanxin.planning.models import Candidate, Program
+from huanxin.planning.services import (
+    candidate_confirm,
+    candidate_cost_set,
+    candidate_review,
+    candidate_submit,
+    plan_approve,
+    plan_create,
+    plan_draft_with_optimizer,
+    plan_publish,
+    plan_set_entries,
+    program_create,
+)
 from huanxin.regions.models import Region
 from huanxin.regions.services import regions_load_csv
 from huanxin.residents.services import access_codes_issue, resident_link_for
@@ -114,6 +125,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         _tie_owners_committee()
         surveys = _run_surveys()
         candidates = _fill_the_pool()
+        plans = _plan_the_years()
     return {
         "regions": regions,
         "organizations": organizations,
@@ -122,6 +134,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         "estates": estates,
         "surveys": surveys,
         "candidates": candidates,
+        **plans,
     }
 
 
@@ -431,3 +444,77 @@ def demo_access_codes(count: int = 3) -> list[tuple[str, str, str]]:
     )
     link = f"/r/{resident_link_for(estate).token}/"
     return [(f"{estate.name} {h.building.name}{h.unit}单元{h.room}室", code, link) for h, code in issued]
+
+
+def _plan_the_years() -> dict[str, int]:
+    """The 2019–2021 program; the 2019 and 2020 plans as approved (172 estates, exactly the
+    published households, area and 1,548,000,000 yuan); a 2021 draft made by the optimizer."""
+    if Program.objects.exists():
+        return {"programs": 0, "plans": 0}
+    codes = plan_codes()
+    users = {user.username: user for user in User.objects.all()}
+    city_user = users["city"]
+    candidates = {c.estate.code: c for c in Candidate.objects.select_related("estate")}
+    for plan in demo_plan():
+        candidate = candidates.get(codes[plan.key])
+        if candidate is not None and plan.estimated_cost and candidate.estimated_cost_yuan is None:
+            with clock.pinned(
+                candidate.confirmed_at.date() if candidate.confirmed_at else dt.date(2020, 8, 31)
+            ):
+                candidate_cost_set(
+                    by=city_user,
+                    candidate_id=candidate.pk,
+                    version=candidate.version,
+                    cost_yuan=Decimal(plan.estimated_cost),
+                    note="区县上报估算",
+                )
+    pool = [p for p in demo_plan() if p.fate == Fate.POOL_2021]
+    planned = planned_plans()
+    city = Region.objects.get(code=CITY)
+    with clock.pinned(dt.date(2019, 2, 20)):
+        program = program_create(
+            by=city_user,
+            region_id=city.pk,
+            name="张家界市城镇老旧小区改造三年行动（2019—2021年）",
+            start_year=2019,
+            end_year=2021,
+            target_estates=len(planned) + len(pool),
+            target_households=sum(p.households for p in [*planned, *pool]),
+            target_area_m2=Decimal(sum(p.floor_area_m2 for p in [*planned, *pool])),
+            target_investment_yuan=Decimal(sum(p.estimated_cost or 0 for p in [*planned, *pool])),
+        )
+    for year, published, approved in (
+        (2019, dt.date(2019, 3, 1), dt.date(2019, 3, 15)),
+        (2020, dt.date(2020, 3, 2), dt.date(2020, 3, 16)),
+    ):
+        members = [p for p in planned if p.plan_year == year]
+        estate_ids = list(
+            Estate.objects.filter(code__in=[codes[p.key] for p in members]).values_list("pk", flat=True)
+        )
+        with clock.pinned(published):
+            annual = plan_create(
+                by=city_user,
+                program_id=program.pk,
+                year=year,
+                budget_yuan=Decimal(sum(p.estimated_cost or 0 for p in members)),
+            )
+            annual = plan_set_entries(
+                by=city_user, plan_id=annual.pk, version=annual.version, estate_ids=estate_ids
+            )
+            annual = plan_publish(by=city_user, plan_id=annual.pk, version=annual.version, days=7)
+        with clock.pinned(approved):
+            plan_approve(by=city_user, plan_id=annual.pk, version=annual.version)
+    draft = plan_create(
+        by=city_user,
+        program_id=program.pk,
+        year=2021,
+        budget_yuan=Decimal(round(sum(p.estimated_cost or 0 for p in pool) * 0.6, -4)),
+    )
+    plan_draft_with_optimizer(
+        by=city_user,
+        plan_id=draft.pk,
+        version=draft.version,
+        min_share={"430821": 0.1, "430822": 0.1},
+        time_limit_s=5,
+    )
+    return {"programs": 1, "plans": 3}

@@ -108,6 +108,10 @@ class Candidate(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(_("入库时间"), null=True, blank=True)
+    estimated_cost_yuan = models.DecimalField(
+        _("估算投资（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    cost_note = models.CharField(_("估算说明"), max_length=255, blank=True)
 
     objects = CandidateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -119,3 +123,144 @@ class Candidate(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.estate} {self.get_status_display()}"
+
+
+class PriorityWeightsQuerySet(ScopedQuerySet):
+    scope_region = "region__code"
+
+
+class PriorityWeights(VersionedModel):
+    """The city's weights of the priority factors (planning.rules.FACTORS)."""
+
+    region = models.OneToOneField(
+        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="priority_weights"
+    )
+    age = models.PositiveSmallIntegerField(_("建成年限"), default=rules.DEFAULT_WEIGHTS["age"])
+    hazard = models.PositiveSmallIntegerField(_("安全隐患程度"), default=rules.DEFAULT_WEIGHTS["hazard"])
+    breadth = models.PositiveSmallIntegerField(_("基础类问题项数"), default=rules.DEFAULT_WEIGHTS["breadth"])
+    agreement = models.PositiveSmallIntegerField(_("居民同意率"), default=rules.DEFAULT_WEIGHTS["agreement"])
+    cofund = models.PositiveSmallIntegerField(_("居民出资意愿"), default=rules.DEFAULT_WEIGHTS["cofund"])
+    households = models.PositiveSmallIntegerField(_("受益户数"), default=rules.DEFAULT_WEIGHTS["households"])
+    cost_per_household = models.PositiveSmallIntegerField(
+        _("户均投资"), default=rules.DEFAULT_WEIGHTS["cost_per_household"]
+    )
+
+    objects = PriorityWeightsQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("优先级权重")
+        verbose_name_plural = _("优先级权重")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+    def as_dict(self) -> dict[str, float]:
+        return {factor: float(getattr(self, factor)) for factor in rules.FACTORS}
+
+
+class ProgramQuerySet(ScopedQuerySet):
+    scope_region = "region__code"
+
+
+class Program(VersionedModel):
+    """A multi-year program (改造规划), e.g. 2019–2021, with its targets."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("名称"), max_length=128)
+    start_year = models.PositiveSmallIntegerField(_("起始年"))
+    end_year = models.PositiveSmallIntegerField(_("结束年"))
+    target_estates = models.PositiveIntegerField(_("目标小区数"), default=0)
+    target_households = models.PositiveIntegerField(_("目标户数"), default=0)
+    target_area_m2 = models.DecimalField(_("目标建筑面积（㎡）"), max_digits=14, decimal_places=2, default=0)
+    target_investment_yuan = models.DecimalField(
+        _("目标投资（元）"), max_digits=16, decimal_places=2, default=0
+    )
+
+    objects = ProgramQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("改造规划")
+        verbose_name_plural = _("改造规划")
+        ordering = ["-start_year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="program_years")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnualPlanQuerySet(ScopedQuerySet):
+    scope_region = "program__region__code"
+
+
+class AnnualPlan(VersionedModel):
+    """A year's plan under a program: drafted, published for review (公示), approved by the city."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草案")
+        PUBLICITY = "publicity", _("公示中")
+        APPROVED = "approved", _("已批准")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("改造规划"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    budget_yuan = models.DecimalField(_("预算（元）"), max_digits=16, decimal_places=2)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    publicity_starts = models.DateField(_("公示开始"), null=True, blank=True)
+    publicity_ends = models.DateField(_("公示结束"), null=True, blank=True)
+    approved_on = models.DateField(_("批准日期"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    optimizer_summary = models.JSONField(_("优化结果"), default=dict, blank=True)
+
+    objects = AnnualPlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度计划")
+        verbose_name_plural = _("年度计划")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["program", "year"], name="one_plan_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度计划"
+
+
+class PlanEntryQuerySet(ScopedQuerySet):
+    scope_region = "estate__region__code"
+    scope_estate = "estate_id"
+
+
+class PlanEntry(models.Model):
+    """One estate in a plan, with the figures it was planned with."""
+
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="entries"
+    )
+    estate = models.ForeignKey(
+        "estates.Estate", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="plan_entries"
+    )
+    estimated_cost_yuan = models.DecimalField(_("估算投资（元）"), max_digits=16, decimal_places=2)
+    households = models.PositiveIntegerField(_("户数"))
+    floor_area_m2 = models.DecimalField(_("建筑面积（㎡）"), max_digits=12, decimal_places=2)
+    priority = models.DecimalField(_("优先级得分"), max_digits=6, decimal_places=2, default=0)
+    reason = models.TextField(_("纳入理由"), blank=True)
+
+    objects = PlanEntryQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("计划项目")
+        verbose_name_plural = _("计划项目")
+        ordering = ["plan", "-priority", "estate__code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "estate"], name="estate_once_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.estate}"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
 
 from huanxin.catalog.models import Category
+from huanxin.core import clock
 from huanxin.estates.models import ConditionAssessment, Estate, Severity
 from huanxin.planning import rules
-from huanxin.planning.models import Candidate, CandidateQuerySet, EligibilitySettings
+from huanxin.planning.models import Candidate, CandidateQuerySet, EligibilitySettings, PriorityWeights
 from huanxin.regions import rules as region_rules
 from huanxin.surveys.models import Answer, SurveyRound
 from huanxin.surveys.services import round_tally
@@ -68,4 +70,63 @@ def estate_eligibility(estate: Estate) -> rules.Eligibility:
 def candidates_for(user: Any) -> CandidateQuerySet:
     return Candidate.objects.visible_to(user).select_related(
         "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent", "submitted_by"
+    )
+
+
+def weights_for(region_code: str) -> dict[str, float]:
+    """The nearest node's priority weights, else the defaults."""
+    codes = ancestors_and_self(region_code)
+    found = {
+        row.region.code: row
+        for row in PriorityWeights.objects.filter(region__code__in=codes).select_related("region")
+    }
+    own = next((found[code] for code in codes if code in found), None)
+    return (
+        own.as_dict()
+        if own is not None
+        else {factor: float(w) for factor, w in rules.DEFAULT_WEIGHTS.items()}
+    )
+
+
+def priority_facts(estate: Estate, cost_yuan: float | None) -> rules.PriorityFacts:
+    basic = ConditionAssessment.objects.filter(estate=estate, item__category=Category.BASIC).exclude(
+        severity=Severity.NONE
+    )
+    severities = set(basic.values_list("severity", flat=True))
+    worst = next((level for level in ("hazardous", "major", "minor") if level in severities), None)
+    survey = round_for_eligibility(estate)
+    tally = round_tally(survey) if survey is not None else None
+    return rules.PriorityFacts(
+        year_built=estate.year_built,
+        this_year=clock.today().year,
+        worst_severity=worst,
+        basic_deficiencies=basic.count(),
+        agreement=tally.agreement_all if tally else None,
+        cofund_share=(
+            Fraction(tally.cofund_willing, tally.respondents) if tally and tally.respondents else None
+        ),
+        households=estate.households,
+        cost_yuan=cost_yuan,
+    )
+
+
+def candidate_priority(candidate: Candidate) -> rules.Priority:
+    cost = float(candidate.estimated_cost_yuan) if candidate.estimated_cost_yuan is not None else None
+    estate = candidate.estate
+    return rules.priority_score(priority_facts(estate, cost), weights_for(estate.region.code))
+
+
+def estimated_cost(estate: Estate) -> float:
+    """A first estimate from the condition assessment and the menu's unit costs."""
+    rows = [
+        (a.item.unit, a.severity, float(a.item.unit_cost_min or 0), float(a.item.unit_cost_max or 0))
+        for a in ConditionAssessment.objects.filter(estate=estate).select_related("item")
+    ]
+    buildings = list(estate.buildings.all())
+    return rules.estimate_cost(
+        rows,
+        households=estate.households,
+        floor_area=float(estate.floor_area_m2),
+        buildings=len(buildings) or (estate.building_count or 1),
+        floors=max((b.floors or 0 for b in buildings), default=6),
     )

@@ -150,3 +150,143 @@ def evaluate(facts: EstateFacts, config: EligibilityConfig) -> Eligibility:
     else:
         status = "eligible"
     return Eligibility(status=status, rules=results)
+
+
+# ---------------------------------------------------------------------------------------------
+# Priority (SPEC 4.6): weighted factors, each normalised to 0..1, contributions summing to the
+# score (0..100 when the weights sum to 100). Weights are data (PriorityWeights), not code.
+# ---------------------------------------------------------------------------------------------
+
+FACTORS = {
+    "age": "建成年限",
+    "hazard": "安全隐患程度",
+    "breadth": "基础类问题项数",
+    "agreement": "居民同意率",
+    "cofund": "居民出资意愿",
+    "households": "受益户数",
+    "cost_per_household": "户均投资（越低越优先）",
+}
+DEFAULT_WEIGHTS = {
+    "age": 15,
+    "hazard": 25,
+    "breadth": 15,
+    "agreement": 15,
+    "cofund": 10,
+    "households": 10,
+    "cost_per_household": 10,
+}
+SEVERITY_LEVEL = {"none": 0.0, "minor": 0.3, "major": 0.6, "hazardous": 1.0}
+
+
+@dataclass(frozen=True)
+class PriorityFacts:
+    year_built: int | None
+    this_year: int
+    worst_severity: str | None  # of the basic-category items
+    basic_deficiencies: int
+    agreement: Fraction | None
+    cofund_share: Fraction | None
+    households: int
+    cost_yuan: float | None
+
+
+@dataclass(frozen=True)
+class FactorScore:
+    factor: str
+    label: str
+    raw: str  # the fact, as shown
+    value: float  # normalised 0..1
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Priority:
+    score: float
+    factors: list[FactorScore]
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(1.0, value))
+
+
+def priority_score(facts: PriorityFacts, weights: dict[str, float]) -> Priority:
+    """Unknown facts count as 0 for their factor (shown as such): a missing survey never raises
+    an estate's priority."""
+    age = facts.this_year - facts.year_built if facts.year_built else None
+    per_household = facts.cost_yuan / facts.households if facts.cost_yuan and facts.households else None
+    normalised = {
+        "age": (_clamp((age or 0) / 40), f"{age}年" if age is not None else "缺少建成年份"),
+        "hazard": (
+            SEVERITY_LEVEL.get(facts.worst_severity or "none", 0.0),
+            {"hazardous": "存在安全隐患", "major": "严重", "minor": "轻微"}.get(
+                facts.worst_severity or "", "无"
+            ),
+        ),
+        "breadth": (_clamp(facts.basic_deficiencies / 10), f"{facts.basic_deficiencies}项"),
+        "agreement": (
+            float(facts.agreement or 0),
+            f"{float(facts.agreement) * 100:.1f}%" if facts.agreement is not None else "尚无调查",
+        ),
+        "cofund": (
+            float(facts.cofund_share or 0),
+            f"{float(facts.cofund_share) * 100:.1f}%" if facts.cofund_share is not None else "尚无调查",
+        ),
+        "households": (_clamp(facts.households / 300), f"{facts.households}户"),
+        "cost_per_household": (
+            1 - _clamp(per_household / 150_000) if per_household else 0.0,
+            f"{per_household:,.0f}元/户" if per_household else "尚无估算",
+        ),
+    }
+    scores = [
+        FactorScore(
+            factor,
+            FACTORS[factor],
+            raw,
+            round(value, 4),
+            float(weights.get(factor, 0)),
+            round(value * float(weights.get(factor, 0)), 2),
+        )
+        for factor, (value, raw) in normalised.items()
+    ]
+    return Priority(score=round(sum(score.contribution for score in scores), 2), factors=scores)
+
+
+# Quantities a menu item needs, from the estate's facts, by its unit of measure: a first estimate
+# the district then edits (SPEC 4.6, "cost estimate ... editable").
+SEVERITY_SCOPE = {"minor": 0.5, "major": 1.0, "hazardous": 1.2}
+
+
+def estimate_quantity(unit: str, *, households: int, floor_area: float, buildings: int, floors: int) -> float:
+    per_unit = {
+        "户": households,
+        "米": households * 12,
+        "㎡": floor_area * 0.25,
+        "项": 1,
+        "盏": max(1, households / 4),
+        "个": max(1, households / 5),
+        "台": buildings if floors >= 4 else 0,
+        "处": max(1, households / 60),
+    }
+    return float(per_unit.get(unit, 1))
+
+
+def estimate_cost(
+    deficiencies: list[tuple[str, str, float, float]],
+    *,
+    households: int,
+    floor_area: float,
+    buildings: int,
+    floors: int,
+) -> float:
+    """Σ over deficient items (unit, severity, unit cost low, high): quantity × mid unit cost ×
+    the severity's scope."""
+    total = 0.0
+    for unit, severity, low, high in deficiencies:
+        if severity == "none":
+            continue
+        quantity = estimate_quantity(
+            unit, households=households, floor_area=floor_area, buildings=buildings, floors=floors
+        )
+        total += quantity * (low + high) / 2 * SEVERITY_SCOPE.get(severity, 1.0)
+    return round(total, -2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.db import transaction
@@ -13,9 +15,16 @@ from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.estates.models import Estate
-from huanxin.planning import rules
-from huanxin.planning.models import Candidate, EligibilitySettings
-from huanxin.planning.querysets import estate_eligibility
+from huanxin.planning import hooks, optimizer, rules
+from huanxin.planning.models import (
+    AnnualPlan,
+    Candidate,
+    EligibilitySettings,
+    PlanEntry,
+    PriorityWeights,
+    Program,
+)
+from huanxin.planning.querysets import candidate_priority, estate_eligibility, estimated_cost
 from huanxin.regions.models import Region
 
 
@@ -149,3 +158,311 @@ def candidate_confirm(*, by: Any, candidate_id: int, version: int) -> Candidate:
             action="candidate.confirm", actor=by, target=candidate, region_code=candidate.estate.region.code
         )
     return candidate
+
+
+# ---------------------------------------------------------------------------------------------
+# Priority weights, cost estimates, programs and annual plans (SPEC 4.6)
+# ---------------------------------------------------------------------------------------------
+
+
+def priority_weights_save(
+    *, by: Any, region_id: int, weights: dict[str, int], version: int | None
+) -> PriorityWeights:
+    if not by.can("settings", "weights"):
+        raise Forbidden(_("只有市改造办和系统管理员可以修改优先级权重"))
+    unknown = set(weights) - set(rules.FACTORS)
+    if unknown or any(not isinstance(w, int) or w < 0 for w in weights.values()):
+        raise Invalid(
+            _("权重应为非负整数"), details=[{"field": "weights", "message": "、".join(sorted(unknown))}]
+        )
+    with transaction.atomic():
+        region = get_visible_or_404(Region.objects.all(), by, pk=region_id)
+        current = PriorityWeights.objects.select_for_update().filter(region=region).first()
+        if current is None:
+            current = PriorityWeights(region=region)
+        elif version is not None and current.version != version:
+            raise StaleEdit(_("权重已被他人修改，请刷新后重试"))
+        else:
+            current.version += 1
+        for factor, weight in weights.items():
+            setattr(current, factor, weight)
+        stamp_history(current, by=by, reason="修改优先级权重")
+        current.save()
+        audit_record(
+            action="priority.weights", actor=by, target=current, region_code=region.code, detail=weights
+        )
+    return current
+
+
+def _may_plan(by: Any) -> None:
+    if not (by.can("plans", "change") or by.can("plans", "propose")):
+        raise Forbidden(_("您的角色不能编制改造计划"))
+
+
+def candidate_cost_set(
+    *, by: Any, candidate_id: int, version: int, cost_yuan: Decimal, note: str = ""
+) -> Candidate:
+    """The district's (or city's) estimate of a candidate's cost; every change kept."""
+    _may_plan(by)
+    if cost_yuan <= 0:
+        raise Invalid(
+            _("估算投资应大于0"), details=[{"field": "estimated_cost_yuan", "message": _("应大于0")}]
+        )
+    with transaction.atomic():
+        candidate = _locked_candidate(by, candidate_id, version)
+        candidate.estimated_cost_yuan, candidate.cost_note = cost_yuan, note.strip()[:255]
+        candidate.version += 1
+        stamp_history(candidate, by=by, reason="修改估算投资")
+        candidate.save()
+        audit_record(
+            action="candidate.cost", actor=by, target=candidate, region_code=candidate.estate.region.code
+        )
+    return candidate
+
+
+def candidate_costs_estimate(*, by: Any) -> int:
+    """Fill in a first estimate for confirmed candidates that have none (from the assessment)."""
+    _may_plan(by)
+    filled = 0
+    for candidate in (
+        Candidate.objects.visible_to(by)
+        .filter(status=Candidate.Status.CONFIRMED, estimated_cost_yuan__isnull=True)
+        .select_related("estate")
+    ):
+        cost = estimated_cost(candidate.estate)
+        if cost > 0:
+            candidate_cost_set(
+                by=by,
+                candidate_id=candidate.pk,
+                version=candidate.version,
+                cost_yuan=Decimal(str(cost)),
+                note="按现状评估和菜单单价估算",
+            )
+            filled += 1
+    return filled
+
+
+def program_create(
+    *, by: Any, region_id: int, name: str, start_year: int, end_year: int, **targets: Any
+) -> Program:
+    if not by.can("plans", "change"):
+        raise Forbidden(_("只有市改造办可以建立改造规划"))
+    with transaction.atomic():
+        region = get_visible_or_404(Region.objects.all(), by, pk=region_id)
+        program = Program(region=region, name=name, start_year=start_year, end_year=end_year, **targets)
+        full_clean_or_invalid(program)
+        stamp_history(program, by=by, reason="建立改造规划")
+        program.save()
+        audit_record(action="program.create", actor=by, target=program, region_code=region.code)
+    return program
+
+
+def plan_create(*, by: Any, program_id: int, year: int, budget_yuan: Decimal) -> AnnualPlan:
+    _may_plan(by)
+    with transaction.atomic():
+        program = get_visible_or_404(Program.objects.all(), by, pk=program_id)
+        if not program.start_year <= year <= program.end_year:
+            raise Invalid(
+                _("年度应在规划期%(a)d–%(b)d年内") % {"a": program.start_year, "b": program.end_year},
+                details=[{"field": "year", "message": str(year)}],
+            )
+        if AnnualPlan.objects.filter(program=program, year=year).exists():
+            raise Refused(_("%(year)d年度计划已存在") % {"year": year})
+        plan = AnnualPlan(program=program, year=year, budget_yuan=budget_yuan)
+        full_clean_or_invalid(plan)
+        stamp_history(plan, by=by, reason="新建年度计划")
+        plan.save()
+        audit_record(action="plan.create", actor=by, target=plan, region_code=program.region.code)
+    return plan
+
+
+def _locked_draft(by: Any, plan_id: int, version: int) -> AnnualPlan:
+    plan = get_visible_or_404(
+        AnnualPlan.objects.select_for_update(of=("self",)).select_related("program__region"), by, pk=plan_id
+    )
+    if plan.version != version:
+        raise StaleEdit(_("该计划已被他人修改，请刷新后重试"))
+    if plan.status != AnnualPlan.Status.DRAFT:
+        raise Refused(_("只有草案可以修改（当前：%(status)s）") % {"status": plan.get_status_display()})
+    return plan
+
+
+def available_candidates(by: Any, plan: AnnualPlan) -> list[Candidate]:
+    """Confirmed candidates of the plan's region not already in an approved plan."""
+    planned = PlanEntry.objects.filter(plan__status=AnnualPlan.Status.APPROVED).values("estate_id")
+    return list(
+        Candidate.objects.visible_to(by)
+        .filter(
+            status=Candidate.Status.CONFIRMED, estate__region__code__startswith=plan.program.region.prefix
+        )
+        .exclude(estate_id__in=planned)
+        .select_related(
+            "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent"
+        )
+    )
+
+
+def plan_set_entries(
+    *, by: Any, plan_id: int, version: int, estate_ids: list[int], reasons: dict[int, str] | None = None
+) -> AnnualPlan:
+    """Draft by hand (or from the optimizer): the plan holds exactly these candidates."""
+    _may_plan(by)
+    with transaction.atomic():
+        plan = _locked_draft(by, plan_id, version)
+        by_estate = {c.estate_id: c for c in available_candidates(by, plan)}
+        missing = [estate_id for estate_id in estate_ids if estate_id not in by_estate]
+        if missing:
+            raise Invalid(
+                _("有 %(n)d 个小区不在储备库中、已在已批准的计划中或不在本辖区") % {"n": len(missing)}
+            )
+        PlanEntry.objects.filter(plan=plan).delete()
+        entries = []
+        for estate_id in estate_ids:
+            candidate = by_estate[estate_id]
+            estate = candidate.estate
+            entries.append(
+                PlanEntry(
+                    plan=plan,
+                    estate=estate,
+                    estimated_cost_yuan=candidate.estimated_cost_yuan or Decimal(0),
+                    households=estate.households,
+                    floor_area_m2=estate.floor_area_m2,
+                    priority=Decimal(str(candidate_priority(candidate).score)),
+                    reason=(reasons or {}).get(estate_id, ""),
+                )
+            )
+        PlanEntry.objects.bulk_create(entries)
+        plan.version += 1
+        stamp_history(plan, by=by, reason="调整计划项目")
+        plan.save(update_fields=["version"])
+        audit_record(
+            action="plan.entries",
+            actor=by,
+            target=plan,
+            region_code=plan.program.region.code,
+            detail={"entries": len(entries)},
+        )
+    return plan
+
+
+def plan_draft_with_optimizer(
+    *,
+    by: Any,
+    plan_id: int,
+    version: int,
+    min_share: dict[str, float] | None = None,
+    max_share: dict[str, float] | None = None,
+    must_include: list[int] | None = None,
+    must_exclude: list[int] | None = None,
+    time_limit_s: float = 10,
+) -> optimizer.Solution:
+    """The optimizer's pick from the pool becomes the draft's entries, each with its reason; the
+    reasons of those left out are kept with the plan."""
+    _may_plan(by)
+    plan = get_visible_or_404(AnnualPlan.objects.select_related("program__region"), by, pk=plan_id)
+    candidates = [c for c in available_candidates(by, plan) if c.estimated_cost_yuan]
+    problem = optimizer.Problem(
+        budget=float(plan.budget_yuan),
+        candidates=[
+            optimizer.Candidate(
+                c.estate_id,
+                c.estate.region.code[:6],
+                float(c.estimated_cost_yuan or 0),
+                c.estate.households,
+                candidate_priority(c).score,
+            )
+            for c in candidates
+        ],
+        min_share=min_share or {},
+        max_share=max_share or {},
+        must_include=frozenset(must_include or []),
+        must_exclude=frozenset(must_exclude or []),
+        time_limit_s=time_limit_s,
+        district_names={r.code[:6]: r.name for r in Region.objects.filter(level="county")},
+    )
+    solution = optimizer.optimize(problem)
+    if solution.status == "infeasible":
+        raise Refused(_("约束无法同时满足：%(why)s") % {"why": "；".join(solution.conflicts)})
+    reasons = {int(key): text for key, text in solution.reasons.items()}  # type: ignore[call-overload]
+    plan = plan_set_entries(
+        by=by,
+        plan_id=plan.pk,
+        version=version,
+        estate_ids=[int(i) for i in solution.selected],  # type: ignore[call-overload]
+        reasons=reasons,
+    )
+    plan.optimizer_summary = {**optimizer.as_dict(solution), "candidates": len(candidates)}
+    plan.save(update_fields=["optimizer_summary"])
+    return solution
+
+
+def plan_publish(*, by: Any, plan_id: int, version: int, days: int = 7) -> AnnualPlan:
+    """Publish the draft for review (公示) for `days` days from today."""
+    _may_plan(by)
+    with transaction.atomic():
+        plan = _locked_draft(by, plan_id, version)
+        if not plan.entries.exists():
+            raise Refused(_("计划中还没有项目，不能公示"))
+        plan.status = AnnualPlan.Status.PUBLICITY
+        plan.publicity_starts = clock.today()
+        plan.publicity_ends = clock.today() + dt.timedelta(days=days)
+        plan.version += 1
+        stamp_history(plan, by=by, reason="计划公示")
+        plan.save()
+        audit_record(action="plan.publish", actor=by, target=plan, region_code=plan.program.region.code)
+    return plan
+
+
+def plan_approval_refusals(plan: AnnualPlan) -> list[str]:
+    """Every reason the city cannot approve yet (SPEC 5.3: not eligible, no estimated cost)."""
+    refusals = []
+    if plan.status != AnnualPlan.Status.PUBLICITY:
+        refusals.append(_("计划须先公示"))
+    elif plan.publicity_ends is not None and clock.today() <= plan.publicity_ends:
+        refusals.append(_("公示期至%(date)s，尚未结束") % {"date": plan.publicity_ends.isoformat()})
+    for entry in plan.entries.select_related("estate", "estate__region"):
+        if not entry.estimated_cost_yuan or entry.estimated_cost_yuan <= 0:
+            refusals.append(_("%(name)s缺少估算投资") % {"name": entry.estate.name})
+        status = estate_eligibility(entry.estate).status
+        if status != "eligible":
+            refusals.append(
+                _("%(name)s当前不符合改造条件（%(status)s）")
+                % {
+                    "name": entry.estate.name,
+                    "status": {"ineligible": "不符合", "undetermined": "待定"}[status],
+                }
+            )
+    return refusals
+
+
+def plan_approve(*, by: Any, plan_id: int, version: int) -> AnnualPlan:
+    if not by.can("plans", "approve"):
+        raise Forbidden(_("只有市改造办可以批准年度计划"))
+    with transaction.atomic():
+        plan = get_visible_or_404(
+            AnnualPlan.objects.select_for_update(of=("self",)).select_related("program__region"),
+            by,
+            pk=plan_id,
+        )
+        if plan.version != version:
+            raise StaleEdit(_("该计划已被他人修改，请刷新后重试"))
+        refusals = plan_approval_refusals(plan)
+        if refusals:
+            raise Refused(
+                _("不能批准：%(why)s") % {"why": "；".join(refusals)},
+                details=[{"field": None, "message": text} for text in refusals],
+            )
+        plan.status = AnnualPlan.Status.APPROVED
+        plan.approved_on, plan.approved_by = clock.today(), by
+        plan.version += 1
+        stamp_history(plan, by=by, reason="批准年度计划")
+        plan.save()
+        audit_record(
+            action="plan.approve",
+            actor=by,
+            target=plan,
+            region_code=plan.program.region.code,
+            detail={"entries": plan.entries.count()},
+        )
+        hooks.plan_approved(plan, by)
+    return plan

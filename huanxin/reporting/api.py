@@ -19,6 +19,10 @@ class SummaryOut(Schema):
     old_estates: int
     old_area_m2: float
     old_households: int
+    planned_projects: int
+    planned_households: int
+    planned_area_m2: float
+    planned_investment_yuan: float
 
 
 @router.get("/stats/summary", response={200: SummaryOut, **READ_ERRORS})

@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Sum
 
 from huanxin.estates.models import Estate
+from huanxin.planning.models import AnnualPlan, PlanEntry
 from huanxin.planning.querysets import config_for
 from huanxin.regions import rules as region_rules
 
@@ -21,6 +22,10 @@ class Summary(TypedDict):
     old_estates: int
     old_area_m2: Decimal
     old_households: int
+    planned_projects: int
+    planned_households: int
+    planned_area_m2: Decimal
+    planned_investment_yuan: Decimal
 
 
 def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
@@ -34,6 +39,21 @@ def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) ->
         .order_by()
         .aggregate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))
     )
+    planned = (
+        PlanEntry.objects.visible_to(user)
+        .filter(
+            estate__region__code__startswith=prefix,
+            plan__status=AnnualPlan.Status.APPROVED,
+            plan__approved_on__lte=as_of,
+        )
+        .order_by()
+        .aggregate(
+            count=Count("id"),
+            households=Sum("households"),
+            area=Sum("floor_area_m2"),
+            cost=Sum("estimated_cost_yuan"),
+        )
+    )
     return {
         "region": region_rules.short_code(region_code),
         "region_name": region_name,
@@ -41,4 +61,8 @@ def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) ->
         "old_estates": old["count"],
         "old_area_m2": old["area"] or Decimal("0.00"),
         "old_households": old["households"] or 0,
+        "planned_projects": planned["count"],
+        "planned_households": planned["households"] or 0,
+        "planned_area_m2": planned["area"] or Decimal("0.00"),
+        "planned_investment_yuan": planned["cost"] or Decimal("0.00"),
     }
