@@ -136,3 +136,29 @@ def open_round(roster_estate, city):  # type: ignore[no-untyped-def]
         closes_on=dt.date(2020, 9, 20),
         item_ids=items,
     )
+
+
+@pytest.fixture
+def eligible_estate(city, open_round):  # type: ignore[no-untyped-def]
+    """市委二号院 built 1995, a hazardous drain, and 10 of 12 households agreeing."""
+    from huanxin.catalog.models import MenuItem
+    from huanxin.estates.models import Household
+    from huanxin.estates.services import assessment_set
+    from huanxin.surveys.services import answer_submit
+
+    estate = open_round.estate
+    assessment_set(
+        by=city["shequ"],
+        estate_id=estate.pk,
+        version=estate.version,
+        entries={MenuItem.objects.get(code="B02").pk: ("hazardous", "")},
+    )
+    for index, household in enumerate(Household.objects.filter(estate=estate).order_by("pk")):
+        answer_submit(
+            round_id=open_round.pk,
+            household=household,
+            by=city["shequ"],
+            consent_given=True,
+            data={"agrees": index < 10},
+        )
+    return estate

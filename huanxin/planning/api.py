@@ -12,7 +12,7 @@ from huanxin.core.errors import Invalid
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import optimizer, services
-from huanxin.planning.models import Candidate
+from huanxin.planning.models import AnnualPlan, Candidate, PlanEntry
 from huanxin.planning.querysets import candidates_for, estate_eligibility
 
 router = Router(tags=["资格与储备 planning"])
@@ -169,3 +169,90 @@ def optimize_what_if(request: HttpRequest, payload: OptimizeIn) -> Any:
         time_limit_s=payload.time_limit_s,
     )
     return optimizer.as_dict(optimizer.optimize(problem))
+
+
+class PlanEntryOut(Schema):
+    estate_id: int
+    estate_name: str
+    households: int
+    floor_area_m2: float
+    estimated_cost_yuan: float
+    priority: float
+    reason: str
+
+    @staticmethod
+    def resolve_estate_name(obj: PlanEntry) -> str:
+        return obj.estate.name
+
+
+class PlanOut(Schema):
+    id: int
+    program: str
+    year: int
+    status: str
+    budget_yuan: float
+    publicity_starts: str | None
+    publicity_ends: str | None
+    approved_on: str | None
+    version: int
+
+    @staticmethod
+    def resolve_program(obj: AnnualPlan) -> str:
+        return obj.program.name
+
+    @staticmethod
+    def resolve_publicity_starts(obj: AnnualPlan) -> str | None:
+        return obj.publicity_starts.isoformat() if obj.publicity_starts else None
+
+    @staticmethod
+    def resolve_publicity_ends(obj: AnnualPlan) -> str | None:
+        return obj.publicity_ends.isoformat() if obj.publicity_ends else None
+
+    @staticmethod
+    def resolve_approved_on(obj: AnnualPlan) -> str | None:
+        return obj.approved_on.isoformat() if obj.approved_on else None
+
+
+class PlanDetailOut(PlanOut):
+    entries: list[PlanEntryOut]
+
+    @staticmethod
+    def resolve_entries(obj: AnnualPlan) -> list[PlanEntry]:
+        return list(obj.entries.select_related("estate").order_by("-priority", "estate__code"))
+
+
+@router.get("/plans", response={200: list[PlanOut], **READ_ERRORS})
+@endpoint("plans", "view")
+@paginate(Paginated)
+def list_plans(request: HttpRequest) -> Any:
+    return AnnualPlan.objects.visible_to(caller(request)).select_related("program")
+
+
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **READ_ERRORS})
+@endpoint("plans", "view")
+def get_plan(request: HttpRequest, plan_id: int) -> Any:
+    return get_visible_or_404(AnnualPlan.objects.select_related("program"), caller(request), pk=plan_id)
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class PublishIn(VersionIn):
+    days: int = Field(7, ge=1, le=60)
+
+
+@router.post("/plans/{plan_id}/publish", response={200: PlanOut, **ERRORS})
+@endpoint("plans", ("change", "propose"))
+def publish_plan(request: HttpRequest, plan_id: int, payload: PublishIn) -> Any:
+    return services.plan_publish(
+        by=caller(request), plan_id=plan_id, version=payload.version, days=payload.days
+    )
+
+
+@router.post("/plans/{plan_id}/approve", response={200: PlanOut, **ERRORS})
+@endpoint("plans", "approve")
+def approve_plan(request: HttpRequest, plan_id: int, payload: VersionIn) -> Any:
+    """Refused (409) with every reason in `details` while the publicity runs, or while an entry's
+    estate is not eligible or lacks an estimated cost."""
+    return services.plan_approve(by=caller(request), plan_id=plan_id, version=payload.version)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huanxin.core.models import VersionedModel
-from huanxin.core.scoping import ScopedQuerySet
+from huanxin.core.scoping import ScopedQuerySet, scope_of
 from huanxin.planning import rules
 
 
@@ -159,7 +160,23 @@ class PriorityWeights(VersionedModel):
         return {factor: float(getattr(self, factor)) for factor in rules.FACTORS}
 
 
-class ProgramQuerySet(ScopedQuerySet):
+class UpwardScopedQuerySet(ScopedQuerySet):
+    """Programs and plans belong to a node (the city) and concern everyone below it: a district
+    sees its city's plans, as well as anything made inside its own subtree."""
+
+    def visible_to(self, user: Any) -> Any:
+        scope = scope_of(user)
+        region = getattr(user, "region", None)
+        if scope.everything or scope.region_prefix is None or region is None or self.scope_region is None:
+            return super().visible_to(user)
+        upward = [region.code[:length].ljust(12, "0") for length in (2, 4, 6, 9)]
+        return self.filter(
+            Q(**{f"{self.scope_region}__startswith": scope.region_prefix})
+            | Q(**{f"{self.scope_region}__in": upward})
+        )
+
+
+class ProgramQuerySet(UpwardScopedQuerySet):
     scope_region = "region__code"
 
 
@@ -194,7 +211,7 @@ class Program(VersionedModel):
         return self.name
 
 
-class AnnualPlanQuerySet(ScopedQuerySet):
+class AnnualPlanQuerySet(UpwardScopedQuerySet):
     scope_region = "program__region__code"
 
 

@@ -4,6 +4,15 @@ from huanxin.planning import views
 
 app_name = "planning"
 urlpatterns = [
+    path("", views.program_list, name="programs"),
+    path("programs/<int:program_pk>/plans/new/", views.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/optimize/", views.plan_optimize, name="plan_optimize"),
+    path("plans/<int:pk>/entries/", views.plan_entries, name="plan_entries"),
+    path("plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/export.xlsx", views.plan_export, name="plan_export"),
+    path("public/plans/<int:pk>/", views.plan_public, name="plan_public"),
     path("pool/", views.pool, name="pool"),
     path("rules/", views.rules_edit, name="rules"),
     path("estate/<int:estate_pk>/", views.estate_tab, name="estate_tab"),

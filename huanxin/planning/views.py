@@ -3,28 +3,31 @@ steps (submit, review, confirm), and the city's eligibility rules."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huanxin.accounts.models import StaffRequest
-from huanxin.core.access import page
+from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, NotFound
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
-from huanxin.planning import services
+from huanxin.planning import exports, services
 from huanxin.planning.forms import EligibilitySettingsForm
-from huanxin.planning.models import Candidate, EligibilitySettings
+from huanxin.planning.models import AnnualPlan, Candidate, EligibilitySettings, PlanEntry, Program
 from huanxin.planning.querysets import candidates_for, estate_eligibility, settings_for
 from huanxin.planning.rules import EXCLUSIONS
 from huanxin.regions import rules as region_rules
@@ -206,3 +209,192 @@ def rules_edit(request: StaffRequest) -> HttpResponse:
             return redirect("planning:rules")
     history = own.history.select_related("history_user").order_by("-history_date")[:20] if own else []
     return render(request, "planning/rules.html", {"form": form, "region": region, "history": history})
+
+
+# ---------------------------------------------------------------------------------------------
+# Programs and annual plans
+# ---------------------------------------------------------------------------------------------
+
+
+def _plan_totals(plan: AnnualPlan) -> dict[str, Any]:
+    return plan.entries.aggregate(
+        count=Count("id"),
+        households=Sum("households"),
+        area=Sum("floor_area_m2"),
+        cost=Sum("estimated_cost_yuan"),
+    )
+
+
+@page("plans", "view")
+def program_list(request: StaffRequest) -> HttpResponse:
+    programs = Program.objects.visible_to(request.user).select_related("region").prefetch_related("plans")
+    rows = []
+    for program in programs:
+        approved = PlanEntry.objects.filter(
+            plan__program=program, plan__status=AnnualPlan.Status.APPROVED
+        ).aggregate(
+            count=Count("id"),
+            households=Sum("households"),
+            area=Sum("floor_area_m2"),
+            cost=Sum("estimated_cost_yuan"),
+        )
+        plans = [(plan, _plan_totals(plan)) for plan in program.plans.order_by("year")]
+        rows.append({"program": program, "approved": approved, "plans": plans})
+    return render(
+        request,
+        "planning/programs.html",
+        {
+            "rows": rows,
+            "can_plan": request.user.can("plans", "change") or request.user.can("plans", "propose"),
+        },
+    )
+
+
+@page("plans", ("change", "propose"))
+@require_POST
+def plan_new(request: StaffRequest, program_pk: int) -> HttpResponse:
+    try:
+        plan = services.plan_create(
+            by=request.user,
+            program_id=program_pk,
+            year=int(request.POST.get("year", "0")),
+            budget_yuan=Decimal(request.POST.get("budget_yuan", "0")),
+        )
+    except (HuanxinError, ValueError, ArithmeticError) as error:
+        messages.error(request, getattr(error, "message", _("年度和预算应为数字")))
+        return redirect("planning:programs")
+    return redirect("planning:plan", pk=plan.pk)
+
+
+@page("plans", "view")
+def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(
+        AnnualPlan.objects.select_related("program__region", "approved_by"), request.user, pk=pk
+    )
+    entries = plan.entries.select_related(
+        "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent"
+    ).order_by("-priority", "estate__code")
+    can_edit = plan.status == AnnualPlan.Status.DRAFT and (
+        request.user.can("plans", "change") or request.user.can("plans", "propose")
+    )
+    pool = services.available_candidates(request.user, plan) if can_edit else []
+    in_plan = {entry.estate_id for entry in entries}
+    reasons = plan.optimizer_summary.get("reasons", {})
+    left_out = [(c, reasons.get(str(c.estate_id), "")) for c in pool if c.estate_id not in in_plan]
+    refusals = services.plan_approval_refusals(plan) if plan.status == AnnualPlan.Status.PUBLICITY else []
+    return render(
+        request,
+        "planning/plan.html",
+        {
+            "plan": plan,
+            "entries": entries,
+            "totals": _plan_totals(plan),
+            "can_edit": can_edit,
+            "left_out": left_out,
+            "can_approve": request.user.can("plans", "approve"),
+            "refusals": refusals,
+            "summary": plan.optimizer_summary,
+            "districts": Region.objects.filter(level="county").order_by("code"),
+        },
+    )
+
+
+def _shares(request: StaffRequest, prefix: str) -> dict[str, float]:
+    """District shares typed as percentages (min_430802=20 → 0.2)."""
+    shares = {}
+    for key in request.POST:
+        value = str(request.POST.get(key, "")).strip()
+        if key.startswith(prefix) and value:
+            shares[key.removeprefix(prefix)] = float(value) / 100
+    return shares
+
+
+@page("plans", ("change", "propose"))
+@require_POST
+def plan_optimize(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        solution = services.plan_draft_with_optimizer(
+            by=request.user,
+            plan_id=pk,
+            version=_version(request),
+            min_share=_shares(request, "min_"),
+            max_share=_shares(request, "max_"),
+            time_limit_s=min(60.0, float(request.POST.get("time_limit_s") or 10)),
+        )
+    except (HuanxinError, ValueError) as error:
+        messages.error(request, getattr(error, "message", _("份额应为0–100之间的数字")))
+    else:
+        messages.success(
+            request,
+            _("已按优化结果生成草案：%(n)d 个小区（求解状态：%(status)s）")
+            % {"n": len(solution.selected), "status": solution.status},
+        )
+    return redirect("planning:plan", pk=pk)
+
+
+@page("plans", ("change", "propose"))
+@require_POST
+def plan_entries(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        ids = [int(value) for value in request.POST.getlist("estate")]
+        services.plan_set_entries(by=request.user, plan_id=pk, version=_version(request), estate_ids=ids)
+    except (HuanxinError, ValueError) as error:
+        messages.error(request, getattr(error, "message", _("请求无效")))
+    else:
+        messages.success(request, _("草案已保存"))
+    return redirect("planning:plan", pk=pk)
+
+
+@page("plans", ("change", "propose"))
+@require_POST
+def plan_publish(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        days = max(1, min(60, int(request.POST.get("days") or 7)))
+        services.plan_publish(by=request.user, plan_id=pk, version=_version(request), days=days)
+    except (HuanxinError, ValueError) as error:
+        messages.error(request, getattr(error, "message", _("请求无效")))
+    else:
+        messages.success(request, _("计划已公示"))
+    return redirect("planning:plan", pk=pk)
+
+
+@page("plans", "approve")
+@require_POST
+def plan_approve(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        services.plan_approve(by=request.user, plan_id=pk, version=_version(request))
+    except HuanxinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("年度计划已批准"))
+    return redirect("planning:plan", pk=pk)
+
+
+@page("plans", "view")
+def plan_export(request: StaffRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(AnnualPlan.objects.select_related("program__region"), request.user, pk=pk)
+    audit_record(action="plan.export", actor=request.user, target=plan, request=request)
+    response = HttpResponse(
+        exports.plan_xlsx(plan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{plan.year}年度改造计划.xlsx')}"
+    return response
+
+
+@public_page()
+def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's publicity page (公示): what is planned, where, for how much. No personal data."""
+    plan = (
+        AnnualPlan.objects.select_related("program__region")
+        .filter(pk=pk, status__in=[AnnualPlan.Status.PUBLICITY, AnnualPlan.Status.APPROVED])
+        .first()
+    )
+    if plan is None:
+        raise NotFound()
+    entries = plan.entries.select_related(
+        "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent"
+    ).order_by("estate__code")
+    return render(
+        request, "planning/public_plan.html", {"plan": plan, "entries": entries, "totals": _plan_totals(plan)}
+    )

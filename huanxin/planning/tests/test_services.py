@@ -4,36 +4,10 @@ confirms; each step recorded; nobody skips a step or acts outside their role."""
 import pytest
 
 from huanxin.core.errors import Forbidden, Invalid, Refused
-from huanxin.estates.models import Household
-from huanxin.estates.services import assessment_set
 from huanxin.planning import services
 from huanxin.planning.models import Candidate
-from huanxin.surveys.services import answer_submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eligible_estate(city, open_round):  # type: ignore[no-untyped-def]
-    """市委二号院 built 1995, a hazardous drain, and 10 of 12 households agreeing."""
-    from huanxin.catalog.models import MenuItem
-
-    estate = open_round.estate
-    assessment_set(
-        by=city["shequ"],
-        estate_id=estate.pk,
-        version=estate.version,
-        entries={MenuItem.objects.get(code="B02").pk: ("hazardous", "")},
-    )
-    for index, household in enumerate(Household.objects.filter(estate=estate).order_by("pk")):
-        answer_submit(
-            round_id=open_round.pk,
-            household=household,
-            by=city["shequ"],
-            consent_given=True,
-            data={"agrees": index < 10},
-        )
-    return estate
 
 
 def test_eligibility_is_shown_with_evidence(city, eligible_estate, api_as) -> None:  # type: ignore[no-untyped-def]

@@ -96,6 +96,22 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     resident_estate = Estate.objects.get(name="滨河一村")
     assert any(survey.is_open for survey in resident_estate.survey_rounds.all())
 
+    # The program and its plans (step 4): the published planned figures, exactly.
+    from huanxin.planning.models import AnnualPlan, Program
+
+    planned_now = api_as("city").get("/api/v1/stats/summary?region=430800").json()
+    assert (
+        planned_now["planned_projects"],
+        planned_now["planned_households"],
+        planned_now["planned_area_m2"],
+        planned_now["planned_investment_yuan"],
+    ) == (172, 23_499, 2_588_740, 1_548_000_000)
+    assert api_as("city").get("/api/v1/stats/summary?as_of=2019-12-31").json()["planned_projects"] == 90
+    assert Program.objects.count() == 1
+    draft = AnnualPlan.objects.get(year=2021)
+    assert draft.status == "draft" and draft.entries.exists()
+    assert draft.optimizer_summary["status"] == "optimal" and all(e.reason for e in draft.entries.all())
+
     # Loading again adds nothing.
     counts = (
         Estate.objects.count(),

@@ -1,0 +1,56 @@
+"""The city drafts the 2021 plan with the optimizer, reads why an estate is in, and publishes it."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from e2e.conftest import sign_in
+from huanxin.planning import services
+from huanxin.regions.models import Region
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_city_drafts_with_the_optimizer_reads_a_reason_and_publishes(
+    page, live_server, city, eligible_estate
+) -> None:  # type: ignore[no-untyped-def]
+    candidate = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk)
+    candidate = services.candidate_review(
+        by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=True
+    )
+    candidate = services.candidate_confirm(
+        by=city["city"], candidate_id=candidate.pk, version=candidate.version
+    )
+    services.candidate_cost_set(
+        by=city["city"], candidate_id=candidate.pk, version=candidate.version, cost_yuan=Decimal("1000000")
+    )
+    program = services.program_create(
+        by=city["city"],
+        region_id=Region.objects.get(code="430800000000").pk,
+        name="三年行动",
+        start_year=2020,
+        end_year=2022,
+    )
+    plan = services.plan_create(
+        by=city["city"], program_id=program.pk, year=2021, budget_yuan=Decimal("3000000")
+    )
+
+    sign_in(page, live_server.url, "city")
+    page.get_by_role("link", name="改造计划").click()
+    page.get_by_role("link", name="2021年度计划").click()
+    page.get_by_label("永定区 最高份额").fill("80")
+    page.get_by_role("button", name="运行优化").click()
+    assert "已按优化结果生成草案：1 个小区" in page.locator(".alert-success").inner_text()
+    assert "贪心排序总效用" in page.locator("#optimizer-summary").inner_text()
+    reason = page.locator("#plan-entries").get_by_text(re.compile("^纳入："))
+    assert reason.count() == 1 and "总效用" in reason.inner_text()
+
+    page.get_by_role("button", name="发布公示").click()
+    assert page.locator("#plan-status").inner_text() == "公示中"
+    approve = page.get_by_role("button", name="批准年度计划")
+    assert approve.is_disabled()  # the publicity period has not ended, and the page says so
+    assert "公示期至" in page.locator("form").filter(has=approve).inner_text()
+    page.get_by_role("link", name="公示页面").click()
+    assert "市委二号院" in page.locator("table").inner_text()
+    assert plan.pk

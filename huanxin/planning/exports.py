@@ -1,0 +1,94 @@
+"""An annual plan as the sheet a bureau files upward (年度改造计划表)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from huanxin.core.spreadsheets import SheetOut, write_xlsx
+from huanxin.estates.models import ConditionAssessment, Severity
+from huanxin.planning.models import AnnualPlan
+
+HEADER = [
+    "序号",
+    "区县",
+    "街道",
+    "社区",
+    "小区名称",
+    "小区编码",
+    "建成年份",
+    "户数",
+    "建筑面积（㎡）",
+    "主要改造内容",
+    "估算投资（万元）",
+    "优先级得分",
+    "备注",
+]
+
+
+def plan_xlsx(plan: AnnualPlan) -> bytes:
+    entries = list(
+        plan.entries.select_related(
+            "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent"
+        ).order_by("estate__code")
+    )
+    needs: dict[int, list[str]] = {}
+    for assessment in (
+        ConditionAssessment.objects.filter(estate__in=[e.estate_id for e in entries])
+        .exclude(severity=Severity.NONE)
+        .select_related("item")
+        .order_by("item__code")
+    ):
+        needs.setdefault(assessment.estate_id, []).append(assessment.item.name)
+    rows: list[list[Any]] = []
+    for number, entry in enumerate(entries, start=1):
+        estate = entry.estate
+        street = estate.region.parent
+        rows.append(
+            [
+                number,
+                street.parent.name if street and street.parent else "",
+                street.name if street else "",
+                estate.region.name,
+                estate.name,
+                estate.code,
+                estate.year_built,
+                entry.households,
+                entry.floor_area_m2,
+                "、".join(needs.get(estate.pk, [])),
+                (entry.estimated_cost_yuan / Decimal(10_000)).quantize(Decimal("0.01")),
+                entry.priority,
+                entry.reason,
+            ]
+        )
+    rows.append(
+        [
+            "合计",
+            "",
+            "",
+            "",
+            f"{len(entries)}个小区",
+            "",
+            "",
+            sum(e.households for e in entries),
+            sum((e.floor_area_m2 for e in entries), Decimal(0)),
+            "",
+            (sum((e.estimated_cost_yuan for e in entries), Decimal(0)) / Decimal(10_000)).quantize(
+                Decimal("0.01")
+            ),
+            "",
+            "",
+        ]
+    )
+    title = f"{plan.program.region.name}{plan.year}年城镇老旧小区改造计划表（{plan.get_status_display()}）"
+    return write_xlsx(
+        [
+            SheetOut(
+                name=f"{plan.year}年度计划",
+                header=HEADER,
+                rows=rows,
+                title=title,
+                widths=[6, 10, 12, 12, 20, 18, 8, 8, 12, 40, 12, 8, 30],
+            )
+        ]
+    )

@@ -1,0 +1,191 @@
+"""Programs and annual plans: priority, costs, drafting (by hand and by the optimizer), publicity,
+approval with its guards and its followers, the summary's planned figures."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from huanxin.core import clock
+from huanxin.core.errors import Forbidden, Refused
+from huanxin.planning import hooks, services
+from huanxin.planning.models import AnnualPlan
+from huanxin.planning.querysets import candidate_priority
+from huanxin.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def confirmed(city, eligible_estate):  # type: ignore[no-untyped-def]
+    candidate = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk)
+    candidate = services.candidate_review(
+        by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=True
+    )
+    return services.candidate_confirm(by=city["city"], candidate_id=candidate.pk, version=candidate.version)
+
+
+@pytest.fixture
+def draft(city, confirmed):  # type: ignore[no-untyped-def]
+    program = services.program_create(
+        by=city["city"],
+        region_id=Region.objects.get(code="430800000000").pk,
+        name="三年行动",
+        start_year=2020,
+        end_year=2022,
+    )
+    return services.plan_create(
+        by=city["city"], program_id=program.pk, year=2021, budget_yuan=Decimal("5000000")
+    )
+
+
+def test_priority_shows_each_factor_and_its_contribution(city, confirmed) -> None:  # type: ignore[no-untyped-def]
+    priority = candidate_priority(confirmed)
+    factors = {factor.factor: factor for factor in priority.factors}
+    assert set(factors) == {
+        "age",
+        "hazard",
+        "breadth",
+        "agreement",
+        "cofund",
+        "households",
+        "cost_per_household",
+    }
+    assert factors["hazard"].value == 1.0 and factors["hazard"].contribution == 25.0
+    assert factors["cost_per_household"].raw == "尚无估算"
+    assert priority.score == pytest.approx(sum(f.contribution for f in priority.factors))
+
+
+def test_the_city_changes_the_weights_and_the_score_follows(city, confirmed) -> None:  # type: ignore[no-untyped-def]
+    before = candidate_priority(confirmed).score
+    region = Region.objects.get(code="430800000000")
+    saved = services.priority_weights_save(
+        by=city["city"], region_id=region.pk, weights={"hazard": 50}, version=None
+    )
+    assert candidate_priority(confirmed).score == pytest.approx(before + 25)
+    assert saved.history.first().history_change_reason == "修改优先级权重"
+    with pytest.raises(Forbidden):
+        services.priority_weights_save(
+            by=city["yongding"], region_id=region.pk, weights={"hazard": 1}, version=None
+        )
+
+
+def test_costs_are_estimated_from_the_assessment_and_can_be_edited(city, confirmed) -> None:  # type: ignore[no-untyped-def]
+    assert services.candidate_costs_estimate(by=city["yongding"]) == 1
+    confirmed.refresh_from_db()
+    assert confirmed.estimated_cost_yuan and confirmed.estimated_cost_yuan > 0  # drains, hazardous
+    edited = services.candidate_cost_set(
+        by=city["yongding"],
+        candidate_id=confirmed.pk,
+        version=confirmed.version,
+        cost_yuan=Decimal("1234567"),
+        note="设计概算",
+    )
+    assert edited.estimated_cost_yuan == Decimal("1234567")
+    assert edited.history.first().history_change_reason == "修改估算投资"
+
+
+def test_a_draft_from_the_optimizer_carries_reasons_and_is_published_then_approved(
+    city, draft, confirmed
+) -> None:  # type: ignore[no-untyped-def]
+    services.candidate_cost_set(
+        by=city["city"], candidate_id=confirmed.pk, version=confirmed.version, cost_yuan=Decimal("1000000")
+    )
+    followed: list[int] = []
+    follower = hooks.register(lambda plan, by: followed.append(plan.pk))
+    try:
+        solution = services.plan_draft_with_optimizer(
+            by=city["city"], plan_id=draft.pk, version=draft.version
+        )
+        assert solution.selected == [confirmed.estate_id]
+        draft.refresh_from_db()
+        entry = draft.entries.get()
+        assert entry.reason.startswith("纳入") and entry.estimated_cost_yuan == Decimal("1000000")
+        published = services.plan_publish(by=city["city"], plan_id=draft.pk, version=draft.version, days=7)
+        with pytest.raises(Refused) as refused:  # the publicity period is not over
+            services.plan_approve(by=city["city"], plan_id=draft.pk, version=published.version)
+        assert "公示期" in refused.value.message
+        assert published.publicity_ends is not None
+        with clock.pinned(published.publicity_ends + dt.timedelta(days=1)):
+            with pytest.raises(Forbidden):
+                services.plan_approve(by=city["yongding"], plan_id=draft.pk, version=published.version)
+            approved = services.plan_approve(by=city["city"], plan_id=draft.pk, version=published.version)
+        assert approved.status == AnnualPlan.Status.APPROVED
+        assert followed == [draft.pk]  # the follower ran, in the same transaction
+    finally:
+        hooks._followers.remove(follower)
+
+
+def test_approval_refuses_an_entry_that_is_no_longer_eligible(city, draft, confirmed) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.estates.services import estate_update
+
+    services.candidate_cost_set(
+        by=city["city"], candidate_id=confirmed.pk, version=confirmed.version, cost_yuan=Decimal("1000000")
+    )
+    plan = services.plan_set_entries(
+        by=city["city"], plan_id=draft.pk, version=draft.version, estate_ids=[confirmed.estate_id]
+    )
+    plan = services.plan_publish(by=city["city"], plan_id=plan.pk, version=plan.version, days=1)
+    estate = confirmed.estate
+    estate.refresh_from_db()
+    estate_update(
+        by=city["city"], estate_id=estate.pk, version=estate.version, changes={"planned_demolition": True}
+    )
+    with clock.pinned(dt.date(2020, 9, 10)), pytest.raises(Refused) as refused:
+        services.plan_approve(by=city["city"], plan_id=plan.pk, version=plan.version)
+    assert "市委二号院当前不符合改造条件" in refused.value.message
+
+
+def test_an_approved_plan_counts_in_the_summary_from_its_date(city, draft, confirmed, api_as) -> None:  # type: ignore[no-untyped-def]
+    services.candidate_cost_set(
+        by=city["city"], candidate_id=confirmed.pk, version=confirmed.version, cost_yuan=Decimal("1000000")
+    )
+    plan = services.plan_set_entries(
+        by=city["city"], plan_id=draft.pk, version=draft.version, estate_ids=[confirmed.estate_id]
+    )
+    plan = services.plan_publish(by=city["city"], plan_id=plan.pk, version=plan.version, days=1)
+    with clock.pinned(dt.date(2020, 9, 5)):
+        services.plan_approve(by=city["city"], plan_id=plan.pk, version=plan.version)
+    later = api_as("city").get("/api/v1/stats/summary?as_of=2020-09-05").json()
+    assert (later["planned_projects"], later["planned_households"], later["planned_investment_yuan"]) == (
+        1,
+        12,
+        1_000_000,
+    )
+    assert api_as("city").get("/api/v1/stats/summary?as_of=2020-09-04").json()["planned_projects"] == 0
+
+
+def test_plan_pages_and_api(city, draft, confirmed, login, api_as) -> None:  # type: ignore[no-untyped-def]
+    services.candidate_cost_set(
+        by=city["city"], candidate_id=confirmed.pk, version=confirmed.version, cost_yuan=Decimal("1000000")
+    )
+    client = login("city")
+    assert "三年行动" in client.get("/planning/").content.decode()
+    page = client.get(f"/planning/plans/{draft.pk}/").content.decode()
+    assert "运行优化" in page and "市委二号院" in page
+    response = client.post(
+        f"/planning/plans/{draft.pk}/optimize/", {"version": draft.version, "min_430802": "10"}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.entries.count() == 1
+    body = api_as("yongding").get(f"/api/v1/plans/{draft.pk}").json()
+    assert body["entries"][0]["estate_name"] == "市委二号院" and body["status"] == "draft"
+    assert client.get(f"/planning/public/plans/{draft.pk}/").status_code == 404  # a draft is not public
+    published = api_as("city").post(
+        f"/api/v1/plans/{draft.pk}/publish", {"version": draft.version}, content_type="application/json"
+    )
+    assert published.status_code == 200 and published.json()["status"] == "publicity"
+    public = client.get(f"/planning/public/plans/{draft.pk}/").content.decode()
+    assert "市委二号院" in public and "住户" not in public
+    refused = api_as("city").post(
+        f"/api/v1/plans/{draft.pk}/approve",
+        {"version": published.json()["version"]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409 and refused.json()["error"]["details"]
+    export = client.get(f"/planning/plans/{draft.pk}/export.xlsx")
+    from huanxin.core.spreadsheets import read_tables
+
+    rows = read_tables(name="plan.xlsx", content=export.content)[0].rows
+    assert rows[0][0].startswith("张家界市2021年城镇老旧小区改造计划表") and rows[-1][0] == "合计"
