@@ -85,3 +85,19 @@ class LedgerUploadForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods", ".csv")):
             raise forms.ValidationError(_("只能上传 xlsx、xls、ods 或 csv 文件"))
         return upload
+
+
+class HouseholdForm(forms.Form):
+    building = forms.CharField(label=_("楼栋"), max_length=32)
+    unit = forms.CharField(label=_("单元"), max_length=16, initial="1")
+    room = forms.CharField(label=_("房号"), max_length=16)
+    floor_area_m2 = forms.DecimalField(
+        label=_("面积"), max_digits=8, decimal_places=2, min_value=1, required=False
+    )
+    owner_name = forms.CharField(label=_("户主"), max_length=64, required=False)
+    owner_phone = forms.RegexField(
+        label=_("电话"),
+        regex=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
+        required=False,
+        error_messages={"invalid": _("电话号码格式不正确")},
+    )

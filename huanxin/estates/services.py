@@ -737,3 +737,21 @@ def household_roster_import(*, by: Any, estate_id: int, file_name: str, content:
             detail=counts,
         )
     return {"errors": [], **counts}
+
+
+def household_add(*, by: Any, estate_id: int, row: HouseholdRow) -> Household:
+    """One household entered by hand on the estate page (the roster import does many)."""
+    if not by.can("estates", "edit_facts"):
+        raise Forbidden(_("您的角色不能录入住户名册"))
+    with transaction.atomic():
+        estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
+        building = estate.buildings.filter(name=row["building"]).first()
+        if building is None:
+            building = buildings_add(by=by, estate_id=estate.pk, buildings=[{"name": row["building"]}])[0]
+        values = {key: value for key, value in row.items() if key != "building"}
+        household = Household(estate=estate, building=building, **values)
+        full_clean_or_invalid(household)
+        stamp_history(household, by=by, reason="录入住户")
+        household.save()
+        audit_record(action="household.create", actor=by, target=estate, region_code=estate.region.code)
+    return household

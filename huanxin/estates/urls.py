@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.estate_edit, name="edit"),
     path("<int:pk>/assessment/", views.estate_assess, name="assess"),
     path("<int:pk>/roster/", views.roster_import, name="roster_import"),
+    path("<int:pk>/households/new/", views.household_new, name="household_new"),
 ]

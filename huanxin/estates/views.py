@@ -25,7 +25,7 @@ from huanxin.core.masking import mask_name, mask_phone
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates import exports, services, tasks
 from huanxin.estates.filtersets import filter_estates
-from huanxin.estates.forms import EstateForm, LedgerUploadForm
+from huanxin.estates.forms import EstateForm, HouseholdForm, LedgerUploadForm
 from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
 from huanxin.estates.querysets import estate_totals, estates_for, households_for
 from huanxin.regions.models import Region
@@ -149,6 +149,23 @@ def estate_edit(request: StaffRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存"))
             return redirect("estates:detail", pk=estate.pk)
     return render(request, "estates/form.html", {"form": form, "estate": estate, "stale": stale})
+
+
+@page("estates", "edit_facts")
+@require_POST
+def household_new(request: StaffRequest, pk: int) -> HttpResponse:
+    estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
+    form = HouseholdForm(request.POST)
+    if form.is_valid():
+        try:
+            services.household_add(by=request.user, estate_id=estate.pk, row=form.cleaned_data)  # type: ignore[arg-type]
+        except HuanxinError as error:
+            messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
+        else:
+            messages.success(request, _("已录入该户"))
+    else:
+        messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
+    return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=buildings")
 
 
 @page("estates", "edit_facts")

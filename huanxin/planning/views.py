@@ -25,10 +25,17 @@ from huanxin.core.http import get_visible_or_404
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
-from huanxin.planning import exports, services
+from huanxin.planning import exports, rules, services
 from huanxin.planning.forms import EligibilitySettingsForm
-from huanxin.planning.models import AnnualPlan, Candidate, EligibilitySettings, PlanEntry, Program
-from huanxin.planning.querysets import candidates_for, estate_eligibility, settings_for
+from huanxin.planning.models import (
+    AnnualPlan,
+    Candidate,
+    EligibilitySettings,
+    PlanEntry,
+    PriorityWeights,
+    Program,
+)
+from huanxin.planning.querysets import candidate_priority, candidates_for, estate_eligibility, settings_for
 from huanxin.planning.rules import EXCLUSIONS
 from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
@@ -52,6 +59,10 @@ def estate_tab(request: StaffRequest, estate_pk: int) -> HttpResponse:
         "history": candidate.history.select_related("history_user").order_by("-history_date")
         if candidate
         else [],
+        "priority": candidate_priority(candidate)
+        if candidate and candidate.status == Candidate.Status.CONFIRMED
+        else None,
+        "can_cost": request.user.can("plans", "change") or request.user.can("plans", "propose"),
     }
     template = "planning/partials/estate_tab.html" if request.htmx else "planning/estate_tab.html"
     return render(request, template, context)
@@ -398,3 +409,59 @@ def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "planning/public_plan.html", {"plan": plan, "entries": entries, "totals": _plan_totals(plan)}
     )
+
+
+@page("settings", "weights")
+def weights_edit(request: StaffRequest) -> HttpResponse:
+    """The city's priority weights: each factor's weight, the change recorded."""
+    region = request.user.region or Region.objects.filter(level="city").order_by("code").first()
+    if region is None:
+        raise NotFound(_("尚未加载行政区划"))
+    own = PriorityWeights.objects.filter(region=region).first()
+    current = own.as_dict() if own else {factor: float(w) for factor, w in rules.DEFAULT_WEIGHTS.items()}
+    if request.method == "POST":
+        try:
+            weights = {factor: int(request.POST.get(factor, "")) for factor in rules.FACTORS}
+            services.priority_weights_save(
+                by=request.user,
+                region_id=region.pk,
+                weights=weights,
+                version=_version(request) if own else None,
+            )
+        except ValueError:
+            messages.error(request, _("权重应为非负整数"))
+        except HuanxinError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("优先级权重已保存"))
+            return redirect("planning:weights")
+    history = own.history.select_related("history_user").order_by("-history_date")[:20] if own else []
+    return render(
+        request,
+        "planning/weights.html",
+        {
+            "region": region,
+            "own": own,
+            "history": history,
+            "factors": [(factor, label, int(current[factor])) for factor, label in rules.FACTORS.items()],
+        },
+    )
+
+
+@page("plans", ("change", "propose"))
+@require_POST
+def candidate_cost(request: StaffRequest, pk: int) -> HttpResponse:
+    candidate = get_visible_or_404(Candidate.objects.all(), request.user, pk=pk)
+    try:
+        services.candidate_cost_set(
+            by=request.user,
+            candidate_id=pk,
+            version=_version(request),
+            cost_yuan=Decimal(request.POST.get("cost_yuan", "").replace(",", "")),
+            note=request.POST.get("note", ""),
+        )
+    except (HuanxinError, ArithmeticError) as error:
+        messages.error(request, getattr(error, "message", _("估算投资应为数字（元）")))
+    else:
+        messages.success(request, _("估算投资已保存"))
+    return _back_to_estate(candidate.estate_id)

@@ -127,3 +127,11 @@ def consent(request: HttpRequest, payload: ConsentIn) -> Any:
     if not services.has_consented(household):
         services.consent_record(household=household)
     return 204, None
+
+
+@router.delete("/resident/consent", auth=RESIDENT_AUTH, response={204: None, **ERRORS})
+@public_endpoint()
+def withdraw_consent(request: HttpRequest) -> Any:
+    """PIPL: withdraw consent; no new answer is taken online until it is given again."""
+    services.consent_withdraw(household=resident_of(request))
+    return 204, None

@@ -113,6 +113,7 @@ class Consent(models.Model):
     )
     notice_version = models.CharField(_("告知书版本"), max_length=16)
     at = models.DateTimeField(_("同意时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("代录人"),

@@ -199,4 +199,18 @@ def consent_record(*, household: Household, by: Any = None) -> Consent:
 
 
 def has_consented(household: Household) -> bool:
-    return Consent.objects.filter(household=household, notice_version=PRIVACY_NOTICE_VERSION).exists()
+    return Consent.objects.filter(
+        household=household, notice_version=PRIVACY_NOTICE_VERSION, withdrawn_at__isnull=True
+    ).exists()
+
+
+def consent_withdraw(*, household: Household) -> int:
+    """PIPL: consent can be withdrawn at any time. Answers already given stay in the tallies as
+    anonymous counts; no new answer is taken online until consent is given again."""
+    withdrawn = Consent.objects.filter(household=household, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    audit_record(
+        action="resident.consent_withdraw", target=household, region_code=household.estate.region.code
+    )
+    return withdrawn

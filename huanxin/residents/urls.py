@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:token>/identify/", views.identify, name="identify"),
     path("<str:token>/consent/", views.consent, name="consent"),
     path("<str:token>/sign-out/", views.sign_out, name="sign_out"),
+    path("<str:token>/withdraw-consent/", views.withdraw_consent, name="withdraw_consent"),
 ]

@@ -128,6 +128,17 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
 
 @public_page(audience="resident")
 @require_POST
+def withdraw_consent(request: HttpRequest, token: str) -> HttpResponse:
+    estate = services.estate_by_link(token)
+    household = resident_household(request, estate)
+    if household is not None:
+        services.consent_withdraw(household=household)
+        messages.info(request, _("已撤回您对个人信息告知书的同意。需要时可以再次同意。"))
+    return redirect("residents:landing", token=token)
+
+
+@public_page(audience="resident")
+@require_POST
 def sign_out(request: HttpRequest, token: str) -> HttpResponse:
     resident_sign_out(request)
     return redirect("residents:landing", token=token)

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from huanxin.core.access import endpoint, public_endpoint
-from huanxin.core.api import ERRORS, READ_ERRORS, Paginated
+from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Refused
 from huanxin.core.http import get_visible_or_404
@@ -333,3 +333,26 @@ def resident_answer(request: HttpRequest, payload: AnswerIn) -> Any:
         raise Refused(_("目前没有进行中的调查"))
     answer = services.answer_submit(round_id=survey.pk, household=household, data=payload.model_dump())  # type: ignore[arg-type]
     return 201, _answer_out(answer, unmasked=True)
+
+
+class CloseIn(Schema):
+    version: int
+
+
+class ExtendIn(Schema):
+    version: int
+    closes_on: dt.date
+
+
+@router.post("/surveys/{round_id}/close", response={200: RoundOut, **ERRORS})
+@endpoint("surveys", ("change", "rounds"))
+def close_round(request: HttpRequest, round_id: int, payload: CloseIn) -> Any:
+    return services.round_close(by=caller(request), round_id=round_id, version=payload.version)
+
+
+@router.post("/surveys/{round_id}/extend", response={200: RoundOut, **ERRORS})
+@endpoint("surveys", ("change", "rounds"))
+def extend_round(request: HttpRequest, round_id: int, payload: ExtendIn) -> Any:
+    return services.round_extend(
+        by=caller(request), round_id=round_id, version=payload.version, closes_on=payload.closes_on
+    )

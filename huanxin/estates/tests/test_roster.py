@@ -75,3 +75,30 @@ def test_errors_are_listed_and_nothing_is_written(login, make_estate) -> None:  
 def test_a_department_cannot_import_a_roster(login, make_estate) -> None:  # type: ignore[no-untyped-def]
     estate = make_estate("老街小区")
     assert upload(login("dianli"), estate, xlsx([HEADER, [1, 1, 101, 78.5, "张建国", ""]])).status_code == 403
+
+
+def test_a_community_worker_enters_one_household_by_hand(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("老街小区")
+    client = login("shequ")
+    page = client.post(
+        f"/estates/{estate.pk}/households/new/",
+        {
+            "building": "3栋",
+            "unit": "2",
+            "room": "301",
+            "floor_area_m2": "76.5",
+            "owner_name": "赵敏",
+            "owner_phone": "13912345678",
+        },
+        follow=True,
+    )
+    assert "已录入该户" in page.content.decode()
+    household = Household.objects.get(estate=estate)
+    assert (household.building.name, household.unit, household.room) == ("3栋", "2", "301")
+    bad = client.post(
+        f"/estates/{estate.pk}/households/new/",
+        {"building": "3栋", "unit": "2", "room": "302", "owner_phone": "12"},
+        follow=True,
+    )
+    assert "电话号码格式不正确" in bad.content.decode()
+    assert Household.objects.count() == 1

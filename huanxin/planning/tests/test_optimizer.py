@@ -204,3 +204,45 @@ def test_the_what_if_endpoint(api_as) -> None:  # type: ignore[no-untyped-def]
         api_as("shigong").post("/api/v1/planning/optimize", body, content_type="application/json").status_code
         == 403
     )
+
+
+def test_statements_of_where_a_candidate_stands_are_true_as_written() -> None:
+    import random
+
+    rng = random.Random(7)
+    candidates = [
+        Candidate(
+            i,
+            rng.choice(["A", "B"]),
+            float(rng.randint(5, 50) * 10_000),
+            rng.randint(10, 200),
+            rng.randint(10, 90) / 10,
+        )
+        for i in range(160)
+    ]
+    solution = optimize(
+        Problem(
+            budget=3_000_000,
+            candidates=candidates,
+            time_limit_s=5,
+            district_names={"A": "永定区", "B": "慈利县"},
+        )
+    )
+    chosen = set(solution.selected)
+    spans = {}
+    for district in ("A", "B"):
+        values = [c.value_per_wan for c in candidates if c.id in chosen and c.district == district]
+        spans[district] = f"{min(values):,.1f}–{max(values):,.1f}"
+    positional = 0
+    for c in candidates:
+        text = solution.reasons[c.id]
+        if "每万元效用" not in text:
+            continue
+        positional += 1
+        name = {"A": "永定区", "B": "慈利县"}[c.district]
+        verb = "纳入" if c.id in chosen else "未纳入"
+        assert (
+            text
+            == f"{verb}：每万元效用{c.value_per_wan:,.1f}；{name}已纳入项目的每万元效用为{spans[c.district]}"
+        )
+    assert positional > 0  # beyond the 50 on each side of the cut

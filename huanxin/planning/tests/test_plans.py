@@ -189,3 +189,39 @@ def test_plan_pages_and_api(city, draft, confirmed, login, api_as) -> None:  # t
 
     rows = read_tables(name="plan.xlsx", content=export.content)[0].rows
     assert rows[0][0].startswith("张家界市2021年城镇老旧小区改造计划表") and rows[-1][0] == "合计"
+
+
+def test_the_estate_tab_shows_priority_and_the_cost_can_be_edited(login, confirmed) -> None:  # type: ignore[no-untyped-def]
+    client = login("yongding")
+    tab = client.get(f"/planning/estate/{confirmed.estate_id}/").content.decode()
+    assert "priority-factors" in tab and "安全隐患程度" in tab
+    response = client.post(
+        f"/planning/candidates/{confirmed.pk}/cost/",
+        {"version": confirmed.version, "cost_yuan": "2,500,000", "note": "设计概算"},
+    )
+    assert response.status_code == 302
+    confirmed.refresh_from_db()
+    assert confirmed.estimated_cost_yuan == Decimal("2500000")
+    assert (
+        login("shequ").post(f"/planning/candidates/{confirmed.pk}/cost/", {"cost_yuan": "1"}).status_code
+        == 403
+    )
+
+
+def test_the_city_edits_the_weights_on_a_page(login, confirmed) -> None:  # type: ignore[no-untyped-def]
+    client = login("city")
+    page = client.get("/planning/weights/").content.decode()
+    assert "安全隐患程度" in page
+    data = {
+        "age": 10,
+        "hazard": 40,
+        "breadth": 10,
+        "agreement": 10,
+        "cofund": 10,
+        "households": 10,
+        "cost_per_household": 10,
+    }
+    assert client.post("/planning/weights/", data).status_code == 302
+    assert candidate_priority(confirmed).factors[1].weight == 40
+    assert "修改优先级权重" in client.get("/planning/weights/").content.decode()
+    assert login("yongding").get("/planning/weights/").status_code == 403

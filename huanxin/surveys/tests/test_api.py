@@ -95,3 +95,51 @@ def test_the_resident_flow_through_the_api(city, open_round) -> None:  # type: i
     assert mine["round"]["id"] == open_round.pk and mine["answer"]["agrees"] is True
     forged = Client(HTTP_HOST="127.0.0.1", HTTP_X_RESIDENT_TOKEN=identified["token"] + "x")
     assert forged.get("/api/v1/resident/survey").status_code == 401
+
+
+def test_rounds_close_and_extend_through_the_api(api_as, open_round) -> None:  # type: ignore[no-untyped-def]
+    client = api_as("shequ")
+    extended = client.post(
+        f"/api/v1/surveys/{open_round.pk}/extend",
+        {"version": open_round.version, "closes_on": "2020-10-31"},
+        content_type="application/json",
+    )
+    assert extended.status_code == 200 and extended.json()["closes_on"] == "2020-10-31"
+    stale = client.post(
+        f"/api/v1/surveys/{open_round.pk}/close",
+        {"version": open_round.version},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    closed = client.post(
+        f"/api/v1/surveys/{open_round.pk}/close",
+        {"version": extended.json()["version"]},
+        content_type="application/json",
+    )
+    assert closed.json()["status"] == "closed"
+    assert (
+        api_as("dianli")
+        .post(f"/api/v1/surveys/{open_round.pk}/close", {"version": 9}, content_type="application/json")
+        .status_code
+        == 403
+    )
+
+
+def test_a_resident_withdraws_consent_and_can_no_longer_answer_online(city, open_round) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.residents.api import resident_token
+    from huanxin.residents.services import consent_record
+
+    household = Household.objects.filter(estate=open_round.estate).earliest("pk")
+    consent_record(household=household)
+    resident = Client(HTTP_HOST="127.0.0.1", HTTP_X_RESIDENT_TOKEN=resident_token(household))
+    assert (
+        resident.post(
+            "/api/v1/resident/survey/answer", {"agrees": True}, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    assert resident.delete("/api/v1/resident/consent").status_code == 204
+    refused = resident.post(
+        "/api/v1/resident/survey/answer", {"agrees": False}, content_type="application/json"
+    )
+    assert refused.status_code == 409 and "个人信息告知书" in refused.json()["error"]["message"]
