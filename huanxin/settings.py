@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "huanxin.residents",
     "huanxin.surveys",
     "huanxin.planning",
+    "huanxin.projects",
     "huanxin.reporting",
     "huanxin.demo",
 ]

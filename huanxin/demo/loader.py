@@ -46,6 +46,15 @@ from huanxin.planning.services import (
     plan_set_entries,
     program_create,
 )
+from huanxin.projects import rules as project_rules
+from huanxin.projects.models import Project, ProjectTransition
+from huanxin.projects.services import (
+    ItemRow,
+    progress_report,
+    project_assign,
+    project_items_set,
+    project_transition,
+)
 from huanxin.regions.models import Region
 from huanxin.regions.services import regions_load_csv
 from huanxin.residents.services import access_codes_issue, resident_link_for
@@ -126,6 +135,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         surveys = _run_surveys()
         candidates = _fill_the_pool()
         plans = _plan_the_years()
+        projects = _run_projects()
     return {
         "regions": regions,
         "organizations": organizations,
@@ -135,6 +145,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         "surveys": surveys,
         "candidates": candidates,
         **plans,
+        "projects": projects,
     }
 
 
@@ -470,6 +481,7 @@ def _plan_the_years() -> dict[str, int]:
                 )
     pool = [p for p in demo_plan() if p.fate == Fate.POOL_2021]
     planned = planned_plans()
+    cancelled = [p for p in demo_plan() if p.fate == Fate.CANCELLED]
     city = Region.objects.get(code=CITY)
     with clock.pinned(dt.date(2019, 2, 20)):
         program = program_create(
@@ -487,7 +499,8 @@ def _plan_the_years() -> dict[str, int]:
         (2019, dt.date(2019, 3, 1), dt.date(2019, 3, 15)),
         (2020, dt.date(2020, 3, 2), dt.date(2020, 3, 16)),
     ):
-        members = [p for p in planned if p.plan_year == year]
+        # The plans as approved also held the few projects cancelled later (step 5 cancels them).
+        members = [p for p in [*planned, *cancelled] if p.plan_year == year]
         estate_ids = list(
             Estate.objects.filter(code__in=[codes[p.key] for p in members]).values_list("pk", flat=True)
         )
@@ -518,3 +531,172 @@ def _plan_the_years() -> dict[str, int]:
         time_limit_s=5,
     )
     return {"programs": 1, "plans": 3}
+
+
+CONTRACTORS = {
+    "construction": ["张家界市建工集团有限公司", "张家界永盛建设有限公司", "湖南天门建设工程有限公司"],
+    "supervision": ["湖南建科工程监理有限公司", "张家界华诚工程监理有限公司"],
+}
+SHIWEI = "市委二号院"  # the demo logins shigong and jianli are its builder and supervisor
+
+
+def _run_projects() -> int:
+    """Each project of the 2019 and 2020 plans taken to its state on 2020-09-01, on the dates the
+    work happened: design, publicity, tender, construction with progress reports, acceptance."""
+    if ProjectTransition.objects.exclude(to_state=project_rules.APPROVED).exists():
+        return 0
+    codes = plan_codes()
+    city_user = User.objects.get(username="city")
+    for kind, names in CONTRACTORS.items():
+        for name in names:
+            _organization(name, kind, "430802000000")
+    builders = [Organization.objects.get(name=name) for name in CONTRACTORS["construction"][1:]]
+    supervisors = [Organization.objects.get(name=name) for name in CONTRACTORS["supervision"][1:]]
+    menu = {item.code: item for item in MenuItem.objects.filter(owner__code=CITY)}
+    projects = {p.estate.code: p for p in Project.objects.select_related("estate")}
+    moved = 0
+    for number, plan in enumerate(p for p in demo_plan() if p.plan_year and codes[p.key] in projects):
+        project = projects[codes[plan.key]]
+        if plan.fate == Fate.CANCELLED:
+            with clock.pinned(dt.date(plan.plan_year or 2019, 7, 1)):
+                project_transition(
+                    by=city_user,
+                    project_id=project.pk,
+                    version=project.version,
+                    to_state=project_rules.CANCELLED,
+                    note="原产权单位决定拆除重建，终止改造",
+                )
+            moved += 1
+            continue
+        shiwei = plan.name == SHIWEI
+        builder = (
+            Organization.objects.get(name=CONTRACTORS["construction"][0]) if shiwei else builders[number % 2]
+        )
+        supervisor = (
+            Organization.objects.get(name=CONTRACTORS["supervision"][0])
+            if shiwei
+            else supervisors[number % len(supervisors)]
+        )
+        for when, state in _timeline(plan):
+            with clock.pinned(when):
+                project.refresh_from_db()
+                if state == project_rules.DESIGN:
+                    project = project_transition(
+                        by=city_user, project_id=project.pk, version=project.version, to_state=state
+                    )
+                    project = project_items_set(
+                        by=city_user,
+                        project_id=project.pk,
+                        version=project.version,
+                        rows=_design_items(plan, menu),
+                    )
+                    project = project_assign(
+                        by=city_user,
+                        project_id=project.pk,
+                        version=project.version,
+                        builder=builder,
+                        supervisor=supervisor,
+                    )
+                    continue
+                if state == project_rules.AWAITING_ACCEPTANCE:
+                    _report(project, when, Decimal(1))
+                project = project_transition(
+                    by=city_user, project_id=project.pk, version=project.version, to_state=state
+                )
+                if state == project_rules.CONSTRUCTION and plan.state in (project_rules.CONSTRUCTION,):
+                    with clock.pinned(dt.date(2020, 8, 31)):
+                        _report(project, dt.date(2020, 8, 31), plan.progress or Decimal(0))
+        Project.objects.filter(pk=project.pk).update(
+            planned_start=_start(plan),
+            planned_end=dt.date.fromisoformat(plan.planned_end) if plan.planned_end else None,
+        )
+        moved += 1
+    return moved
+
+
+def _start(plan: EstatePlan) -> dt.date:
+    if plan.plan_year == 2020:
+        return dt.date(2020, 5, 15)
+    end = dt.date.fromisoformat(plan.planned_end or "2020-12-31")
+    return max(dt.date(2019, 4, 28), end - dt.timedelta(days=180))
+
+
+def _timeline(plan: EstatePlan) -> list[tuple[dt.date, str]]:
+    """The dates each step happened, up to the plan's state on the demo date."""
+    r = project_rules
+    start = _start(plan)
+    steps = [
+        (start - dt.timedelta(days=27), r.DESIGN),
+        (start - dt.timedelta(days=18), r.PUBLICITY),
+        (start - dt.timedelta(days=10), r.TENDER),
+        (start, r.CONSTRUCTION),
+    ]
+    if plan.plan_year == 2020:
+        steps = [
+            (dt.date(2020, 4, 1), r.DESIGN),
+            (dt.date(2020, 4, 20), r.PUBLICITY),
+            (dt.date(2020, 5, 1), r.TENDER),
+            (dt.date(2020, 5, 15), r.CONSTRUCTION),
+        ]
+        if plan.state == r.PUBLICITY:
+            steps[1] = (dt.date(2020, 8, 28), r.PUBLICITY)
+    end = dt.date.fromisoformat(plan.planned_end) if plan.planned_end else None
+    if plan.state == r.AWAITING_ACCEPTANCE:
+        steps.append((dt.date(2020, 8, 20), r.AWAITING_ACCEPTANCE))
+    if plan.state in r.COMPLETED and end is not None:
+        steps += [(end - dt.timedelta(days=15), r.AWAITING_ACCEPTANCE), (end, r.ACCEPTED)]
+        if plan.state == r.HANDED_OVER:
+            steps.append((min(end + dt.timedelta(days=20), dt.date(2020, 8, 31)), r.HANDED_OVER))
+    order = r.ORDER
+    return [
+        (when, state) for when, state in steps if order.index(state) <= order.index(plan.state or r.APPROVED)
+    ]
+
+
+def _design_items(plan: EstatePlan, menu: dict[str, MenuItem]) -> list[ItemRow]:
+    """The design from the estate's deficiencies, priced so that it totals the approved estimate."""
+    from huanxin.planning.rules import estimate_quantity
+
+    deficient = [(code, severity) for code, severity in sorted(plan.deficiencies.items())] or [
+        ("B06", "major")
+    ]
+    raw = []
+    for code, _severity in deficient:
+        item = menu[code]
+        quantity = Decimal(
+            str(
+                round(
+                    max(
+                        1.0,
+                        estimate_quantity(
+                            item.unit,
+                            households=plan.households,
+                            floor_area=plan.floor_area_m2,
+                            buildings=plan.buildings,
+                            floors=plan.floors,
+                        ),
+                    ),
+                    0,
+                )
+            )
+        )
+        raw.append((item, quantity, (item.unit_cost_min or Decimal(0)) + (item.unit_cost_max or Decimal(0))))
+    total = sum((quantity * cost for _item, quantity, cost in raw), Decimal(0)) or Decimal(1)
+    scale = Decimal(plan.estimated_cost or 0) / total
+    return [
+        {"item_id": item.pk, "quantity": quantity, "unit_cost_yuan": (cost * scale).quantize(Decimal("0.01"))}
+        for item, quantity, cost in raw
+    ]
+
+
+def _report(project: Project, on: dt.date, share: Decimal) -> None:
+    """Cumulative progress of every item of the project, on one day, by its builder."""
+    builder = User.objects.filter(organization=project.builder).first() or User.objects.get(username="city")
+    for item in project.items.all():
+        progress_report(
+            by=builder if builder.can("projects", "own_progress") else User.objects.get(username="city"),
+            item_id=item.pk,
+            on=on,
+            quantity_done=(item.quantity * share).quantize(Decimal("0.01")),
+            note="施工单位周报",
+        )

@@ -23,6 +23,9 @@ class SummaryOut(Schema):
     planned_households: int
     planned_area_m2: float
     planned_investment_yuan: float
+    started_projects: int
+    completed_projects: int
+    completed_households: int
 
 
 @router.get("/stats/summary", response={200: SummaryOut, **READ_ERRORS})

@@ -12,6 +12,9 @@ from django.db.models import Count, Sum
 from huanxin.estates.models import Estate
 from huanxin.planning.models import AnnualPlan, PlanEntry
 from huanxin.planning.querysets import config_for
+from huanxin.projects import rules as project_rules
+from huanxin.projects.models import Project, ProjectTransition
+from huanxin.projects.querysets import with_state_on
 from huanxin.regions import rules as region_rules
 
 
@@ -26,6 +29,9 @@ class Summary(TypedDict):
     planned_households: int
     planned_area_m2: Decimal
     planned_investment_yuan: Decimal
+    started_projects: int
+    completed_projects: int
+    completed_households: int
 
 
 def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
@@ -39,8 +45,13 @@ def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) ->
         .order_by()
         .aggregate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))
     )
+    # Cancelled projects leave the plan's figures from the day they are cancelled.
+    cancelled = ProjectTransition.objects.filter(to_state=project_rules.CANCELLED, on__lte=as_of).values(
+        "project_id"
+    )
     planned = (
         PlanEntry.objects.visible_to(user)
+        .exclude(project__in=cancelled)
         .filter(
             estate__region__code__startswith=prefix,
             plan__status=AnnualPlan.Status.APPROVED,
@@ -54,6 +65,13 @@ def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) ->
             cost=Sum("estimated_cost_yuan"),
         )
     )
+    projects = with_state_on(
+        Project.objects.visible_to(user).filter(estate__region__code__startswith=prefix).order_by(), as_of
+    )
+    started = projects.filter(state_then__in=project_rules.STARTED).count()
+    completed = projects.filter(state_then__in=project_rules.COMPLETED).aggregate(
+        count=Count("id"), households=Sum("plan_entry__households")
+    )
     return {
         "region": region_rules.short_code(region_code),
         "region_name": region_name,
@@ -65,4 +83,7 @@ def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) ->
         "planned_households": planned["households"] or 0,
         "planned_area_m2": planned["area"] or Decimal("0.00"),
         "planned_investment_yuan": planned["cost"] or Decimal("0.00"),
+        "started_projects": started,
+        "completed_projects": completed["count"],
+        "completed_households": completed["households"] or 0,
     }

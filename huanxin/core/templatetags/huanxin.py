@@ -75,3 +75,14 @@ def num(value: Decimal | int | None) -> str:
         return "—"
     number = Decimal(value)
     return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
+
+
+@register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, key)
+
+
+@register.filter
+def split_pairs(text: str) -> list[tuple[str, str]]:
+    """ "a:甲,b:乙" → [("a", "甲"), ("b", "乙")], for short tab lists written in the template."""
+    return [tuple(pair.split(":", 1)) for pair in text.split(",")]  # type: ignore[misc]

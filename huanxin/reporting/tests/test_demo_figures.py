@@ -1,5 +1,7 @@
 """The demo city reproduces the published figures (DEMO.md), and loading it twice changes nothing."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 
@@ -111,6 +113,20 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     draft = AnnualPlan.objects.get(year=2021)
     assert draft.status == "draft" and draft.entries.exists()
     assert draft.optimizer_summary["status"] == "optimal" and all(e.reason for e in draft.entries.all())
+
+    # Projects (step 5): the published completed figures; 市委二号院 at 90 %, due 2020-09-30.
+    from huanxin.projects.models import Project
+    from huanxin.projects.querysets import project_progress
+
+    assert (planned_now["completed_projects"], planned_now["completed_households"]) == (41, 4_138)
+    assert Project.objects.filter(state="cancelled").count() == 3
+    shiwei_project = Project.objects.get(estate__name="市委二号院")
+    assert shiwei_project.state == "construction" and project_progress(shiwei_project) == Decimal("0.9")
+    assert (
+        str(shiwei_project.planned_end) == "2020-09-30"
+        and str(shiwei_project.builder) == "张家界市建工集团有限公司"
+    )
+    assert api_as("shigong").get("/api/v1/estates").json()["items"][0]["name"] == "市委二号院"
 
     # Loading again adds nothing.
     counts = (
