@@ -108,19 +108,19 @@ def confirm_candidate(request: HttpRequest, candidate_id: int, payload: ConfirmI
 class OptimizeCandidate(Schema):
     id: str | int
     district: str
-    cost_yuan: float = Field(..., gt=0)
-    households: int = Field(..., ge=0)
-    priority: float = Field(..., ge=0)
+    cost_yuan: float = Field(..., gt=0, le=1e12, allow_inf_nan=False)
+    households: int = Field(..., ge=0, le=10_000_000)
+    priority: float = Field(..., ge=0, le=1_000_000, allow_inf_nan=False)
 
 
 class OptimizeIn(Schema):
-    budget_yuan: float = Field(..., gt=0)
+    budget_yuan: float = Field(..., gt=0, le=1e14, allow_inf_nan=False)
     candidates: list[OptimizeCandidate] = Field(..., max_length=50_000)
     district_min_share: dict[str, float] = {}
     district_max_share: dict[str, float] = {}
     must_include: list[str | int] = []
     must_exclude: list[str | int] = []
-    time_limit_s: float = Field(10, gt=0, le=120)
+    time_limit_s: float = Field(10, gt=0, le=60)
 
 
 class GreedyOut(Schema):
@@ -146,7 +146,8 @@ class OptimizeOut(Schema):
 def optimize_what_if(request: HttpRequest, payload: OptimizeIn) -> Any:
     """What if: the exact selection for the candidates given (nothing is read or written), the
     greedy pick beside it, and why each candidate is in or out."""
-    ids = [candidate.id for candidate in payload.candidates]
+    # Ids compared as text: 1 and "1" are the same candidate.
+    ids = [str(candidate.id) for candidate in payload.candidates]
     if len(set(ids)) != len(ids):
         raise Invalid(_("候选项目编号重复"), details=[{"field": "candidates", "message": _("编号须唯一")}])
     for name, shares in (
@@ -159,13 +160,13 @@ def optimize_what_if(request: HttpRequest, payload: OptimizeIn) -> Any:
     problem = optimizer.Problem(
         budget=payload.budget_yuan,
         candidates=[
-            optimizer.Candidate(c.id, c.district, c.cost_yuan, c.households, c.priority)
+            optimizer.Candidate(str(c.id), c.district, c.cost_yuan, c.households, c.priority)
             for c in payload.candidates
         ],
         min_share=payload.district_min_share,
         max_share=payload.district_max_share,
-        must_include=frozenset(payload.must_include),
-        must_exclude=frozenset(payload.must_exclude),
+        must_include=frozenset(str(i) for i in payload.must_include),
+        must_exclude=frozenset(str(i) for i in payload.must_exclude),
         time_limit_s=payload.time_limit_s,
     )
     return optimizer.as_dict(optimizer.optimize(problem))
@@ -243,7 +244,7 @@ class PublishIn(VersionIn):
 
 
 @router.post("/plans/{plan_id}/publish", response={200: PlanOut, **ERRORS})
-@endpoint("plans", ("change", "propose"))
+@endpoint("plans", "change")
 def publish_plan(request: HttpRequest, plan_id: int, payload: PublishIn) -> Any:
     return services.plan_publish(
         by=caller(request), plan_id=plan_id, version=payload.version, days=payload.days

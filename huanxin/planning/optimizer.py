@@ -50,7 +50,7 @@ class Problem:
     must_exclude: frozenset[Hashable] = frozenset()
     time_limit_s: float = 10.0
     district_names: dict[str, str] = field(default_factory=dict)
-    mip_rel_gap: float = 1e-4  # HiGHS stops once the proven gap is this small
+    mip_rel_gap: float = 0.0  # exact by default: the reasons quote objectives as proven
     explain: bool = True  # reasons for every candidate (re-solves near the cut)
 
     def name(self, district: str) -> str:
@@ -86,14 +86,12 @@ def conflicts(problem: Problem) -> list[str]:
     found: list[str] = []
     budget = problem.budget
     by_id = {c.id: c for c in problem.candidates}
-    unknown = sorted(str(i) for i in (problem.must_include | problem.must_exclude) if i not in by_id)
+    unknown = sorted(str(i) for i in problem.must_include if i not in by_id)
     if unknown:
-        found.append(f"必须纳入或排除的项目不在候选名单中：{'、'.join(unknown)}")
+        found.append(f"必须纳入的项目不在候选名单中：{'、'.join(unknown)}")
     both = problem.must_include & problem.must_exclude
     if both:
         found.append(f"同一项目既列为必须纳入又列为排除：{'、'.join(sorted(map(str, both)))}")
-    if budget <= 0:
-        found.append("预算必须大于0")
     total_min = sum(problem.min_share.values())
     if total_min > 1 + 1e-9:
         found.append(f"各区县最低份额之和为{total_min:.1%}，超过了100%")
@@ -168,7 +166,8 @@ class _Model:
         for candidate_id in problem.must_include:
             lower[self.index[candidate_id]] = 1
         for candidate_id in problem.must_exclude:
-            upper[self.index[candidate_id]] = 0
+            if candidate_id in self.index:  # excluding an unknown id excludes nothing
+                upper[self.index[candidate_id]] = 0
         self.lower, self.upper = lower, upper
         costs = np.array([c.cost for c in self.candidates], dtype=np.float64)
         values = np.array([c.value for c in self.candidates], dtype=np.float64)
@@ -199,7 +198,9 @@ class _Model:
                 self._row(np.array([], dtype=np.int32), np.array([]), share * problem.budget, inf)
 
     def _row(self, idx: np.ndarray, coefficients: np.ndarray, low: float, high: float) -> None:
-        self.h.addRow(low, high, len(idx), idx.astype(np.int32), coefficients.astype(np.float64))
+        status = self.h.addRow(low, high, len(idx), idx.astype(np.int32), coefficients.astype(np.float64))
+        if status != self.highspy.HighsStatus.kOk:  # HiGHS drops rows with values it cannot hold
+            raise ValueError("a constraint could not be added to the model (values out of range)")
 
     def solve(
         self, time_limit: float, fixed: tuple[int, float] | None = None, start: np.ndarray | None = None
@@ -218,8 +219,10 @@ class _Model:
             status = h.getModelStatus()
             info = h.getInfo()
             has_solution = info.primal_solution_status == self.highspy.SolutionStatus.kSolutionStatusFeasible
-            if status == self.highspy.HighsModelStatus.kInfeasible or not has_solution:
+            if status == self.highspy.HighsModelStatus.kInfeasible:
                 return _Solved("infeasible", None, None, None, None)
+            if not has_solution:  # stopped by the time limit before any solution: no verdict
+                return _Solved("no_solution", None, None, None, None)
             x = np.round(np.array(h.getSolution().col_value))
             objective = float(info.objective_function_value)
             bound = float(info.mip_dual_bound)
@@ -238,25 +241,43 @@ class _Model:
 
 
 def greedy(problem: Problem) -> Greedy:
-    """Must-includes first, then by value per yuan, skipping whatever breaks the budget or a
-    district's maximum share. Minimum shares it may miss are reported, not forced."""
+    """The ranking a person would do by hand: must-includes first; then, district by district,
+    the best value per yuan until each minimum share is met; then the best value per yuan of
+    all. Whatever would break the budget or a maximum share is skipped; a minimum share still
+    missed at the end is reported."""
     budget = problem.budget
     spent = 0.0
     by_district: dict[str, float] = defaultdict(float)
     chosen: list[Candidate] = []
+    taken: set[Hashable] = set()
     order = sorted(
         (c for c in problem.candidates if c.id not in problem.must_exclude),
-        key=lambda c: (c.id not in problem.must_include, -c.value_per_wan, str(c.id)),
+        key=lambda c: (-c.value_per_wan, str(c.id)),
     )
-    for candidate in order:
+
+    def take(candidate: Candidate, forced: bool = False) -> None:
+        nonlocal spent
         high = problem.max_share.get(candidate.district)
         fits = spent + candidate.cost <= budget + 1e-6 and (
             high is None or by_district[candidate.district] + candidate.cost <= high * budget + 1e-6
         )
-        if fits or candidate.id in problem.must_include:
+        if candidate.id not in taken and (fits or forced):
             chosen.append(candidate)
+            taken.add(candidate.id)
             spent += candidate.cost
             by_district[candidate.district] += candidate.cost
+
+    for candidate in order:
+        if candidate.id in problem.must_include:
+            take(candidate, forced=True)
+    for district, low in sorted(problem.min_share.items()):
+        for candidate in order:
+            if by_district[district] + 1e-6 >= low * budget:
+                break
+            if candidate.district == district:
+                take(candidate)
+    for candidate in order:
+        take(candidate)
     violations = [
         f"{problem.name(d)}仅{by_district[d]:,.0f}元，低于最低份额{low:.1%}"
         for d, low in sorted(problem.min_share.items())
@@ -274,13 +295,10 @@ def _fmt(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def _on_its_own(problem: Problem, candidate: Candidate) -> str | None:
+def _on_its_own(problem: Problem, candidate: Candidate, forced_by_district: dict[str, float]) -> str | None:
     """A constraint the candidate breaks by itself, whatever else is chosen."""
-    by_id = {c.id: c for c in problem.candidates}
-    forced_total = sum(by_id[i].cost for i in problem.must_include if i in by_id)
-    forced_here = sum(
-        by_id[i].cost for i in problem.must_include if i in by_id and by_id[i].district == candidate.district
-    )
+    forced_total = sum(forced_by_district.values())
+    forced_here = forced_by_district.get(candidate.district, 0.0)
     if candidate.cost > problem.budget - forced_total + 1e-6:
         return (
             f"未纳入：其投资额{candidate.cost:,.0f}元单独已超过扣除必须纳入项目后的"
@@ -311,6 +329,18 @@ def optimize(problem: Problem) -> Solution:
         picked = set(plain.selected)
         start = np.array([1.0 if c.id in picked else 0.0 for c in model.candidates])
     best = model.solve(problem.time_limit_s, start=start)
+    if best.status == "no_solution":
+        return Solution(
+            "no_solution",
+            [],
+            None,
+            None,
+            None,
+            plain,
+            {},
+            [f"在{problem.time_limit_s:g}秒内未找到可行方案，请延长求解时限"],
+            time.monotonic() - started,
+        )
     if best.x is None:
         return Solution(
             "infeasible",
@@ -324,6 +354,10 @@ def optimize(problem: Problem) -> Solution:
             time.monotonic() - started,
         )
     chosen = {c.id for c, x in zip(model.candidates, best.x, strict=True) if x > 0.5}
+    broken = violated(problem, chosen)
+    if broken:  # never hand back a selection that breaks a constraint, whatever the solver said
+        return Solution("error", [], None, None, None, plain, {}, broken, time.monotonic() - started)
+    objective = sum(c.value for c in model.candidates if c.id in chosen)
     reasons = (
         _reasons(problem, model, best, chosen, deadline=started + 3 * problem.time_limit_s)
         if problem.explain
@@ -332,7 +366,7 @@ def optimize(problem: Problem) -> Solution:
     return Solution(
         best.status,
         [c.id for c in model.candidates if c.id in chosen],
-        best.objective,
+        objective,
         best.bound,
         best.gap,
         plain,
@@ -347,12 +381,16 @@ def _reasons(
 ) -> dict[Hashable, str]:
     reasons: dict[Hashable, str] = {}
     candidates = model.candidates
+    forced_by_district: dict[str, float] = defaultdict(float)
+    for c in candidates:
+        if c.id in problem.must_include:
+            forced_by_district[c.district] += c.cost
     for c in candidates:
         if c.id in problem.must_include:
             reasons[c.id] = "纳入：列为必须纳入（续建或上级下达）"
         elif c.id in problem.must_exclude:
             reasons[c.id] = "未纳入：列为排除"
-        elif c.id not in chosen and (alone := _on_its_own(problem, c)):
+        elif c.id not in chosen and (alone := _on_its_own(problem, c, forced_by_district)):
             reasons[c.id] = alone
     free = [c for c in candidates if c.id not in reasons]
     weakest_in = sorted((c for c in free if c.id in chosen), key=lambda c: (c.value_per_wan, str(c.id)))[
@@ -367,13 +405,26 @@ def _reasons(
         if time.monotonic() > deadline:
             break
         included = c.id in chosen
-        forced = model.solve(per_solve, fixed=(model.index[c.id], 0.0 if included else 1.0))
+        index = model.index[c.id]
+        start = None
+        if best.x is not None and included:
+            start = best.x.copy()
+            start[index] = 0.0  # the plan without it: often still feasible, a good start
+        forced = model.solve(per_solve, fixed=(index, 0.0 if included else 1.0), start=start)
         verb, state = ("纳入", "不纳入") if included else ("未纳入", "强制纳入")
-        if forced.objective is None:
+        if forced.status == "infeasible":
             reasons[c.id] = f"{verb}：若{state}，预算与份额约束无法同时满足（重新求解确认）"
             continue
+        if forced.objective is None:
+            reasons[c.id] = f"{verb}：若{state}，重新求解在时限内未得出结果，不作判断"
+            continue
         change = forced.objective - best.objective
-        exact = forced.status == "optimal" and best.status == "optimal"
+        exact = (
+            forced.status == "optimal"
+            and best.status == "optimal"
+            and (forced.gap or 0) <= 1e-9
+            and (best.gap or 0) <= 1e-9
+        )
         reasons[c.id] = (
             f"{verb}：若{state}，重新求解后总效用为{_fmt(forced.objective)}，"
             f"{'减少' if change <= 0 else '增加'}{_fmt(abs(change))}"
@@ -401,6 +452,26 @@ def _positions(
             f"{verb}：每万元效用{_fmt(c.value_per_wan)}；{problem.name(c.district)}已纳入项目的每万元效用为"
             f"{span}"
         )
+
+
+def violated(problem: Problem, chosen: set[Hashable]) -> list[str]:
+    """The constraints a selection breaks (none, for anything `optimize` returns)."""
+    picked = [c for c in problem.candidates if c.id in chosen]
+    found = []
+    if sum(c.cost for c in picked) > problem.budget + 1e-6:
+        found.append("超出预算")
+    spent: dict[str, float] = defaultdict(float)
+    for c in picked:
+        spent[c.district] += c.cost
+    for district in set(problem.min_share) | set(problem.max_share):
+        if spent[district] + 1e-6 < problem.min_share.get(district, 0) * problem.budget:
+            found.append(f"{problem.name(district)}低于最低份额")
+        high = problem.max_share.get(district)
+        if high is not None and spent[district] > high * problem.budget + 1e-6:
+            found.append(f"{problem.name(district)}超过最高份额")
+    if not problem.must_include <= chosen or chosen & problem.must_exclude:
+        found.append("必须纳入或排除的项目未被遵守")
+    return found
 
 
 def as_dict(solution: Solution) -> dict[str, Any]:

@@ -195,15 +195,22 @@ def priority_weights_save(
 
 
 def _may_plan(by: Any) -> None:
+    """The city's plan is the city's to write; districts propose through their candidates'
+    estimates and the what-if optimizer."""
+    if not by.can("plans", "change"):
+        raise Forbidden(_("只有市改造办可以编制年度计划"))
+
+
+def _may_estimate(by: Any) -> None:
     if not (by.can("plans", "change") or by.can("plans", "propose")):
-        raise Forbidden(_("您的角色不能编制改造计划"))
+        raise Forbidden(_("您的角色不能修改估算投资"))
 
 
 def candidate_cost_set(
     *, by: Any, candidate_id: int, version: int, cost_yuan: Decimal, note: str = ""
 ) -> Candidate:
     """The district's (or city's) estimate of a candidate's cost; every change kept."""
-    _may_plan(by)
+    _may_estimate(by)
     if cost_yuan <= 0:
         raise Invalid(
             _("估算投资应大于0"), details=[{"field": "estimated_cost_yuan", "message": _("应大于0")}]
@@ -222,7 +229,7 @@ def candidate_cost_set(
 
 def candidate_costs_estimate(*, by: Any) -> int:
     """Fill in a first estimate for confirmed candidates that have none (from the assessment)."""
-    _may_plan(by)
+    _may_estimate(by)
     filled = 0
     for candidate in (
         Candidate.objects.visible_to(by)
@@ -333,8 +340,10 @@ def plan_set_entries(
             )
         PlanEntry.objects.bulk_create(entries)
         plan.version += 1
+        if reasons is None:
+            plan.optimizer_summary = {}  # edited by hand: the optimizer's reasons no longer apply
         stamp_history(plan, by=by, reason="调整计划项目")
-        plan.save(update_fields=["version"])
+        plan.save(update_fields=["version", "optimizer_summary"])
         audit_record(
             action="plan.entries",
             actor=by,
@@ -420,7 +429,28 @@ def plan_approval_refusals(plan: AnnualPlan) -> list[str]:
         refusals.append(_("计划须先公示"))
     elif plan.publicity_ends is not None and clock.today() <= plan.publicity_ends:
         refusals.append(_("公示期至%(date)s，尚未结束") % {"date": plan.publicity_ends.isoformat()})
-    for entry in plan.entries.select_related("estate", "estate__region"):
+    entries = list(plan.entries.select_related("estate", "estate__region"))
+    total = sum((entry.estimated_cost_yuan for entry in entries), Decimal(0))
+    if total > plan.budget_yuan:
+        refusals.append(
+            _("计划投资%(total)s元超过预算%(budget)s元")
+            % {"total": f"{total:,.0f}", "budget": f"{plan.budget_yuan:,.0f}"}
+        )
+    elsewhere = set(
+        PlanEntry.objects.filter(
+            plan__status=AnnualPlan.Status.APPROVED, estate__in=[e.estate for e in entries]
+        )
+        .exclude(plan=plan)
+        .values_list("estate__name", flat=True)
+    )
+    if elsewhere:
+        refusals.append(_("已在其他已批准计划中：%(names)s") % {"names": "、".join(sorted(elsewhere))})
+    confirmed = set(
+        Candidate.objects.filter(status=Candidate.Status.CONFIRMED).values_list("estate_id", flat=True)
+    )
+    for entry in entries:
+        if entry.estate_id not in confirmed:
+            refusals.append(_("%(name)s不在储备库中") % {"name": entry.estate.name})
         if not entry.estimated_cost_yuan or entry.estimated_cost_yuan <= 0:
             refusals.append(_("%(name)s缺少估算投资") % {"name": entry.estate.name})
         status = estate_eligibility(entry.estate).status
@@ -446,6 +476,8 @@ def plan_approve(*, by: Any, plan_id: int, version: int) -> AnnualPlan:
         )
         if plan.version != version:
             raise StaleEdit(_("该计划已被他人修改，请刷新后重试"))
+        # The entries' candidates are the lock: two plans holding one estate cannot both pass.
+        list(Candidate.objects.select_for_update().filter(estate__plan_entries__plan=plan))
         refusals = plan_approval_refusals(plan)
         if refusals:
             raise Refused(

@@ -256,12 +256,12 @@ def program_list(request: StaffRequest) -> HttpResponse:
         "planning/programs.html",
         {
             "rows": rows,
-            "can_plan": request.user.can("plans", "change") or request.user.can("plans", "propose"),
+            "can_plan": request.user.can("plans", "change"),
         },
     )
 
 
-@page("plans", ("change", "propose"))
+@page("plans", "change")
 @require_POST
 def plan_new(request: StaffRequest, program_pk: int) -> HttpResponse:
     try:
@@ -285,9 +285,7 @@ def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
     entries = plan.entries.select_related(
         "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent"
     ).order_by("-priority", "estate__code")
-    can_edit = plan.status == AnnualPlan.Status.DRAFT and (
-        request.user.can("plans", "change") or request.user.can("plans", "propose")
-    )
+    can_edit = plan.status == AnnualPlan.Status.DRAFT and request.user.can("plans", "change")
     pool = services.available_candidates(request.user, plan) if can_edit else []
     in_plan = {entry.estate_id for entry in entries}
     reasons = plan.optimizer_summary.get("reasons", {})
@@ -320,7 +318,7 @@ def _shares(request: StaffRequest, prefix: str) -> dict[str, float]:
     return shares
 
 
-@page("plans", ("change", "propose"))
+@page("plans", "change")
 @require_POST
 def plan_optimize(request: StaffRequest, pk: int) -> HttpResponse:
     try:
@@ -343,7 +341,7 @@ def plan_optimize(request: StaffRequest, pk: int) -> HttpResponse:
     return redirect("planning:plan", pk=pk)
 
 
-@page("plans", ("change", "propose"))
+@page("plans", "change")
 @require_POST
 def plan_entries(request: StaffRequest, pk: int) -> HttpResponse:
     try:
@@ -356,7 +354,7 @@ def plan_entries(request: StaffRequest, pk: int) -> HttpResponse:
     return redirect("planning:plan", pk=pk)
 
 
-@page("plans", ("change", "propose"))
+@page("plans", "change")
 @require_POST
 def plan_publish(request: StaffRequest, pk: int) -> HttpResponse:
     try:

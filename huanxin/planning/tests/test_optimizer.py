@@ -3,6 +3,7 @@ infeasible inputs explained, the greedy beside it, and every reason true."""
 
 import itertools
 from collections import defaultdict
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -156,9 +157,9 @@ def test_conflicting_constraints_are_explained_not_raised() -> None:
 
 
 def test_the_greedy_goes_by_value_per_yuan_and_reports_a_missed_minimum() -> None:
-    candidates = [Candidate(1, "A", 100, 10, 1), Candidate(2, "B", 100, 5, 1), Candidate(3, "B", 100, 1, 1)]
+    candidates = [Candidate(1, "A", 100, 10, 1), Candidate(2, "B", 50, 5, 1), Candidate(3, "B", 50, 1, 1)]
     pick = greedy(Problem(budget=200, candidates=candidates, min_share={"B": 0.9}))
-    assert pick.selected == [1, 2]
+    assert pick.selected == [2, 3, 1]  # B's minimum first (all of B cannot reach it), then the rest
     assert pick.violations and "最低份额" in pick.violations[0]
 
 
@@ -246,3 +247,42 @@ def test_statements_of_where_a_candidate_stands_are_true_as_written() -> None:
             == f"{verb}：每万元效用{c.value_per_wan:,.1f}；{name}已纳入项目的每万元效用为{spans[c.district]}"
         )
     assert positional > 0  # beyond the 50 on each side of the cut
+
+
+def test_the_greedy_meets_minimum_shares_first_when_it_can() -> None:
+    candidates = [
+        Candidate(1, "A", 100, 100, 1),
+        Candidate(2, "A", 100, 90, 1),
+        Candidate(3, "B", 100, 10, 1),
+    ]
+    pick = greedy(Problem(budget=200, candidates=candidates, min_share={"B": 0.5}))
+    assert pick.selected == [3, 1] and pick.violations == []
+
+
+def test_an_unknown_id_to_exclude_is_no_conflict() -> None:
+    solution = optimize(
+        Problem(budget=100, candidates=[Candidate(1, "A", 50, 10, 1)], must_exclude=frozenset({99}))
+    )
+    assert solution.status == "optimal" and solution.selected == [1]
+
+
+@pytest.mark.django_db
+def test_the_what_if_endpoint_treats_ids_as_text_and_refuses_absurd_numbers(api_as) -> None:  # type: ignore[no-untyped-def]
+    body: dict[str, Any] = {
+        "budget_yuan": 100,
+        "candidates": [
+            {"id": 1, "district": "A", "cost_yuan": 50, "households": 1, "priority": 1},
+            {"id": "1", "district": "A", "cost_yuan": 50, "households": 1, "priority": 1},
+        ],
+    }
+    duplicate = api_as("city").post("/api/v1/planning/optimize", body, content_type="application/json")
+    assert duplicate.status_code == 400
+    body["candidates"] = body["candidates"][:1]
+    body["must_include"] = ["1"]
+    answer = api_as("city").post("/api/v1/planning/optimize", body, content_type="application/json").json()
+    assert answer["selected"] == ["1"] and answer["reasons"]["1"].startswith("纳入")
+    body["candidates"][0]["cost_yuan"] = 2e15
+    assert (
+        api_as("city").post("/api/v1/planning/optimize", body, content_type="application/json").status_code
+        == 400
+    )

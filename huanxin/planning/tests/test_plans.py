@@ -225,3 +225,30 @@ def test_the_city_edits_the_weights_on_a_page(login, confirmed) -> None:  # type
     assert candidate_priority(confirmed).factors[1].weight == 40
     assert "修改优先级权重" in client.get("/planning/weights/").content.decode()
     assert login("yongding").get("/planning/weights/").status_code == 403
+
+
+def test_a_district_cannot_write_the_citys_plan(city, draft, confirmed) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Forbidden):
+        services.plan_set_entries(by=city["yongding"], plan_id=draft.pk, version=draft.version, estate_ids=[])
+    with pytest.raises(Forbidden):
+        services.plan_publish(by=city["yongding"], plan_id=draft.pk, version=draft.version)
+
+
+def test_one_estate_cannot_be_approved_in_two_plans(city, draft, confirmed) -> None:  # type: ignore[no-untyped-def]
+    services.candidate_cost_set(
+        by=city["city"], candidate_id=confirmed.pk, version=confirmed.version, cost_yuan=Decimal("1000000")
+    )
+    other = services.plan_create(
+        by=city["city"], program_id=draft.program_id, year=2022, budget_yuan=Decimal("5000000")
+    )
+    plans = []
+    for plan in (draft, other):
+        plan = services.plan_set_entries(
+            by=city["city"], plan_id=plan.pk, version=plan.version, estate_ids=[confirmed.estate_id]
+        )
+        plans.append(services.plan_publish(by=city["city"], plan_id=plan.pk, version=plan.version, days=1))
+    with clock.pinned(dt.date(2020, 9, 10)):
+        services.plan_approve(by=city["city"], plan_id=plans[0].pk, version=plans[0].version)
+        with pytest.raises(Refused) as refused:
+            services.plan_approve(by=city["city"], plan_id=plans[1].pk, version=plans[1].version)
+    assert "已在其他已批准计划中：市委二号院" in refused.value.message

@@ -128,6 +128,9 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     )
     assert api_as("shigong").get("/api/v1/estates").json()["items"][0]["name"] == "市委二号院"
 
+    home = login("city").get("/").content.decode()
+    assert "15.48 亿元" in home and "4,138" in home and "23,499" in home
+
     # Loading again adds nothing.
     counts = (
         Estate.objects.count(),
