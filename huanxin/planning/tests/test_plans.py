@@ -252,3 +252,20 @@ def test_one_estate_cannot_be_approved_in_two_plans(city, draft, confirmed) -> N
         with pytest.raises(Refused) as refused:
             services.plan_approve(by=city["city"], plan_id=plans[1].pk, version=plans[1].version)
     assert "已在其他已批准计划中：市委二号院" in refused.value.message
+
+
+def test_entries_are_removed_by_hand_by_unticking_them(city, draft, confirmed, login) -> None:  # type: ignore[no-untyped-def]
+    services.candidate_cost_set(
+        by=city["city"], candidate_id=confirmed.pk, version=confirmed.version, cost_yuan=Decimal("1000000")
+    )
+    plan = services.plan_set_entries(
+        by=city["city"], plan_id=draft.pk, version=draft.version, estate_ids=[confirmed.estate_id]
+    )
+    client = login("city")
+    assert (
+        f'name="estate" value="{confirmed.estate_id}" checked'
+        in client.get(f"/planning/plans/{plan.pk}/").content.decode()
+    )
+    client.post(f"/planning/plans/{plan.pk}/entries/", {"version": plan.version})
+    plan.refresh_from_db()
+    assert not plan.entries.exists()
