@@ -575,7 +575,7 @@ class SurveyPlan:
     cofund: tuple[bool, ...]
 
 
-# Estates with a survey still open on 2020-09-01 but too few agreeing: shown as ineligible.
+# Estates with a survey still open on 2020-09-01 but too few agreeing so far: undetermined.
 BELOW_THRESHOLD = 1
 OPEN_NOT_PLANNED = 6
 

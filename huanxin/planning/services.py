@@ -390,8 +390,8 @@ def plan_draft_with_optimizer(
         district_names={r.code[:6]: r.name for r in Region.objects.filter(level="county")},
     )
     solution = optimizer.optimize(problem)
-    if solution.status == "infeasible":
-        raise Refused(_("约束无法同时满足：%(why)s") % {"why": "；".join(solution.conflicts)})
+    if solution.status not in ("optimal", "time_limit"):  # keep the draft as it was
+        raise Refused(_("未能生成草案：%(why)s") % {"why": "；".join(solution.conflicts) or solution.status})
     reasons = {int(key): text for key, text in solution.reasons.items()}  # type: ignore[call-overload]
     plan = plan_set_entries(
         by=by,

@@ -186,6 +186,8 @@ def pool(request: StaffRequest) -> HttpResponse:
             "statuses": Candidate.Status.choices,
             "can_review": request.user.can("eligibility", "review"),
             "can_confirm": request.user.can("eligibility", "confirm"),
+            "can_rules": request.user.can("settings", "rules"),
+            "can_weights": request.user.can("settings", "weights"),
         },
     )
 

@@ -142,16 +142,18 @@ def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None
     if recent.exists():
         raise Throttled(_("验证码已发送，请%(seconds)d秒后再试") % {"seconds": PHONE_CODE_INTERVAL_SECONDS})
     code = rules.new_phone_code()
-    PhoneCode.objects.create(
-        household=household,
-        code_hash=rules.code_hash(secret=settings.SECRET_KEY, household_id=household.pk, code=code),
-        expires_at=timezone.now() + timedelta(minutes=PHONE_CODE_MINUTES),
-    )
-    send_sms(
-        household.owner_phone,
-        _("【焕新】您的验证码是%(code)s，%(minutes)d分钟内有效。请勿告诉他人。")
-        % {"code": code, "minutes": PHONE_CODE_MINUTES},
-    )
+    # Kept only if the message goes out: a refused or failed send uses up no quota.
+    with transaction.atomic():
+        PhoneCode.objects.create(
+            household=household,
+            code_hash=rules.code_hash(secret=settings.SECRET_KEY, household_id=household.pk, code=code),
+            expires_at=timezone.now() + timedelta(minutes=PHONE_CODE_MINUTES),
+        )
+        send_sms(
+            household.owner_phone,
+            _("【焕新】您的验证码是%(code)s，%(minutes)d分钟内有效。请勿告诉他人。")
+            % {"code": code, "minutes": PHONE_CODE_MINUTES},
+        )
     return mask_phone(household.owner_phone)
 
 

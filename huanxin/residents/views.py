@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,15 +150,17 @@ def sign_out(request: HttpRequest, token: str) -> HttpResponse:
 def slips(request: StaffRequest, estate_pk: int) -> HttpResponse:
     """Print new slips for every household of the estate (the previous codes stop working)."""
     estate = get_visible_or_404(Estate.objects.select_related("region"), request.user, pk=estate_pk)
-    try:
-        issued = services.access_codes_issue(by=request.user, estate_id=estate.pk)
-    except HuanxinError as error:
-        messages.error(request, error.message)
-        return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=surveys")
     link = request.build_absolute_uri(
         reverse("residents:landing", args=[services.resident_link_for(estate).token])
     )
-    content = slips_pdf(estate=estate, issued=issued, link_url=link)
+    try:
+        # One transaction: if the PDF cannot be made, the old slips keep working.
+        with transaction.atomic():
+            issued = services.access_codes_issue(by=request.user, estate_id=estate.pk)
+            content = slips_pdf(estate=estate, issued=issued, link_url=link)
+    except HuanxinError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=surveys")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(estate.name + '入户通知单.pdf')}"
     return response

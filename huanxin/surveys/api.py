@@ -313,7 +313,7 @@ def resident_survey(request: HttpRequest) -> Any:
     return {
         "round": survey,
         "consented": has_consented(household),
-        "answer": _answer_out(current, unmasked=True) if current else None,
+        "answer": _answer_out(current, unmasked=False) if current else None,
     }
 
 
@@ -332,7 +332,7 @@ def resident_answer(request: HttpRequest, payload: AnswerIn) -> Any:
     if survey is None:
         raise Refused(_("目前没有进行中的调查"))
     answer = services.answer_submit(round_id=survey.pk, household=household, data=payload.model_dump())  # type: ignore[arg-type]
-    return 201, _answer_out(answer, unmasked=True)
+    return 201, _answer_out(answer, unmasked=False)  # a slip code is not proof of being the owner
 
 
 class CloseIn(Schema):

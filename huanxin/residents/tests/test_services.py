@@ -195,3 +195,14 @@ def test_without_a_gateway_production_refuses_sms_clearly(city, roster_estate, s
     with pytest.raises(Refused) as refused:
         services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
     assert "通知单" in refused.value.message
+
+
+def test_a_refused_send_uses_up_no_quota(city, roster_estate, settings) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.residents.models import PhoneCode
+
+    settings.HUANXIN_SMS_BACKEND = "huanxin.residents.sms.DisabledBackend"
+    household = Household.objects.filter(estate=roster_estate).earliest("pk")
+    for _ in range(2):
+        with pytest.raises(Refused):
+            services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
+    assert not PhoneCode.objects.exists()
