@@ -7,6 +7,8 @@ confirms). Scoping — which rows — is separate: `core.scoping` and each model
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -161,3 +163,8 @@ def role_may(role: str, area: str, verb: str) -> bool:
 
 def roles_may(roles: list[str] | frozenset[str], area: str, verb: str) -> bool:
     return any(role_may(role, area, verb) for role in roles)
+
+
+def may_any(user: Any, area: str, *verbs: str) -> bool:
+    """Whether the user may do any of these in the area (e.g. surveys: change, or run rounds)."""
+    return any(user.can(area, verb) for verb in verbs)

@@ -17,3 +17,11 @@ def get_visible_or_404(queryset: ScopedQuerySet, user: Any, **lookup: Any) -> An
         return queryset.visible_to(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
         raise NotFound() from error
+
+
+def posted_version(request: Any) -> int:
+    """The version a form was based on; garbage counts as no version, which is refused as stale."""
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        return 0

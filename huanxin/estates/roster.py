@@ -38,17 +38,17 @@ class ParsedRoster:
     errors: list[LedgerError] = field(default_factory=list)
 
 
-def _building_name(value: Any) -> str:
-    """3 → 3栋; 3号楼 and 3栋 stay as written."""
+def building_name(value: Any) -> str:
+    """3 → 3栋; 3号楼 and 3栋 stay as written (the same spelling by hand and by file)."""
     text = cell_words(value)
     return f"{text}栋" if text.isdigit() else text
 
 
-def _unit(value: Any) -> str:
+def unit_name(value: Any) -> str:
     return cell_text(value).removesuffix("单元") or "1"
 
 
-def _room(value: Any) -> str:
+def room_name(value: Any) -> str:
     return cell_text(value).removesuffix("室").removesuffix("号")
 
 
@@ -76,9 +76,9 @@ def read_roster(tables: list[Table]) -> ParsedRoster:
     if parsed.errors:
         return parsed
     parsers = {
-        "building": _building_name,
-        "unit": _unit,
-        "room": _room,
+        "building": building_name,
+        "unit": unit_name,
+        "room": room_name,
         "owner_name": cell_words,
         "owner_phone": _phone,
         "floor_area_m2": lambda value: rules.parse_area(value),

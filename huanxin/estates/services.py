@@ -32,7 +32,7 @@ from huanxin.estates.models import (
     LedgerImport,
     Severity,
 )
-from huanxin.estates.roster import read_roster
+from huanxin.estates.roster import building_name, read_roster, room_name, unit_name
 from huanxin.regions.models import Region
 from huanxin.regions.rules import Level
 
@@ -745,10 +745,14 @@ def household_add(*, by: Any, estate_id: int, row: HouseholdRow) -> Household:
         raise Forbidden(_("您的角色不能录入住户名册"))
     with transaction.atomic():
         estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
-        building = estate.buildings.filter(name=row["building"]).first()
+        # Spelled as the roster import spells them: "3" is 3栋, "2单元" is unit 2.
+        name = building_name(row["building"])
+        building = estate.buildings.filter(name=name).first()
         if building is None:
-            building = buildings_add(by=by, estate_id=estate.pk, buildings=[{"name": row["building"]}])[0]
+            building = buildings_add(by=by, estate_id=estate.pk, buildings=[{"name": name}])[0]
         values = {key: value for key, value in row.items() if key != "building"}
+        values["unit"] = unit_name(values.get("unit", "1"))
+        values["room"] = room_name(values.get("room", ""))
         household = Household(estate=estate, building=building, **values)
         full_clean_or_invalid(household)
         stamp_history(household, by=by, reason="录入住户")

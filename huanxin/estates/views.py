@@ -20,7 +20,7 @@ from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, StaleEdit
 from huanxin.core.history import history_of
-from huanxin.core.http import get_visible_or_404
+from huanxin.core.http import get_visible_or_404, posted_version
 from huanxin.core.masking import mask_name, mask_phone
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates import exports, services, tasks
@@ -32,14 +32,6 @@ from huanxin.regions.models import Region
 from huanxin.regions.rules import Level
 
 PAGE_SIZE = 50
-
-
-def _version(value: str | None) -> int:
-    """The version a form was based on; garbage counts as no version, which is refused as stale."""
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0
 
 
 TABS = ("info", "buildings", "assessment", "surveys", "eligibility", "history")
@@ -209,7 +201,7 @@ def estate_assess(request: StaffRequest, pk: int) -> HttpResponse:
             services.assessment_set(
                 by=request.user,
                 estate_id=estate.pk,
-                version=_version(request.POST.get("version")),
+                version=posted_version(request),
                 entries=entries,
             )
         except HuanxinError as error:

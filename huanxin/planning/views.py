@@ -21,7 +21,7 @@ from huanxin.accounts.models import StaffRequest
 from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, NotFound
-from huanxin.core.http import get_visible_or_404
+from huanxin.core.http import get_visible_or_404, posted_version
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
@@ -80,13 +80,6 @@ def candidate_submit(request: StaffRequest, estate_pk: int) -> HttpResponse:
     return _back_to_estate(estate_pk)
 
 
-def _version(request: StaffRequest) -> int:
-    try:
-        return int(request.POST.get("version") or 0)
-    except ValueError:
-        return 0
-
-
 @page("eligibility", "review")
 @require_POST
 def candidate_review(request: StaffRequest, pk: int) -> HttpResponse:
@@ -95,7 +88,7 @@ def candidate_review(request: StaffRequest, pk: int) -> HttpResponse:
         services.candidate_review(
             by=request.user,
             candidate_id=pk,
-            version=_version(request),
+            version=posted_version(request),
             accept=request.POST.get("decision") == "accept",
             reason=request.POST.get("reason", ""),
         )
@@ -111,7 +104,7 @@ def candidate_review(request: StaffRequest, pk: int) -> HttpResponse:
 def candidate_confirm(request: StaffRequest, pk: int) -> HttpResponse:
     candidate = get_visible_or_404(Candidate.objects.all(), request.user, pk=pk)
     try:
-        services.candidate_confirm(by=request.user, candidate_id=pk, version=_version(request))
+        services.candidate_confirm(by=request.user, candidate_id=pk, version=posted_version(request))
     except HuanxinError as error:
         messages.error(request, error.message)
     else:
@@ -327,7 +320,7 @@ def plan_optimize(request: StaffRequest, pk: int) -> HttpResponse:
         solution = services.plan_draft_with_optimizer(
             by=request.user,
             plan_id=pk,
-            version=_version(request),
+            version=posted_version(request),
             min_share=_shares(request, "min_"),
             max_share=_shares(request, "max_"),
             time_limit_s=min(60.0, float(request.POST.get("time_limit_s") or 10)),
@@ -348,7 +341,9 @@ def plan_optimize(request: StaffRequest, pk: int) -> HttpResponse:
 def plan_entries(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         ids = [int(value) for value in request.POST.getlist("estate")]
-        services.plan_set_entries(by=request.user, plan_id=pk, version=_version(request), estate_ids=ids)
+        services.plan_set_entries(
+            by=request.user, plan_id=pk, version=posted_version(request), estate_ids=ids
+        )
     except (HuanxinError, ValueError) as error:
         messages.error(request, getattr(error, "message", _("请求无效")))
     else:
@@ -361,7 +356,7 @@ def plan_entries(request: StaffRequest, pk: int) -> HttpResponse:
 def plan_publish(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         days = max(1, min(60, int(request.POST.get("days") or 7)))
-        services.plan_publish(by=request.user, plan_id=pk, version=_version(request), days=days)
+        services.plan_publish(by=request.user, plan_id=pk, version=posted_version(request), days=days)
     except (HuanxinError, ValueError) as error:
         messages.error(request, getattr(error, "message", _("请求无效")))
     else:
@@ -373,7 +368,7 @@ def plan_publish(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_approve(request: StaffRequest, pk: int) -> HttpResponse:
     try:
-        services.plan_approve(by=request.user, plan_id=pk, version=_version(request))
+        services.plan_approve(by=request.user, plan_id=pk, version=posted_version(request))
     except HuanxinError as error:
         messages.error(request, error.message)
     else:
@@ -426,7 +421,7 @@ def weights_edit(request: StaffRequest) -> HttpResponse:
                 by=request.user,
                 region_id=region.pk,
                 weights=weights,
-                version=_version(request) if own else None,
+                version=posted_version(request) if own else None,
             )
         except ValueError:
             messages.error(request, _("权重应为非负整数"))
@@ -456,7 +451,7 @@ def candidate_cost(request: StaffRequest, pk: int) -> HttpResponse:
         services.candidate_cost_set(
             by=request.user,
             candidate_id=pk,
-            version=_version(request),
+            version=posted_version(request),
             cost_yuan=Decimal(request.POST.get("cost_yuan", "").replace(",", "")),
             note=request.POST.get("note", ""),
         )

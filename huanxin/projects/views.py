@@ -15,7 +15,7 @@ from huanxin.accounts.models import StaffRequest
 from huanxin.core import clock
 from huanxin.core.access import page
 from huanxin.core.errors import HuanxinError
-from huanxin.core.http import get_visible_or_404
+from huanxin.core.http import get_visible_or_404, posted_version
 from huanxin.projects import rules, services
 from huanxin.projects.models import ProgressReport, ProjectTransition
 from huanxin.projects.querysets import item_progress, project_progress, projects_for
@@ -101,18 +101,15 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_transition(request: StaffRequest, pk: int) -> HttpResponse:
     try:
-        version = int(request.POST.get("version") or 0)
         services.project_transition(
             by=request.user,
             project_id=pk,
-            version=version,
+            version=posted_version(request),
             to_state=request.POST.get("to_state", ""),
             note=request.POST.get("note", ""),
         )
     except HuanxinError as error:
         messages.error(request, error.message)
-    except ValueError:
-        messages.error(request, _("请求无效"))
     else:
         messages.success(request, _("项目状态已变更"))
     return redirect("projects:detail", pk=pk)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huanxin.accounts.permissions import may_any
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, Throttled
 from huanxin.core.http import get_visible_or_404
@@ -47,7 +48,7 @@ def access_codes_issue(
 ) -> list[tuple[Household, str]]:
     """New slip codes for an estate's households (all, or those given); the old ones stop working.
     The codes are returned once, for printing; only their hashes are kept."""
-    if not (by.can("surveys", "change") or by.can("surveys", "rounds")):
+    if not may_any(by, "surveys", "change", "rounds"):
         raise Forbidden(_("您的角色不能发放入户验证码"))
     with transaction.atomic():
         estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)

@@ -301,13 +301,8 @@ class ResidentSurveyOut(Schema):
 def resident_survey(request: HttpRequest) -> Any:
     """The resident's open survey and their current answer (identity checked by the token)."""
     household = resident_of(request)
-    survey = next(
-        (
-            r
-            for r in SurveyRound.objects.filter(estate_id=household.estate_id).order_by("-opens_on")
-            if r.is_open
-        ),
-        None,
+    survey = (
+        SurveyRound.objects.filter(estate_id=household.estate_id).open_now().order_by("-opens_on").first()
     )
     current = Answer.objects.current().filter(round=survey, household=household).first() if survey else None
     return {
@@ -321,13 +316,8 @@ def resident_survey(request: HttpRequest) -> Any:
 @public_endpoint()
 def resident_answer(request: HttpRequest, payload: AnswerIn) -> Any:
     household = resident_of(request)
-    survey = next(
-        (
-            r
-            for r in SurveyRound.objects.filter(estate_id=household.estate_id).order_by("-opens_on")
-            if r.is_open
-        ),
-        None,
+    survey = (
+        SurveyRound.objects.filter(estate_id=household.estate_id).open_now().order_by("-opens_on").first()
     )
     if survey is None:
         raise Refused(_("目前没有进行中的调查"))

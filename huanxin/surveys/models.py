@@ -28,6 +28,11 @@ class SurveyRoundQuerySet(ScopedQuerySet):
     scope_region = "estate__region__code"
     scope_estate = "estate_id"
 
+    def open_now(self) -> SurveyRoundQuerySet:
+        """Rounds taking answers today (the same test as `SurveyRound.status`, in SQL)."""
+        today = clock.today()
+        return self.filter(opens_on__lte=today, closes_on__gte=today, closed_on__isnull=True)
+
 
 class SurveyRound(VersionedModel):
     """A needs and willingness survey of one estate (问需于民), open between two dates."""

@@ -64,9 +64,7 @@ def resident_survey(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("residents:identify", token=token)
     if not has_consented(household):
         return redirect("residents:consent", token=token)
-    survey = next(
-        (r for r in SurveyRound.objects.filter(estate=estate).order_by("-opens_on") if r.is_open), None
-    )
+    survey = SurveyRound.objects.filter(estate=estate).open_now().order_by("-opens_on").first()
     current = (
         Answer.objects.current().filter(round=survey, household=household).first()
         if survey is not None

@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from huanxin.accounts.permissions import may_any
 from huanxin.catalog.models import MenuItem
 from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core import clock
@@ -23,7 +24,7 @@ from huanxin.surveys.models import Answer, CofundBracket, CofundMode, SurveyRoun
 
 
 def _may_run_rounds(by: Any) -> None:
-    if not (by.can("surveys", "change") or by.can("surveys", "rounds")):
+    if not may_any(by, "surveys", "change", "rounds"):
         raise Forbidden(_("您的角色不能发起或调整调查"))
 
 

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huanxin.accounts.models import StaffRequest
+from huanxin.accounts.permissions import may_any
 from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid
-from huanxin.core.http import get_visible_or_404
+from huanxin.core.http import get_visible_or_404, posted_version
 from huanxin.core.masking import mask_name
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.models import Estate, Household
@@ -31,7 +32,7 @@ from huanxin.surveys.models import Answer, SurveyRound
 
 
 def _can_run(request: StaffRequest) -> bool:
-    return request.user.can("surveys", "change") or request.user.can("surveys", "rounds")
+    return may_any(request.user, "surveys", "change", "rounds")
 
 
 @page("surveys", "view")
@@ -174,9 +175,9 @@ def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_close(request: StaffRequest, pk: int) -> HttpResponse:
     try:
-        services.round_close(by=request.user, round_id=pk, version=int(request.POST.get("version") or 0))
-    except (HuanxinError, ValueError) as error:
-        messages.error(request, getattr(error, "message", _("请求无效")))
+        services.round_close(by=request.user, round_id=pk, version=posted_version(request))
+    except HuanxinError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("调查已结束"))
     return redirect("surveys:detail", pk=pk)

@@ -102,3 +102,15 @@ def test_a_community_worker_enters_one_household_by_hand(login, make_estate) -> 
     )
     assert "电话号码格式不正确" in bad.content.decode()
     assert Household.objects.count() == 1
+
+
+def test_a_household_entered_by_hand_is_spelled_as_the_import_spells_it(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("老街小区")
+    client = login("shequ")
+    client.post(f"/estates/{estate.pk}/households/new/", {"building": "3", "unit": "2单元", "room": "301室"})
+    upload(client, estate, xlsx([HEADER, [3, 2, 302, 70, "钱芳", ""]]))
+    assert sorted((h.building.name, h.unit, h.room) for h in Household.objects.filter(estate=estate)) == [
+        ("3栋", "2", "301"),
+        ("3栋", "2", "302"),
+    ]
+    assert estate.buildings.count() == 1
