@@ -69,7 +69,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "surveys": "view change",
         "eligibility": "view change review",
         "plans": "view propose",
-        "projects": "view change",
+        "projects": "view change sign_acceptance",
         "money": "view change",
         "quality": "view change",
         "reports": "view change submit",
@@ -91,7 +91,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "surveys": "view rounds paper_answers",
         "eligibility": "view",
         "plans": "view",
-        "projects": "view answer_feedback",
+        "projects": "view answer_feedback sign_acceptance",
         "money": "view",
         "quality": "view",
         "reports": "view",
@@ -106,7 +106,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     },
     Role.CONTRACTOR: {
         "estates": "view",
-        "projects": "own_progress",
+        "projects": "own_progress sign_acceptance",
         "quality": "view",
     },
     Role.OWNERS_COMMITTEE: {

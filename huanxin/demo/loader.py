@@ -50,8 +50,12 @@ from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project, ProjectTransition
 from huanxin.projects.services import (
     ItemRow,
+    MilestoneRow,
+    acceptance_paper_record,
+    milestones_set,
     progress_report,
     project_assign,
+    project_hand_over,
     project_items_set,
     project_transition,
 )
@@ -600,6 +604,18 @@ def _run_projects() -> int:
                     continue
                 if state == project_rules.AWAITING_ACCEPTANCE:
                     _report(project, when, Decimal(1))
+                if state == project_rules.ACCEPTED:
+                    _paper_acceptance(project, when, city_user)
+                if state == project_rules.HANDED_OVER:
+                    project = project_hand_over(
+                        by=city_user,
+                        project_id=project.pk,
+                        version=project.version,
+                        management_mode=_mode_after(plan),
+                        manager=plan.property_right_unit if _mode_after(plan) == "property_unit" else "",
+                        note="改造完成后移交",
+                    )
+                    continue
                 project = project_transition(
                     by=city_user, project_id=project.pk, version=project.version, to_state=state
                 )
@@ -609,9 +625,70 @@ def _run_projects() -> int:
         Project.objects.filter(pk=project.pk).update(
             planned_start=_start(plan),
             planned_end=dt.date.fromisoformat(plan.planned_end) if plan.planned_end else None,
+            contact_phone=f"0744-82{number % 100:02d}{project.pk % 1000:03d}",
         )
+        if plan.planned_end and plan.state in project_rules.STARTED:
+            _milestones(project, plan)
         moved += 1
     return moved
+
+
+SHIWEI_MILESTONES = [
+    ("雨污管网铺设完成", dt.date(2020, 7, 10), dt.date(2020, 7, 8)),
+    ("单元入口地面完成", dt.date(2020, 8, 15), dt.date(2020, 8, 14)),
+    ("门卫室主体完成", dt.date(2020, 8, 25), None),  # base layer still under way: late
+    ("竣工", dt.date(2020, 9, 30), None),
+]
+
+
+def _milestones(project: Project, plan: EstatePlan) -> None:
+    """Three milestones across the schedule; reached on time as far as the work has got."""
+    rows: list[MilestoneRow]
+    if plan.name == SHIWEI:
+        rows = [{"name": name, "due_on": due, "done_on": done} for name, due, done in SHIWEI_MILESTONES]
+    else:
+        today = dt.date.fromisoformat(DEMO_TODAY)
+        start = _start(plan)
+        end = dt.date.fromisoformat(plan.planned_end or "2020-12-31")
+        finished = plan.state != project_rules.CONSTRUCTION
+        share = Decimal(1) if finished else plan.progress or Decimal(0)
+        rows = []
+        for k, name in enumerate(("管网及基础设施完成", "道路及外立面完成", "竣工"), start=1):
+            due = start + (end - start) * k / 3
+            reached = share >= Decimal(k) / 3 and (finished or due < today)
+            done = min(due, today - dt.timedelta(days=1)) if reached else None
+            rows.append({"name": name, "due_on": due, "done_on": done})
+    project.refresh_from_db()
+    milestones_set(
+        by=User.objects.get(username="city"), project_id=project.pk, version=project.version, rows=rows
+    )
+
+
+def _paper_acceptance(project: Project, on: dt.date, by: Any) -> None:
+    """Projects accepted before the system was used: their paper records, entered by the city."""
+    signers = {
+        project_rules.OWNERS: "业主委员会主任",
+        project_rules.REPRESENTATIVES: "居民代表（3人）",
+        project_rules.COMMUNITY: "社区居委会主任",
+        project_rules.SUPERVISION: f"{project.supervisor}总监理工程师",
+        project_rules.CONSTRUCTION_PARTY: f"{project.builder}项目经理",
+        project_rules.DISTRICT: "区住建局分管负责人",
+    }
+    acceptance_paper_record(
+        by=by,
+        project_id=project.pk,
+        archive_number=f"YS-{on.year}-{project.pk:04d}",
+        signed_on=on,
+        signers=signers,
+    )
+
+
+def _mode_after(plan: EstatePlan) -> str:
+    """How the estate is managed after handover: as it was where it had a manager, else the
+    city's default of professional property management (DEMO.md)."""
+    if plan.management_mode in ("", ManagementMode.NONE):
+        return ManagementMode.PROFESSIONAL
+    return plan.management_mode
 
 
 def _start(plan: EstatePlan) -> dt.date:

@@ -5,17 +5,17 @@ reports every refusal. `grep register(` lists every use."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from huanxin.core import clock
 from huanxin.projects import rules
 
 Guard = Callable[[Any], str | None]
 _guards: dict[str, list[Guard]] = {}
-REAPPROVAL_MARGIN = Decimal("0.10")
 
 
 def register(state: str, guard: Guard) -> Guard:
@@ -36,12 +36,30 @@ def design_entered(project: Any) -> str | None:
 
 
 def design_within_estimate(project: Any) -> str | None:
-    """A design budget more than 10 % above the approved estimate needs the city's re-approval."""
-    budget = sum((item.budget_yuan for item in project.items.all()), Decimal(0))
-    if budget > project.estimated_cost_yuan * (1 + REAPPROVAL_MARGIN):
-        return _("设计预算%(budget)s元超过批准估算10%%以上，须先经市级重新批准") % {
-            "budget": f"{budget:,.0f}"
+    """A design budget more than the city's margin (10 %) above the approved estimate needs the
+    city's re-approval first."""
+    from huanxin.projects.querysets import config_for, design_budget
+
+    budget = design_budget(project)
+    margin = config_for(project.estate.region.code).reapproval_margin
+    if rules.needs_reapproval(budget, project.estimated_cost_yuan, margin, project.reapproved_budget_yuan):
+        return _("设计预算%(budget)s元超过批准估算%(margin)s%%以上，须先经市级重新批准") % {
+            "budget": f"{budget:,.0f}",
+            "margin": f"{margin * 100:.0f}",
         }
+    return None
+
+
+def publicity_period_over(project: Any) -> str | None:
+    from huanxin.projects.querysets import config_for, publicity_started_on
+
+    days = config_for(project.estate.region.code).publicity_days
+    started = publicity_started_on(project)
+    if started is None:
+        return _("设计尚未公示")
+    ends = started + dt.timedelta(days=days)
+    if clock.today() < ends:
+        return _("设计公示期（%(days)d天）至%(ends)s结束") % {"days": days, "ends": ends.isoformat()}
     return None
 
 
@@ -61,8 +79,28 @@ def every_item_complete(project: Any) -> str | None:
     return _("尚有未完成的改造内容：%(items)s") % {"items": "、".join(unfinished)} if unfinished else None
 
 
+def acceptance_signed(project: Any) -> str | None:
+    from huanxin.projects.querysets import missing_signatures
+
+    missing = missing_signatures(project)
+    if missing:
+        return _("缺少%(parties)s签字") % {"parties": "、".join(missing)}
+    return None
+
+
+def management_mode_recorded(project: Any) -> str | None:
+    from huanxin.projects.models import Handover
+
+    if not Handover.objects.filter(project=project).exists():
+        return _("尚未登记移交后的长效管理模式")
+    return None
+
+
 def register_own_guards() -> None:
     register(rules.PUBLICITY, design_entered)
     register(rules.PUBLICITY, design_within_estimate)
+    register(rules.CONSTRUCTION, publicity_period_over)
     register(rules.CONSTRUCTION, organizations_assigned)
     register(rules.AWAITING_ACCEPTANCE, every_item_complete)
+    register(rules.ACCEPTED, acceptance_signed)
+    register(rules.HANDED_OVER, management_mode_recorded)

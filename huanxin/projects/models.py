@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huanxin.core.models import VersionedModel
 from huanxin.core.scoping import ScopedQuerySet
+from huanxin.estates.models import ManagementMode
 from huanxin.projects import rules
 
 
@@ -57,6 +61,14 @@ class Project(VersionedModel):
     )
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     planned_end = models.DateField(_("计划竣工"), null=True, blank=True)
+    reapproved_budget_yuan = models.DecimalField(
+        _("市级重新批准的设计预算（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    contact_phone = models.CharField(_("项目联系电话"), max_length=32, blank=True)
+    # Kept up to date by every progress report, so that lists filter and sort in SQL; the
+    # progress on a past date is computed from the reports themselves.
+    progress_share = models.DecimalField(_("进度"), max_digits=5, decimal_places=4, default=0)
+    forecast_end = models.DateField(_("预计完工"), null=True, blank=True)
 
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords()
@@ -149,3 +161,155 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.on} {self.quantity_done}"
+
+
+class ProjectSettings(models.Model):
+    """A region's project rules (usually the city's), applying to everything below it unless a
+    lower node has its own (SPEC 5.3)."""
+
+    region = models.OneToOneField(
+        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="project_settings"
+    )
+    reapproval_margin_percent = models.PositiveSmallIntegerField(
+        _("设计预算超出批准估算多少（%）须重新批准"), default=10
+    )
+    publicity_days = models.PositiveSmallIntegerField(_("设计公示天数"), default=7)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目规则")
+        verbose_name_plural = _("项目规则")
+
+    def __str__(self) -> str:
+        return f"{self.region}"
+
+    def as_config(self) -> rules.ProjectConfig:
+        return rules.ProjectConfig(
+            reapproval_margin=Decimal(self.reapproval_margin_percent) / 100,
+            publicity_days=self.publicity_days,
+        )
+
+
+class MilestoneQuerySet(ScopedQuerySet):
+    scope_region = "project__estate__region__code"
+    scope_estate = "project__estate_id"
+
+
+class Milestone(models.Model):
+    """A dated step of the schedule (管网完工, 主体完工…), done or late."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("节点"), max_length=64)
+    due_on = models.DateField(_("计划日期"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("进度节点")
+        verbose_name_plural = _("进度节点")
+        ordering = ["project", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.name}"
+
+
+class SignatureQuerySet(ScopedQuerySet):
+    scope_region = "project__estate__region__code"
+    scope_estate = "project__estate_id"
+
+
+class AcceptanceSignature(models.Model):
+    """One signature on the acceptance record (竣工验收): a party signing by its own login, or an
+    elected resident representative by the household's identity. A record signed on paper before
+    the system was used is entered whole by the district, with its archive number, and shows so."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="signatures")
+    party = models.CharField(_("签字方"), max_length=16, choices=list(rules.PARTIES.items()))
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签字人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        "estates.Household",
+        verbose_name=_("居民代表户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("纸质记录上的签字人"), max_length=64, blank=True)
+    archive_number = models.CharField(_("纸质验收记录档案号"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opinion = models.CharField(_("验收意见"), max_length=255, default="同意验收")
+    signed_on = models.DateField(_("签字日期"))
+    signed_at = models.DateTimeField(_("签字时间"), auto_now_add=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("验收签字")
+        verbose_name_plural = _("验收签字")
+        ordering = ["project", "signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "party"],
+                condition=Q(household__isnull=True),
+                name="one_signature_per_party",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "household"],
+                condition=Q(household__isnull=False),
+                name="one_signature_per_representative",
+            ),
+            models.CheckConstraint(
+                condition=Q(signer__isnull=False)
+                | Q(household__isnull=False)
+                | (~Q(archive_number="") & ~Q(signer_name="")),
+                name="signature_has_a_signer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_party_display()}"
+
+
+class HandoverQuerySet(ScopedQuerySet):
+    scope_region = "project__estate__region__code"
+    scope_estate = "project__estate_id"
+
+
+class Handover(models.Model):
+    """The handover to long-term management (移交): who manages the estate from now on, and how."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="handover")
+    management_mode = models.CharField(_("长效管理模式"), max_length=32, choices=ManagementMode.choices)
+    manager = models.CharField(_("管理单位或负责人"), max_length=128, blank=True)
+    on = models.DateField(_("移交日期"))
+    note = models.TextField(_("说明"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = HandoverQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("移交")
+        verbose_name_plural = _("移交")
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_management_mode_display()}"

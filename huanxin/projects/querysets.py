@@ -6,10 +6,23 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
 
+from huanxin.accounts.permissions import Role
+from huanxin.core import clock
+from huanxin.estates.models import EstateTie
+from huanxin.planning.querysets import ancestors_and_self
 from huanxin.projects import rules
-from huanxin.projects.models import ProgressReport, Project, ProjectItem, ProjectTransition
+from huanxin.projects.models import (
+    AcceptanceSignature,
+    Milestone,
+    ProgressReport,
+    Project,
+    ProjectItem,
+    ProjectSettings,
+    ProjectTransition,
+)
+from huanxin.residents.models import Representative
 
 
 def item_progress(project: Project, as_of: dt.date | None = None) -> list[tuple[ProjectItem, Decimal]]:
@@ -55,4 +68,114 @@ def projects_for(user: Any) -> Any:
         "estate__region__parent",
         "estate__region__parent__parent",
         "plan_entry__plan",
+    )
+
+
+def config_for(region_code: str) -> rules.ProjectConfig:
+    """The nearest region node's own project rules, else the national defaults."""
+    codes = ancestors_and_self(region_code)
+    found = {
+        row.region.code: row
+        for row in ProjectSettings.objects.filter(region__code__in=codes).select_related("region")
+    }
+    own = next((found[code] for code in codes if code in found), None)
+    return own.as_config() if own is not None else rules.ProjectConfig()
+
+
+def design_budget(project: Project) -> Decimal:
+    return project.items.aggregate(total=Sum("budget_yuan"))["total"] or Decimal(0)
+
+
+def publicity_started_on(project: Project) -> dt.date | None:
+    """The day the current design went on publicity (the latest entry into that state)."""
+    return (
+        ProjectTransition.objects.filter(project=project, to_state=rules.PUBLICITY)
+        .order_by("-on", "-id")
+        .values_list("on", flat=True)
+        .first()
+    )
+
+
+def construction_started_on(project: Project) -> dt.date | None:
+    first = (
+        ProjectTransition.objects.filter(project=project, to_state=rules.CONSTRUCTION)
+        .order_by("on", "id")
+        .values_list("on", flat=True)
+        .first()
+    )
+    return first or project.planned_start
+
+
+def has_owners_committee(project: Project) -> bool:
+    return EstateTie.objects.filter(
+        estate_id=project.estate_id, kind=EstateTie.Kind.OWNERS_COMMITTEE
+    ).exists()
+
+
+def missing_signatures(project: Project) -> list[str]:
+    """The parties (by their Chinese names) whose signature the record still lacks."""
+    signatures = list(AcceptanceSignature.objects.filter(project=project))
+    signed = {s.party for s in signatures if s.household_id is None}
+    missing = []
+    for party in rules.parties_required(has_owners_committee(project)):
+        if party == rules.REPRESENTATIVES and party not in signed:
+            elected = Representative.objects.filter(household__estate_id=project.estate_id).count()
+            votes = sum(1 for s in signatures if s.party == rules.REPRESENTATIVES)
+            if not rules.representatives_enough(votes, elected):
+                missing.append(
+                    str(rules.PARTIES[party])
+                    + (f"（已签{votes}人，共{elected}人，须过半数）" if elected else "（尚未推选）")
+                )
+        elif party not in signed:
+            missing.append(rules.PARTIES[party])
+    return missing
+
+
+def parties_of(user: Any, project: Project) -> list[str]:
+    """The parties `user` may sign for on this project, by role and organization."""
+    if not user.can("projects", "sign_acceptance"):
+        return []
+    roles = set(user.roles)
+    organization_id = getattr(user, "organization_id", None)
+    parties = []
+    if (
+        Role.OWNERS_COMMITTEE in roles
+        and organization_id is not None
+        and EstateTie.objects.filter(
+            estate_id=project.estate_id,
+            organization_id=organization_id,
+            kind=EstateTie.Kind.OWNERS_COMMITTEE,
+        ).exists()
+    ):
+        parties.append(rules.OWNERS)
+    if Role.COMMUNITY_WORKER in roles:
+        parties.append(rules.COMMUNITY)
+    if Role.CONTRACTOR in roles and organization_id is not None:
+        if organization_id == project.supervisor_id:
+            parties.append(rules.SUPERVISION)
+        if organization_id == project.builder_id:
+            parties.append(rules.CONSTRUCTION_PARTY)
+    if Role.DISTRICT_OFFICER in roles:
+        parties.append(rules.DISTRICT)
+    return parties
+
+
+def late_milestones(today: dt.date) -> Any:
+    return Milestone.objects.filter(project=OuterRef("pk"), due_on__lt=today).filter(
+        Q(done_on__isnull=True) | Q(done_on__gt=F("due_on"))
+    )
+
+
+def with_flags(projects: QuerySet[Project], today: dt.date | None = None) -> Any:
+    """Annotate `delayed` (rules.is_delayed, in SQL) and `milestone_late`."""
+    today = today or clock.today()
+    unfinished = ~Q(state__in=[*rules.COMPLETED, rules.CANCELLED, rules.AWAITING_ACCEPTANCE])
+    delayed = (
+        unfinished
+        & Q(planned_end__isnull=False)
+        & (Q(planned_end__lt=today) | Q(forecast_end__gt=F("planned_end")))
+    )
+    return projects.annotate(
+        delayed=ExpressionWrapper(delayed, output_field=BooleanField()),
+        milestone_late=Exists(late_milestones(today)),
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 APPROVED = "approved"
@@ -55,3 +58,72 @@ def progress(items: Sequence[tuple[Decimal, Decimal, Decimal]]) -> Decimal:
         Decimal(0),
     )
     return (done / total).quantize(Decimal("0.0001"))
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """A city's project rules (SPEC 5.3), with the national defaults."""
+
+    reapproval_margin: Decimal = Decimal("0.10")
+    publicity_days: int = 7
+
+
+def needs_reapproval(
+    design_budget: Decimal, estimate: Decimal, margin: Decimal, reapproved_budget: Decimal | None
+) -> bool:
+    """A design more than `margin` above the estimate needs the city's re-approval of at least
+    that budget; a later, larger design needs re-approval again."""
+    if design_budget <= estimate * (1 + margin):
+        return False
+    return reapproved_budget is None or design_budget > reapproved_budget
+
+
+def forecast_end(start: dt.date, on: dt.date, share_done: Decimal) -> dt.date | None:
+    """When the work will be done at the pace so far: `share_done` in the days from `start` to
+    `on`. None when nothing is done yet (no pace to extrapolate)."""
+    if share_done >= 1:
+        return on
+    if share_done <= 0 or on <= start:
+        return None
+    days_so_far = (on - start).days
+    return start + dt.timedelta(days=math.ceil(days_so_far / float(share_done)))
+
+
+def is_delayed(state: str, planned_end: dt.date | None, forecast: dt.date | None, today: dt.date) -> bool:
+    """The delay flag: an unfinished project past its planned end, or forecast to pass it."""
+    if state in COMPLETED or state in (CANCELLED, AWAITING_ACCEPTANCE) or planned_end is None:
+        return False
+    return today > planned_end or (forecast is not None and forecast > planned_end)
+
+
+def milestone_late(due_on: dt.date, done_on: dt.date | None, today: dt.date) -> bool:
+    """Late when done after its date, or not done and its date has passed."""
+    return (done_on or today) > due_on
+
+
+# Who signs the acceptance record (SPEC 5.3), in the order of the printed form.
+OWNERS = "owners"
+REPRESENTATIVES = "representatives"
+COMMUNITY = "community"
+SUPERVISION = "supervision"
+CONSTRUCTION_PARTY = "construction"
+DISTRICT = "district"
+PARTIES = {
+    OWNERS: "业主委员会",
+    REPRESENTATIVES: "居民代表",
+    COMMUNITY: "社区居委会",
+    SUPERVISION: "监理单位",
+    CONSTRUCTION_PARTY: "施工单位",
+    DISTRICT: "区县住建局",
+}
+
+
+def parties_required(has_owners_committee: bool) -> list[str]:
+    """The owners' committee signs where there is one; elected resident representatives where not."""
+    first = OWNERS if has_owners_committee else REPRESENTATIVES
+    return [first, COMMUNITY, SUPERVISION, CONSTRUCTION_PARTY, DISTRICT]
+
+
+def representatives_enough(signed: int, elected: int) -> bool:
+    """More than half of the elected representatives, and at least one."""
+    return elected > 0 and signed * 2 > elected

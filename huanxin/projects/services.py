@@ -14,14 +14,31 @@ from huanxin.accounts.models import Organization
 from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
-from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
+from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.scoping import SYSTEM
 from huanxin.core.validation import stamp_history
-from huanxin.estates.models import EstateTie
-from huanxin.estates.services import estate_tie_add
+from huanxin.estates.models import EstateTie, Household, ManagementMode
+from huanxin.estates.services import estate_tie_add, estate_update
 from huanxin.projects import guards, rules
-from huanxin.projects.models import ProgressReport, Project, ProjectItem, ProjectTransition
+from huanxin.projects.models import (
+    AcceptanceSignature,
+    Handover,
+    Milestone,
+    ProgressReport,
+    Project,
+    ProjectItem,
+    ProjectTransition,
+)
+from huanxin.projects.querysets import (
+    config_for,
+    construction_started_on,
+    design_budget,
+    has_owners_committee,
+    parties_of,
+    project_progress,
+)
+from huanxin.residents.models import Representative
 
 
 def projects_open_for_plan(plan: Any, by: Any) -> None:
@@ -206,13 +223,7 @@ def progress_report(
             ProjectItem.objects.select_related("project", "project__estate__region"), by, pk=item_id
         )
         project = item.project
-        organization_id = getattr(by, "organization_id", None)
-        if (
-            by.can("projects", "own_progress")
-            and not by.can("projects", "change")
-            and organization_id not in (project.builder_id, project.supervisor_id)
-        ):
-            raise Forbidden(_("只能填报本单位承建或监理的项目"))
+        _require_reporter(by, project)
         if project.state not in (rules.CONSTRUCTION, rules.AWAITING_ACCEPTANCE):
             raise Refused(_("项目不在施工阶段，不能填报进度"))
         if quantity_done < 0 or quantity_done > item.quantity * Decimal("1.2"):
@@ -229,7 +240,320 @@ def progress_report(
             note=note.strip()[:255],
             reported_by=by if getattr(by, "pk", None) else None,
         )
+        _progress_refresh(project)
         audit_record(
             action="project.progress", actor=by, target=project, region_code=project.estate.region.code
         )
     return report
+
+
+def _progress_refresh(project: Project) -> None:
+    """Keep the project's latest progress and forecast end in step with its reports."""
+    today = clock.today()
+    share = project_progress(project, today)
+    start = construction_started_on(project)
+    forecast = rules.forecast_end(start, today, share) if start else None
+    Project.objects.filter(pk=project.pk).update(progress_share=share, forecast_end=forecast)
+
+
+def project_reapprove(*, by: Any, project_id: int, version: int) -> Project:
+    """The city's re-approval of a design budget beyond the margin over the estimate (SPEC 5.3)."""
+    if not by.can("plans", "approve"):
+        raise Forbidden(_("只有市级改造办可以重新批准设计预算"))
+    with transaction.atomic():
+        project = _locked(by, project_id, version)
+        budget = design_budget(project)
+        margin = config_for(project.estate.region.code).reapproval_margin
+        if not rules.needs_reapproval(
+            budget, project.estimated_cost_yuan, margin, project.reapproved_budget_yuan
+        ):
+            raise Refused(_("设计预算未超出批准估算的允许幅度，无须重新批准"))
+        project.reapproved_budget_yuan = budget
+        project.version += 1
+        stamp_history(project, by=by, reason=f"市级重新批准设计预算{budget:,.2f}元")
+        project.save()
+        audit_record(
+            action="project.reapprove",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"budget": str(budget), "estimate": str(project.estimated_cost_yuan)},
+        )
+    return project
+
+
+def project_schedule_set(
+    *,
+    by: Any,
+    project_id: int,
+    version: int,
+    planned_start: dt.date | None,
+    planned_end: dt.date | None,
+    contact_phone: str = "",
+) -> Project:
+    if not by.can("projects", "change"):
+        raise Forbidden(_("您的角色不能修改项目工期"))
+    if planned_start and planned_end and planned_end < planned_start:
+        raise Invalid(
+            _("计划竣工日期不能早于计划开工日期"),
+            details=[{"field": "planned_end", "message": planned_end.isoformat()}],
+        )
+    with transaction.atomic():
+        project = _locked(by, project_id, version)
+        project.planned_start = planned_start
+        project.planned_end = planned_end
+        project.contact_phone = contact_phone.strip()[:32]
+        project.version += 1
+        stamp_history(project, by=by, reason="修改工期")
+        project.save()
+        audit_record(
+            action="project.schedule", actor=by, target=project, region_code=project.estate.region.code
+        )
+    return project
+
+
+class MilestoneRow(TypedDict):
+    name: str
+    due_on: dt.date
+    done_on: dt.date | None
+
+
+def milestones_set(*, by: Any, project_id: int, version: int, rows: list[MilestoneRow]) -> Project:
+    """The schedule's milestones, replaced as a whole (the page edits them as one table)."""
+    if not by.can("projects", "change"):
+        raise Forbidden(_("您的角色不能修改进度节点"))
+    today = clock.today()
+    problems = [
+        {"field": f"rows[{index}]", "message": message}
+        for index, row in enumerate(rows)
+        for message in ([_("节点名称为空")] if not row["name"].strip() else [])
+        + ([_("完成日期不能晚于今天")] if row["done_on"] and row["done_on"] > today else [])
+    ]
+    if problems:
+        raise Invalid(_("进度节点有误"), details=problems)
+    with transaction.atomic():
+        project = _locked(by, project_id, version)
+        Milestone.objects.filter(project=project).delete()
+        Milestone.objects.bulk_create(
+            Milestone(
+                project=project, name=row["name"].strip()[:64], due_on=row["due_on"], done_on=row["done_on"]
+            )
+            for row in rows
+        )
+        project.version += 1
+        stamp_history(project, by=by, reason="修改进度节点")
+        project.save(update_fields=["version"])
+        audit_record(
+            action="project.milestones",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"milestones": len(rows)},
+        )
+    return project
+
+
+def milestone_done(*, by: Any, milestone_id: int, done_on: dt.date) -> Milestone:
+    """Staff, or the project's own builder or supervisor, mark a milestone reached."""
+    with transaction.atomic():
+        milestone = get_visible_or_404(
+            Milestone.objects.select_related("project__estate__region"), by, pk=milestone_id
+        )
+        _require_reporter(by, milestone.project)
+        if done_on > clock.today():
+            raise Invalid(
+                _("完成日期不能晚于今天"), details=[{"field": "done_on", "message": done_on.isoformat()}]
+            )
+        milestone.done_on = done_on
+        milestone.save(update_fields=["done_on"])
+        audit_record(
+            action="project.milestone_done",
+            actor=by,
+            target=milestone.project,
+            region_code=milestone.project.estate.region.code,
+            detail={"milestone": milestone.name},
+        )
+    return milestone
+
+
+def _require_reporter(by: Any, project: Project) -> None:
+    """Progress is reported by staff who may change projects, or by the project's own
+    builder or supervisor — never by another contractor."""
+    if by.can("projects", "change"):
+        return
+    if not by.can("projects", "own_progress"):
+        raise Forbidden(_("您的角色不能填报进度"))
+    if getattr(by, "organization_id", None) not in (project.builder_id, project.supervisor_id):
+        raise Forbidden(_("只能填报本单位承建或监理的项目"))
+
+
+def acceptance_sign(*, by: Any, project_id: int, opinion: str = "") -> AcceptanceSignature:
+    """A party signs the acceptance record with its own login; each party signs once."""
+    with transaction.atomic():
+        project = get_visible_or_404(
+            Project.objects.select_for_update(of=("self",)).select_related("estate__region"),
+            by,
+            pk=project_id,
+        )
+        parties = parties_of(by, project)
+        if not parties:
+            raise Forbidden(_("您不是本项目的验收签字方"))
+        if project.state != rules.AWAITING_ACCEPTANCE:
+            raise Refused(_("项目不在待验收阶段，不能签字"))
+        signed = set(
+            AcceptanceSignature.objects.filter(project=project, household__isnull=True).values_list(
+                "party", flat=True
+            )
+        )
+        party = next((p for p in parties if p not in signed), None)
+        if party is None:
+            raise Refused(_("%(party)s已签字") % {"party": "、".join(rules.PARTIES[p] for p in parties)})
+        signature = AcceptanceSignature.objects.create(
+            project=project,
+            party=party,
+            signer=by,
+            opinion=opinion.strip()[:255] or "同意验收",
+            signed_on=clock.today(),
+        )
+        audit_record(
+            action="project.acceptance_sign",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"party": party},
+        )
+    return signature
+
+
+def acceptance_sign_as_representative(
+    *, household: Household, project_id: int, opinion: str = ""
+) -> AcceptanceSignature:
+    """An elected resident representative signs by the household's identity (the phone pages)."""
+    with transaction.atomic():
+        project = (
+            Project.objects.select_for_update(of=("self",))
+            .select_related("estate__region")
+            .filter(pk=project_id, estate_id=household.estate_id)
+            .first()
+        )
+        if project is None:
+            raise NotFound()
+        if not Representative.objects.filter(household=household).exists():
+            raise Forbidden(_("您家不是本小区推选的居民代表"))
+        if project.state != rules.AWAITING_ACCEPTANCE:
+            raise Refused(_("项目不在待验收阶段，不能签字"))
+        if AcceptanceSignature.objects.filter(project=project, household=household).exists():
+            raise Refused(_("您家已经签过字了"))
+        signature = AcceptanceSignature.objects.create(
+            project=project,
+            party=rules.REPRESENTATIVES,
+            household=household,
+            opinion=opinion.strip()[:255] or "同意验收",
+            signed_on=clock.today(),
+        )
+        audit_record(
+            action="project.acceptance_sign",
+            actor=None,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"party": rules.REPRESENTATIVES, "household": household.pk},
+        )
+    return signature
+
+
+def project_hand_over(
+    *,
+    by: Any,
+    project_id: int,
+    version: int,
+    management_mode: str,
+    manager: str = "",
+    note: str = "",
+) -> Project:
+    """Records who manages the estate from now on (SPEC 4.11) and moves the project to 已移交;
+    the estate's own management mode follows."""
+    if management_mode not in ManagementMode.values or management_mode == ManagementMode.NONE:
+        raise Invalid(
+            _("请选择移交后的长效管理模式"),
+            details=[{"field": "management_mode", "message": management_mode}],
+        )
+    with transaction.atomic():
+        project = _locked(by, project_id, version)
+        Handover.objects.update_or_create(
+            project=project,
+            defaults={
+                "management_mode": management_mode,
+                "manager": manager.strip()[:128],
+                "note": note.strip(),
+                "on": clock.today(),
+                "by": by if getattr(by, "pk", None) else None,
+            },
+        )
+        project = project_transition(
+            by=by, project_id=project.pk, version=project.version, to_state=rules.HANDED_OVER
+        )
+        estate = project.estate
+        if estate.management_mode != management_mode:
+            estate_update(
+                by=SYSTEM,
+                estate_id=estate.pk,
+                version=estate.version,
+                changes={"management_mode": management_mode},
+                reason=f"{project.name}移交",
+            )
+    return project
+
+
+def acceptance_paper_record(
+    *, by: Any, project_id: int, archive_number: str, signed_on: dt.date, signers: dict[str, str]
+) -> list[AcceptanceSignature]:
+    """Enters an acceptance record signed on paper (before the system was used, or at a meeting
+    without it): every required party at once, with the names on the form and its archive number.
+    It never completes a record begun online — the parties who sign online sign online."""
+    if not by.can("projects", "change"):
+        raise Forbidden(_("您的角色不能补录验收记录"))
+    archive_number = archive_number.strip()[:64]
+    with transaction.atomic():
+        project = get_visible_or_404(
+            Project.objects.select_for_update(of=("self",)).select_related("estate__region"),
+            by,
+            pk=project_id,
+        )
+        if project.state != rules.AWAITING_ACCEPTANCE:
+            raise Refused(_("项目不在待验收阶段，不能补录验收记录"))
+        if AcceptanceSignature.objects.filter(project=project).exists():
+            raise Refused(_("本项目已有在线签字，不能再补录纸质记录"))
+        required = rules.parties_required(has_owners_committee(project))
+        problems = [
+            {
+                "field": f"signers.{party}",
+                "message": _("缺少%(party)s签字人") % {"party": rules.PARTIES[party]},
+            }
+            for party in required
+            if not signers.get(party, "").strip()
+        ]
+        if not archive_number:
+            problems.append({"field": "archive_number", "message": _("必填")})
+        if signed_on > clock.today():
+            problems.append({"field": "signed_on", "message": _("签字日期不能晚于今天")})
+        if problems:
+            raise Invalid(_("纸质验收记录不完整"), details=problems)
+        signatures = AcceptanceSignature.objects.bulk_create(
+            AcceptanceSignature(
+                project=project,
+                party=party,
+                signer_name=signers[party].strip()[:64],
+                archive_number=archive_number,
+                recorded_by=by if getattr(by, "pk", None) else None,
+                signed_on=signed_on,
+            )
+            for party in required
+        )
+        audit_record(
+            action="project.acceptance_paper",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"archive_number": archive_number},
+        )
+    return signatures

@@ -129,3 +129,32 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.notice_version}"
+
+
+class RepresentativeQuerySet(ScopedQuerySet):
+    scope_region = "household__estate__region__code"
+    scope_estate = "household__estate_id"
+
+
+class Representative(models.Model):
+    """A resident representative elected by an estate that has no owners' committee (SPEC 5.3):
+    signs for the owners, by the household's identity, where a committee would."""
+
+    household = models.OneToOneField(
+        "estates.Household", verbose_name=_("代表户"), on_delete=models.CASCADE, related_name="representative"
+    )
+    elected_on = models.DateField(_("推选日期"))
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = RepresentativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("居民代表")
+        verbose_name_plural = _("居民代表")
+        ordering = ["household__estate", "household"]
+
+    def __str__(self) -> str:
+        return str(self.household)

@@ -12,13 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huanxin.accounts.permissions import may_any
+from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, Throttled
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.masking import mask_phone
 from huanxin.estates.models import Estate, Household
 from huanxin.residents import rules
-from huanxin.residents.models import AccessCode, Consent, IdentificationAttempt, PhoneCode, ResidentLink
+from huanxin.residents.models import (
+    AccessCode,
+    Consent,
+    IdentificationAttempt,
+    PhoneCode,
+    Representative,
+    ResidentLink,
+)
 from huanxin.residents.sms import send_sms
 
 PRIVACY_NOTICE_VERSION = "2020-1"
@@ -217,3 +225,49 @@ def consent_withdraw(*, household: Household) -> int:
         action="resident.consent_withdraw", target=household, region_code=household.estate.region.code
     )
     return withdrawn
+
+
+def representative_add(*, by: Any, household_id: int, elected_on: Any, note: str = "") -> Representative:
+    """Records a representative the residents elected; the community or the street enters it."""
+    if not (by.can("projects", "change") or by.can("projects", "answer_feedback")):
+        raise Forbidden(_("您的角色不能登记居民代表"))
+    with transaction.atomic():
+        household = get_visible_or_404(
+            Household.objects.select_related("estate__region"), by, pk=household_id
+        )
+        if elected_on > clock.today():
+            raise Invalid(
+                _("推选日期不能晚于今天"), details=[{"field": "elected_on", "message": str(elected_on)}]
+            )
+        representative, created = Representative.objects.get_or_create(
+            household=household,
+            defaults={"elected_on": elected_on, "note": note.strip()[:255], "added_by": by},
+        )
+        if not created:
+            raise Refused(_("%(household)s已是居民代表") % {"household": household})
+        audit_record(
+            action="representative.add",
+            actor=by,
+            target=household.estate,
+            region_code=household.estate.region.code,
+            detail={"household": household.pk},
+        )
+    return representative
+
+
+def representative_remove(*, by: Any, representative_id: int) -> None:
+    if not (by.can("projects", "change") or by.can("projects", "answer_feedback")):
+        raise Forbidden(_("您的角色不能登记居民代表"))
+    with transaction.atomic():
+        representative = get_visible_or_404(
+            Representative.objects.select_related("household__estate__region"), by, pk=representative_id
+        )
+        estate = representative.household.estate
+        representative.delete()
+        audit_record(
+            action="representative.remove",
+            actor=by,
+            target=estate,
+            region_code=estate.region.code,
+            detail={"household": representative.household_id},
+        )

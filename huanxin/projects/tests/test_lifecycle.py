@@ -145,7 +145,11 @@ def test_construction_needs_builder_and_supervisor_and_progress_drives_the_rest(
         builder=Organization.objects.get(name="张家界市建工集团有限公司"),
         supervisor=Organization.objects.get(name="湖南建科工程监理有限公司"),
     )
-    step(city, project, rules.CONSTRUCTION)
+    with pytest.raises(Refused) as refused:
+        step(city, project, rules.CONSTRUCTION)
+    assert refused.value.message == "设计公示期（7天）至2020-09-08结束"
+    with clock.pinned(dt.date(2020, 9, 8)):
+        step(city, project, rules.CONSTRUCTION)
     drains, roads = project.items.order_by("item__code")
     city["shigong"].refresh_from_db()
     services.progress_report(
