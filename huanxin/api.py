@@ -9,6 +9,7 @@ from huanxin.core.access import public_page
 from huanxin.core.api import install_error_envelope
 from huanxin.estates.api import router as estates_router
 from huanxin.planning.api import router as planning_router
+from huanxin.projects.api import router as projects_router
 from huanxin.regions.api import router as regions_router
 from huanxin.reporting.api import router as reporting_router
 from huanxin.residents.api import router as residents_router
@@ -31,4 +32,5 @@ api.add_router("", estates_router)
 api.add_router("", residents_router)
 api.add_router("", surveys_router)
 api.add_router("", planning_router)
+api.add_router("", projects_router)
 api.add_router("", reporting_router)

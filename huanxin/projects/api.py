@@ -1,0 +1,458 @@
+"""The projects API (改造项目): the list and one project with its design, schedule, progress and the
+transitions a guard would refuse; the design's items, progress reports, transitions and acceptance
+signatures — each through the one service of projects.services, read through projects.querysets."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from huanxin.core import clock
+from huanxin.core.access import endpoint
+from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
+from huanxin.core.errors import Invalid, NotFound
+from huanxin.core.http import get_visible_or_404
+from huanxin.projects import rules, services
+from huanxin.projects.models import AcceptanceSignature, ProgressReport, Project, ProjectItem
+from huanxin.projects.querysets import (
+    design_budget,
+    has_owners_committee,
+    item_progress,
+    missing_signatures,
+    parties_of,
+    project_progress,
+    projects_for,
+    with_flags,
+)
+from huanxin.regions import rules as region_rules
+
+router = Router(tags=["改造项目 projects"])
+
+# Who may read a project: staff who view projects, and the contractors and owners' committees
+# of its estate (their scope is the estates tied to their organization).
+READ = ("view", "own_progress", "sign_acceptance")
+SHARE = Decimal("0.0001")
+CENT = Decimal("0.01")
+
+
+def _name(organization: Any) -> str | None:
+    return organization.name if organization is not None else None
+
+
+class ProjectFields(Schema):
+    id: int
+    name: str
+    estate_id: int
+    estate_name: str
+    state: str
+    state_label: str
+    year: int
+    estimated_cost_yuan: Decimal
+    progress: Decimal = Field(..., description="完成比例 0–1（按预算加权）")
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    forecast_end: dt.date | None
+    delayed: bool
+    milestone_late: bool
+    builder: str | None
+    supervisor: str | None
+    designer: str | None
+    version: int
+
+
+class ProjectOut(ProjectFields):
+    @staticmethod
+    def resolve_estate_name(obj: Project) -> str:
+        return obj.estate.name
+
+    @staticmethod
+    def resolve_state_label(obj: Project) -> str:
+        return rules.STATES.get(obj.state, obj.state)
+
+    @staticmethod
+    def resolve_year(obj: Project) -> int:
+        return obj.plan_entry.plan.year
+
+    @staticmethod
+    def resolve_progress(obj: Project) -> Decimal:
+        return obj.progress_share
+
+    # with_flags can answer NULL for "not delayed" (see the filter below): said as false here.
+    @staticmethod
+    def resolve_delayed(obj: Project) -> bool:
+        return bool(obj.delayed)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_milestone_late(obj: Project) -> bool:
+        return bool(obj.milestone_late)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_builder(obj: Project) -> str | None:
+        return _name(obj.builder)
+
+    @staticmethod
+    def resolve_supervisor(obj: Project) -> str | None:
+        return _name(obj.supervisor)
+
+    @staticmethod
+    def resolve_designer(obj: Project) -> str | None:
+        return _name(obj.designer)
+
+
+class ItemOut(Schema):
+    id: int = Field(..., description="项目改造内容编号（填报进度时的 item_id）")
+    menu_item_id: int = Field(..., description="菜单项编号（编制设计内容时的 item_id）")
+    code: str
+    name: str
+    quantity: Decimal
+    unit: str
+    unit_cost_yuan: Decimal
+    budget_yuan: Decimal
+    done: Decimal = Field(..., description="完成比例 0–1")
+
+
+class MilestoneOut(Schema):
+    name: str
+    due_on: dt.date
+    done_on: dt.date | None
+    late: bool
+
+
+class ActionOut(Schema):
+    to_state: str
+    label: str
+    refusals: list[str]
+
+
+class ProjectDetailOut(ProjectFields):
+    as_of: dt.date | None
+    design_budget_yuan: Decimal
+    items: list[ItemOut]
+    milestones: list[MilestoneOut]
+    next_states: list[ActionOut]
+
+
+def _projects(user: Any) -> Any:
+    return with_flags(projects_for(user).select_related("builder", "supervisor", "designer"))
+
+
+def _project(user: Any, project_id: int) -> Project:
+    project: Project = get_visible_or_404(_projects(user), user, pk=project_id)
+    return project
+
+
+def _detail(user: Any, project_id: int, as_of: dt.date | None = None) -> dict[str, Any]:
+    project = _project(user, project_id)
+    items = item_progress(project, as_of)
+    today = clock.today()
+    return {
+        **ProjectOut.model_validate(project).model_dump(),
+        "progress": project.progress_share if as_of is None else project_progress(project, as_of),
+        "as_of": as_of,
+        "design_budget_yuan": design_budget(project).quantize(CENT),
+        "items": [
+            {
+                "id": item.pk,
+                "menu_item_id": item.item_id,
+                "code": item.item.code,
+                "name": item.item.name,
+                "quantity": item.quantity,
+                "unit": item.unit,
+                "unit_cost_yuan": item.unit_cost_yuan,
+                "budget_yuan": item.budget_yuan,
+                "done": done.quantize(SHARE),
+            }
+            for item, done in items
+        ],
+        "milestones": [
+            {
+                "name": milestone.name,
+                "due_on": milestone.due_on,
+                "done_on": milestone.done_on,
+                "late": rules.milestone_late(milestone.due_on, milestone.done_on, today),
+            }
+            for milestone in project.milestones.order_by("due_on", "id")
+        ],
+        "next_states": [
+            {
+                "to_state": state,
+                "label": rules.STATES[state],
+                "refusals": services.transition_refusals(project, state),
+            }
+            for state in rules.next_states(project.state, project.resume_to or None)
+        ],
+    }
+
+
+class ProjectFilters(Schema):
+    region: str | None = Field(None, description="区划代码（6、9或12位），含其下级")
+    state: str | None = Field(None, description=" / ".join(rules.STATES))
+    year: int | None = Field(None, description="计划年度")
+    contractor: int | None = Field(None, description="参建单位编号：施工、监理或设计单位")
+    late: bool | None = Field(None, description="true：延期或节点滞后；false：两者都没有")
+
+
+@router.get("/projects", response={200: list[ProjectOut], **READ_ERRORS})
+@endpoint("projects", READ)
+@paginate(Paginated)
+def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
+    """Projects inside your jurisdiction (contractors and owners' committees: their estates'),
+    ordered by estate code."""
+    projects = _projects(caller(request))
+    if filters.region:
+        try:
+            prefix = region_rules.significant_prefix(filters.region.strip())
+        except ValueError as error:
+            raise Invalid(
+                _("区划代码应为6、9或12位数字"), details=[{"field": "region", "message": filters.region}]
+            ) from error
+        projects = projects.filter(estate__region__code__startswith=prefix)
+    if filters.state:
+        if filters.state not in rules.STATES:
+            raise Invalid(
+                _("筛选条件无效"),
+                details=[{"field": "state", "message": _("可选：%(v)s") % {"v": "、".join(rules.STATES)}}],
+            )
+        projects = projects.filter(state=filters.state)
+    if filters.year is not None:
+        projects = projects.filter(plan_entry__plan__year=filters.year)
+    if filters.contractor is not None:
+        projects = projects.filter(
+            Q(builder_id=filters.contractor)
+            | Q(supervisor_id=filters.contractor)
+            | Q(designer_id=filters.contractor)
+        )
+    if filters.late is True:
+        projects = projects.filter(Q(delayed=True) | Q(milestone_late=True))
+    elif filters.late is False:
+        # `delayed` is NULL, not false, for a planned end ahead and no forecast yet; a negated
+        # filter would drop those rows.
+        projects = projects.filter(Q(delayed=False) | Q(delayed__isnull=True), milestone_late=False)
+    return projects.order_by("estate__code", "pk")
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return clock.parse_as_of(value)
+    except ValueError as error:
+        raise Invalid(_("日期格式应为 YYYY-MM-DD"), details=[{"field": "as_of", "message": value}]) from error
+
+
+@router.get("/projects/{project_id}", response={200: ProjectDetailOut, **READ_ERRORS})
+@endpoint("projects", READ)
+def get_project(request: HttpRequest, project_id: int, as_of: str | None = None) -> Any:
+    """One project with its items, milestones and the next states, each with the refusals that
+    stand in its way now (empty: allowed). `as_of=YYYY-MM-DD`: progress and each item's share
+    done by the reports on or before that date."""
+    return _detail(caller(request), project_id, _as_of(as_of))
+
+
+class ItemRowIn(Schema):
+    item_id: int = Field(..., description="菜单项编号")
+    quantity: Decimal = Field(..., max_digits=12, decimal_places=2)
+    unit_cost_yuan: Decimal = Field(..., max_digits=12, decimal_places=2)
+
+
+class ItemsIn(Schema):
+    version: int
+    rows: list[ItemRowIn] = Field(..., max_length=500)
+
+
+@router.put("/projects/{project_id}/items", response={200: ProjectDetailOut, **ERRORS})
+@endpoint("projects", "change")
+def set_items(request: HttpRequest, project_id: int, payload: ItemsIn) -> Any:
+    """The design's items as a whole (before its publicity); their sum is the design budget."""
+    user = caller(request)
+    ids = [row.item_id for row in payload.rows]
+    if len(set(ids)) != len(ids):
+        raise Invalid(
+            _("改造内容重复"), details=[{"field": "rows", "message": _("每项菜单内容只能出现一次")}]
+        )
+    services.project_items_set(
+        by=user,
+        project_id=project_id,
+        version=payload.version,
+        rows=[
+            {"item_id": row.item_id, "quantity": row.quantity, "unit_cost_yuan": row.unit_cost_yuan}
+            for row in payload.rows
+        ],
+    )
+    return _detail(user, project_id)
+
+
+class ProgressOut(Schema):
+    id: int
+    on: dt.date
+    item_id: int = Field(..., description="项目改造内容编号")
+    item_code: str
+    item_name: str
+    quantity_done: Decimal = Field(..., description="截至该日的累计完成量")
+    note: str
+    reported_by: str | None
+
+    @staticmethod
+    def resolve_item_code(obj: ProgressReport) -> str:
+        return obj.item.item.code
+
+    @staticmethod
+    def resolve_item_name(obj: ProgressReport) -> str:
+        return obj.item.item.name
+
+    @staticmethod
+    def resolve_reported_by(obj: ProgressReport) -> str | None:
+        return str(obj.reported_by) if obj.reported_by is not None else None
+
+
+@router.get("/projects/{project_id}/progress", response={200: list[ProgressOut], **READ_ERRORS})
+@endpoint("projects", READ)
+@paginate(Paginated)
+def list_progress(request: HttpRequest, project_id: int) -> Any:
+    """The project's progress reports, newest first."""
+    project = _project(caller(request), project_id)
+    return (
+        ProgressReport.objects.filter(item__project=project)
+        .select_related("item__item", "reported_by")
+        .order_by("-on", "-id")
+    )
+
+
+class ProgressIn(Schema):
+    item_id: int = Field(..., description="项目改造内容编号（项目详情 items[].id）")
+    on: dt.date
+    quantity_done: Decimal = Field(..., max_digits=12, decimal_places=2)
+    note: str = Field("", max_length=255)
+
+
+@router.post("/projects/{project_id}/progress", response={201: ProgressOut, **ERRORS})
+@endpoint("projects", ("change", "own_progress"))
+def report_progress(request: HttpRequest, project_id: int, payload: ProgressIn) -> Any:
+    """A dated report of the quantity done so far on one of the project's items: staff, or the
+    project's own builder or supervisor."""
+    user = caller(request)
+    project = _project(user, project_id)
+    if not ProjectItem.objects.filter(project=project, pk=payload.item_id).exists():
+        raise NotFound(_("本项目没有这项改造内容"))
+    report = services.progress_report(
+        by=user,
+        item_id=payload.item_id,
+        on=payload.on,
+        quantity_done=payload.quantity_done,
+        note=payload.note,
+    )
+    return 201, ProgressReport.objects.select_related("item__item", "reported_by").get(pk=report.pk)
+
+
+class TransitionIn(Schema):
+    version: int
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/projects/{project_id}/transitions/{name}", response={200: ProjectDetailOut, **ERRORS})
+@endpoint("projects", "change")
+def transition_project(request: HttpRequest, project_id: int, name: str, payload: TransitionIn) -> Any:
+    """Moves the project to the state `name`. Every guard runs: a refusal is 409 with each reason
+    in `details`; cancellation needs a `note`."""
+    if name not in rules.STATES:
+        raise Invalid(
+            _("未知的项目状态：%(name)s") % {"name": name},
+            details=[{"field": "name", "message": _("可选：%(v)s") % {"v": "、".join(rules.STATES)}}],
+        )
+    user = caller(request)
+    services.project_transition(
+        by=user, project_id=project_id, version=payload.version, to_state=name, note=payload.note
+    )
+    return _detail(user, project_id)
+
+
+class PartyOut(Schema):
+    party: str
+    label: str
+
+
+class SignatureOut(Schema):
+    party: str
+    party_label: str
+    signer: str = Field(..., description="签字人；居民代表只显示遮蔽后的门牌")
+    opinion: str
+    signed_on: dt.date
+    paper: bool = Field(..., description="补录的纸质验收记录")
+    archive_number: str | None
+
+
+class AcceptanceOut(Schema):
+    project_id: int
+    state: str
+    required: list[PartyOut]
+    signatures: list[SignatureOut]
+    missing: list[str]
+    my_parties: list[str] = Field(..., description="您可以代表签字的一方")
+
+
+def _masked_address(household: Any) -> str:
+    """A representative's household by building and unit only: the room is not shown."""
+    return f"{household.building.name}{household.unit}单元" + "*" * max(len(household.room), 1)
+
+
+def _signature_out(signature: AcceptanceSignature) -> dict[str, Any]:
+    paper = bool(signature.archive_number)
+    if signature.household is not None:
+        signer = _masked_address(signature.household)
+    elif signature.signer is not None:
+        signer = str(signature.signer)
+    else:
+        signer = signature.signer_name
+    return {
+        "party": signature.party,
+        "party_label": rules.PARTIES.get(signature.party, signature.party),
+        "signer": signer,
+        "opinion": signature.opinion,
+        "signed_on": signature.signed_on,
+        "paper": paper,
+        "archive_number": signature.archive_number if paper else None,
+    }
+
+
+def _acceptance(user: Any, project_id: int) -> dict[str, Any]:
+    project = _project(user, project_id)
+    signatures = AcceptanceSignature.objects.filter(project=project).select_related(
+        "signer", "household__building"
+    )
+    return {
+        "project_id": project.pk,
+        "state": project.state,
+        "required": [
+            {"party": party, "label": rules.PARTIES[party]}
+            for party in rules.parties_required(has_owners_committee(project))
+        ],
+        "signatures": [_signature_out(signature) for signature in signatures],
+        "missing": missing_signatures(project),
+        "my_parties": parties_of(user, project),
+    }
+
+
+@router.get("/projects/{project_id}/acceptance", response={200: AcceptanceOut, **READ_ERRORS})
+@endpoint("projects", READ)
+def get_acceptance(request: HttpRequest, project_id: int) -> Any:
+    """The acceptance record (竣工验收): the parties who must sign, who has, who has not."""
+    return _acceptance(caller(request), project_id)
+
+
+class SignIn(Schema):
+    opinion: str = Field("", max_length=255)
+
+
+@router.post("/projects/{project_id}/acceptance/signatures", response={201: AcceptanceOut, **ERRORS})
+@endpoint("projects", "sign_acceptance")
+def sign_acceptance(request: HttpRequest, project_id: int, payload: SignIn) -> Any:
+    """You sign for your own party (by role and organization); each party signs once."""
+    user = caller(request)
+    services.acceptance_sign(by=user, project_id=project_id, opinion=payload.opinion)
+    return 201, _acceptance(user, project_id)
