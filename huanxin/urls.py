@@ -15,7 +15,7 @@ urlpatterns = [
     path("r/", include("huanxin.residents.urls")),
     path("", include("huanxin.surveys.urls")),
     path("planning/", include("huanxin.planning.urls")),
-    path("projects/", include("huanxin.projects.urls")),
+    path("", include("huanxin.projects.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

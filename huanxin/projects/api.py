@@ -28,6 +28,7 @@ from huanxin.projects.querysets import (
     parties_of,
     project_progress,
     projects_for,
+    signer_label,
     with_flags,
 )
 from huanxin.regions import rules as region_rules
@@ -82,15 +83,6 @@ class ProjectOut(ProjectFields):
     @staticmethod
     def resolve_progress(obj: Project) -> Decimal:
         return obj.progress_share
-
-    # with_flags can answer NULL for "not delayed" (see the filter below): said as false here.
-    @staticmethod
-    def resolve_delayed(obj: Project) -> bool:
-        return bool(obj.delayed)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_milestone_late(obj: Project) -> bool:
-        return bool(obj.milestone_late)  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_builder(obj: Project) -> str | None:
@@ -231,9 +223,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     if filters.late is True:
         projects = projects.filter(Q(delayed=True) | Q(milestone_late=True))
     elif filters.late is False:
-        # `delayed` is NULL, not false, for a planned end ahead and no forecast yet; a negated
-        # filter would drop those rows.
-        projects = projects.filter(Q(delayed=False) | Q(delayed__isnull=True), milestone_late=False)
+        projects = projects.filter(delayed=False, milestone_late=False)
     return projects.order_by("estate__code", "pk")
 
 
@@ -396,19 +386,9 @@ class AcceptanceOut(Schema):
     my_parties: list[str] = Field(..., description="您可以代表签字的一方")
 
 
-def _masked_address(household: Any) -> str:
-    """A representative's household by building and unit only: the room is not shown."""
-    return f"{household.building.name}{household.unit}单元" + "*" * max(len(household.room), 1)
-
-
-def _signature_out(signature: AcceptanceSignature) -> dict[str, Any]:
+def _signature_out(signature: AcceptanceSignature, *, personal: bool) -> dict[str, Any]:
     paper = bool(signature.archive_number)
-    if signature.household is not None:
-        signer = _masked_address(signature.household)
-    elif signature.signer is not None:
-        signer = str(signature.signer)
-    else:
-        signer = signature.signer_name
+    signer = signer_label(signature, personal=personal)
     return {
         "party": signature.party,
         "party_label": rules.PARTIES.get(signature.party, signature.party),
@@ -432,7 +412,10 @@ def _acceptance(user: Any, project_id: int) -> dict[str, Any]:
             {"party": party, "label": rules.PARTIES[party]}
             for party in rules.parties_required(has_owners_committee(project))
         ],
-        "signatures": [_signature_out(signature) for signature in signatures],
+        "signatures": [
+            _signature_out(signature, personal=user.sees_personal_data(project.estate.region.code))
+            for signature in signatures
+        ],
         "missing": missing_signatures(project),
         "my_parties": parties_of(user, project),
     }

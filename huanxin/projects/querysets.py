@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 
 from huanxin.accounts.permissions import Role
 from huanxin.core import clock
+from huanxin.core.masking import mask_name
 from huanxin.estates.models import EstateTie
 from huanxin.planning.querysets import ancestors_and_self
 from huanxin.projects import rules
@@ -176,6 +178,55 @@ def with_flags(projects: QuerySet[Project], today: dt.date | None = None) -> Any
         & (Q(planned_end__lt=today) | Q(forecast_end__gt=F("planned_end")))
     )
     return projects.annotate(
-        delayed=ExpressionWrapper(delayed, output_field=BooleanField()),
+        delayed=Case(When(delayed, then=Value(True)), default=Value(False), output_field=BooleanField()),
         milestone_late=Exists(late_milestones(today)),
+    )
+
+
+@dataclass
+class PartyLine:
+    """One line of the acceptance form: a party, its signatures, and whether it has signed."""
+
+    party: str
+    label: str
+    signatures: list[tuple[AcceptanceSignature, str]]  # with who signed, as the reader may see it
+    signed: bool
+
+
+def signer_label(signature: AcceptanceSignature, *, personal: bool) -> str:
+    """Who signed: a staff login by its account name; a representative by the household's
+    address, the room masked for readers who may not see personal data; a paper record by the
+    names written on it, masked the same way."""
+    if signature.signer is not None:
+        return str(signature.signer)
+    if signature.household is not None:
+        household = signature.household
+        room = household.room if personal else "*" * max(len(household.room), 1)
+        return f"{household.building.name}{household.unit}单元{room}（居民代表）"
+    names = (
+        signature.signer_name
+        if personal
+        else "、".join(mask_name(name) for name in signature.signer_name.split("、"))
+    )
+    return f"{names}（纸质记录 {signature.archive_number}）"
+
+
+def acceptance_lines(project: Project, *, personal: bool = False) -> list[PartyLine]:
+    signatures = list(
+        AcceptanceSignature.objects.filter(project=project).select_related(
+            "signer", "household__building", "recorded_by"
+        )
+    )
+    missing = set(missing_signatures(project))
+    lines = []
+    for party in rules.parties_required(has_owners_committee(project)):
+        own = [(s, signer_label(s, personal=personal)) for s in signatures if s.party == party]
+        label = rules.PARTIES[party]
+        lines.append(PartyLine(party, label, own, signed=not any(text.startswith(label) for text in missing)))
+    return lines
+
+
+def representatives_of(project: Project) -> Any:
+    return Representative.objects.filter(household__estate_id=project.estate_id).select_related(
+        "household__building"
     )

@@ -78,6 +78,9 @@ def needs_reapproval(
     return reapproved_budget is None or design_budget > reapproved_budget
 
 
+FORECAST_HORIZON_DAYS = 36_500  # a pace that needs longer than a century is shown as a century
+
+
 def forecast_end(start: dt.date, on: dt.date, share_done: Decimal) -> dt.date | None:
     """When the work will be done at the pace so far: `share_done` in the days from `start` to
     `on`. None when nothing is done yet (no pace to extrapolate)."""
@@ -86,7 +89,7 @@ def forecast_end(start: dt.date, on: dt.date, share_done: Decimal) -> dt.date | 
     if share_done <= 0 or on <= start:
         return None
     days_so_far = (on - start).days
-    return start + dt.timedelta(days=math.ceil(days_so_far / float(share_done)))
+    return start + dt.timedelta(days=min(math.ceil(days_so_far / share_done), FORECAST_HORIZON_DAYS))
 
 
 def is_delayed(state: str, planned_end: dt.date | None, forecast: dt.date | None, today: dt.date) -> bool:

@@ -17,6 +17,7 @@ from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.scoping import SYSTEM
+from huanxin.core.spreadsheets import read_tables
 from huanxin.core.validation import stamp_history
 from huanxin.estates.models import EstateTie, Household, ManagementMode
 from huanxin.estates.services import estate_tie_add, estate_update
@@ -30,6 +31,7 @@ from huanxin.projects.models import (
     ProjectItem,
     ProjectTransition,
 )
+from huanxin.projects.progress_sheet import read_progress
 from huanxin.projects.querysets import (
     config_for,
     construction_started_on,
@@ -137,14 +139,29 @@ def project_items_set(*, by: Any, project_id: int, version: int, rows: list[Item
         project = _locked(by, project_id, version)
         if project.state not in (rules.APPROVED, rules.DESIGN):
             raise Refused(_("设计公示后不能再修改改造内容"))
-        menu = MenuItem.objects.in_bulk([row["item_id"] for row in rows])
-        bad = [
-            row
-            for row in rows
-            if row["item_id"] not in menu or row["quantity"] <= 0 or row["unit_cost_yuan"] < 0
-        ]
-        if bad:
-            raise Invalid(_("有 %(n)d 项改造内容无效（菜单中不存在，或工程量不是正数）") % {"n": len(bad)})
+        # the city's menu in use: a retired item or another city's cannot enter a new design
+        menu = (
+            MenuItem.objects.menu_for(project.estate.region.code)
+            .active()
+            .in_bulk([row["item_id"] for row in rows])
+        )
+        problems = []
+        seen: set[int] = set()
+        for index, row in enumerate(rows):
+            where = f"rows[{index}]"
+            if row["item_id"] not in menu:
+                problems.append({"field": where, "message": _("不在本市在用的改造菜单中")})
+            elif row["item_id"] in seen:
+                problems.append(
+                    {"field": where, "message": _("%(item)s重复") % {"item": menu[row["item_id"]].name}}
+                )
+            if row["quantity"] <= 0:
+                problems.append({"field": where, "message": _("工程量应为正数")})
+            if row["unit_cost_yuan"] < 0:
+                problems.append({"field": where, "message": _("单价不能为负数")})
+            seen.add(row["item_id"])
+        if problems:
+            raise Invalid(_("有 %(n)d 处设计内容有误") % {"n": len(problems)}, details=problems)
         ProjectItem.objects.filter(project=project).delete()
         ProjectItem.objects.bulk_create(
             ProjectItem(
@@ -228,7 +245,7 @@ def progress_report(
             raise Refused(_("项目不在施工阶段，不能填报进度"))
         if quantity_done < 0 or quantity_done > item.quantity * Decimal("1.2"):
             raise Invalid(
-                _("累计完成量应在0到设计工程量之间"),
+                _("累计完成量应在0到设计工程量的120%之间"),
                 details=[{"field": "quantity_done", "message": str(quantity_done)}],
             )
         if on > clock.today():
@@ -557,3 +574,36 @@ def acceptance_paper_record(
             detail={"archive_number": archive_number},
         )
     return signatures
+
+
+def progress_upload(*, by: Any, project_id: int, file_name: str, content: bytes) -> dict[str, Any]:
+    """A builder's weekly sheet for one project: every row becomes a progress report, or — on any
+    error — nothing is written and every error is returned."""
+    project = get_visible_or_404(Project.objects.select_related("estate__region"), by, pk=project_id)
+    _require_reporter(by, project)
+    if project.state not in (rules.CONSTRUCTION, rules.AWAITING_ACCEPTANCE):
+        raise Refused(_("项目不在施工阶段，不能填报进度"))
+    items = list(project.items.select_related("item"))
+    parsed = read_progress(read_tables(name=file_name, content=content), items, today=clock.today())
+    if parsed.errors:
+        return {"errors": [error.as_dict() for error in parsed.errors], "reports": 0}
+    with transaction.atomic():
+        for row in parsed.rows:
+            progress_report(
+                by=by, item_id=row.item.pk, on=row.on, quantity_done=row.quantity_done, note=row.note
+            )
+    return {"errors": [], "reports": len(parsed.rows)}
+
+
+def progress_reports_add(
+    *, by: Any, project_id: int, on: dt.date, quantities: dict[int, Decimal], note: str = ""
+) -> int:
+    """One day's report on several items of a project (the page's form): all or none."""
+    with transaction.atomic():
+        project = get_visible_or_404(Project.objects.all(), by, pk=project_id)
+        own = set(project.items.values_list("pk", flat=True))
+        if not quantities or set(quantities) - own:
+            raise Invalid(_("请填写本项目改造内容的累计完成量"))
+        for item_id, quantity in quantities.items():
+            progress_report(by=by, item_id=item_id, on=on, quantity_done=quantity, note=note)
+    return len(quantities)

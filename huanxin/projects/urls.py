@@ -1,10 +1,31 @@
+"""Mounted at the root: staff pages under /projects/, the representatives' page under the
+estate's resident link."""
+
 from django.urls import path
 
-from huanxin.projects import views
+from huanxin.projects import resident_views, views
 
 app_name = "projects"
 urlpatterns = [
-    path("", views.project_list, name="list"),
-    path("<int:pk>/", views.project_detail, name="detail"),
-    path("<int:pk>/transition/", views.project_transition, name="transition"),
+    path("projects/", views.project_list, name="list"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/transition/", views.project_transition, name="transition"),
+    path("projects/<int:pk>/items/", views.project_items, name="items"),
+    path("projects/<int:pk>/reapprove/", views.project_reapprove, name="reapprove"),
+    path("projects/<int:pk>/schedule/", views.project_schedule, name="schedule"),
+    path("projects/<int:pk>/progress/", views.progress_add, name="progress_add"),
+    path("projects/<int:pk>/progress/upload/", views.progress_upload, name="progress_upload"),
+    path("projects/<int:pk>/progress/template.xlsx", views.progress_template, name="progress_template"),
+    path("projects/<int:pk>/acceptance/sign/", views.acceptance_sign, name="acceptance_sign"),
+    path("projects/<int:pk>/acceptance/paper/", views.acceptance_paper, name="acceptance_paper"),
+    path("projects/<int:pk>/acceptance.pdf", views.acceptance_pdf, name="acceptance_pdf"),
+    path("projects/<int:pk>/representatives/", views.representative_add, name="representative_add"),
+    path(
+        "<int:pk>/representatives/<int:representative_pk>/remove/",
+        views.representative_remove,
+        name="representative_remove",
+    ),
+    path("projects/<int:pk>/handover/", views.project_hand_over, name="handover"),
+    path("projects/public/<int:pk>/", views.project_public, name="public"),
+    path("r/<str:token>/acceptance/", resident_views.resident_acceptance, name="resident_acceptance"),
 ]

@@ -3,30 +3,62 @@ an action a guard refuses is shown disabled with the reason (UI.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Sum
-from django.http import HttpResponse
+from django.db.models import Q, Sum
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from huanxin.accounts.models import StaffRequest
+from huanxin.accounts.models import Organization, StaffRequest
+from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core import clock
-from huanxin.core.access import page
-from huanxin.core.errors import HuanxinError
+from huanxin.core.access import page, public_page
+from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.http import get_visible_or_404, posted_version
-from huanxin.projects import rules, services
-from huanxin.projects.models import ProgressReport, ProjectTransition
-from huanxin.projects.querysets import item_progress, project_progress, projects_for
+from huanxin.estates.models import Household, ManagementMode
+from huanxin.projects import documents, progress_sheet, rules, services
+from huanxin.projects.models import Handover, ProgressReport, Project, ProjectTransition
+from huanxin.projects.querysets import (
+    acceptance_lines,
+    config_for,
+    has_owners_committee,
+    item_progress,
+    parties_of,
+    project_progress,
+    projects_for,
+    representatives_of,
+    with_flags,
+)
 from huanxin.regions import rules as region_rules
+from huanxin.residents import services as resident_services
 
-TABS = ("overview", "items", "progress", "history")
+TABS = ("overview", "items", "progress", "acceptance", "history")
+EDITABLE_DESIGN = (rules.APPROVED, rules.DESIGN)
+REPORTING = (rules.CONSTRUCTION, rules.AWAITING_ACCEPTANCE)
 
 
-@page("projects", ("view", "own_progress"))
+def _tab(pk: int, tab: str) -> HttpResponse:
+    return redirect(f"{reverse('projects:detail', args=[pk])}?tab={tab}")
+
+
+def _contractors() -> Any:
+    return Organization.objects.filter(
+        kind__in=[Organization.Kind.DESIGN, Organization.Kind.CONSTRUCTION, Organization.Kind.SUPERVISION]
+    ).order_by("kind", "name")
+
+
+@page("projects", ("view", "own_progress", "sign_acceptance"))
 def project_list(request: StaffRequest) -> HttpResponse:
-    projects = projects_for(request.user)
+    projects = with_flags(projects_for(request.user))
     state = request.GET.get("state", "")
     if state in rules.STATES:
         projects = projects.filter(state=state)
@@ -41,10 +73,13 @@ def project_list(request: StaffRequest) -> HttpResponse:
             )
         except ValueError:
             messages.warning(request, _("区划代码应为6、9或12位数字"))
-    if request.GET.get("late") == "1":
-        projects = projects.filter(planned_end__lt=clock.today()).exclude(
-            state__in=[*rules.COMPLETED, rules.CANCELLED]
+    contractor = request.GET.get("contractor", "")
+    if contractor.isdigit():
+        projects = projects.filter(
+            Q(builder_id=contractor) | Q(supervisor_id=contractor) | Q(designer_id=contractor)
         )
+    if request.GET.get("late") == "1":
+        projects = projects.filter(Q(delayed=True) | Q(milestone_late=True))
     totals = projects.order_by().aggregate(
         households=Sum("plan_entry__households"), cost=Sum("estimated_cost_yuan")
     )
@@ -58,58 +93,403 @@ def project_list(request: StaffRequest) -> HttpResponse:
             "states": rules.STATES.items(),
             "state": state,
             "year": year,
+            "contractor": contractor,
+            "contractors": _contractors(),
             "count": projects.count(),
         },
     )
 
 
-@page("projects", ("view", "own_progress"))
+@page("projects", ("view", "own_progress", "sign_acceptance"))
 def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    user = request.user
     project = get_visible_or_404(
-        projects_for(request.user).select_related("builder", "supervisor", "designer"), request.user, pk=pk
+        with_flags(projects_for(user).select_related("builder", "supervisor", "designer")), user, pk=pk
     )
     tab = request.GET.get("tab", "overview")
     tab = tab if tab in TABS else "overview"
     actions = [
         (state, rules.STATES[state], services.transition_refusals(project, state))
         for state in rules.next_states(project.state, project.resume_to or None)
+        if state != rules.HANDED_OVER  # handed over through its own form, with the management mode
     ]
     items = item_progress(project)
-    return render(
-        request,
-        "projects/detail.html",
-        {
-            "project": project,
-            "tab": tab,
-            "states": rules.STATES,
-            "actions": actions,
-            "can_transition": request.user.can("projects", "change"),
-            "progress": project_progress(project),
-            "items": items,
-            "budget": sum((item.budget_yuan for item, _done in items), 0),
-            "reports": ProgressReport.objects.filter(item__project=project)
+    budget = sum((item.budget_yuan for item, _done in items), Decimal(0))
+    config = config_for(project.estate.region.code)
+    today = clock.today()
+    context: dict[str, Any] = {
+        "project": project,
+        "tab": tab,
+        "states": rules.STATES,
+        "actions": actions,
+        "can_change": user.can("projects", "change"),
+        "today": today,
+        "progress": project_progress(project),
+        "items": items,
+        "budget": budget,
+        "needs_reapproval": rules.needs_reapproval(
+            budget, project.estimated_cost_yuan, config.reapproval_margin, project.reapproved_budget_yuan
+        ),
+        "can_reapprove": user.can("plans", "approve"),
+        "milestones": [
+            (m, rules.milestone_late(m.due_on, m.done_on, today)) for m in project.milestones.all()
+        ],
+    }
+    if tab == "items" and project.state in EDITABLE_DESIGN and user.can("projects", "change"):
+        chosen = {item.item_id: item for item, _done in items}
+        context["menu"] = [
+            (entry, chosen.get(entry.pk))
+            for entry in menu_readable_by(user).menu_for(project.estate.region.code).active()
+        ]
+    if tab == "progress":
+        context["can_report"] = project.state in REPORTING and _may_report(user, project)
+        context["reports"] = (
+            ProgressReport.objects.filter(item__project=project)
             .select_related("item__item", "reported_by")
-            .order_by("-on", "-id")[:100],
-            "transitions": ProjectTransition.objects.filter(project=project)
-            .select_related("by")
-            .order_by("on", "id"),
-        },
+            .order_by("-on", "-id")[:100]
+        )
+    if tab == "acceptance":
+        context |= {
+            "lines": acceptance_lines(project, personal=user.sees_personal_data(project.estate.region.code)),
+            "my_parties": [rules.PARTIES[p] for p in parties_of(user, project)],
+            "awaiting": project.state == rules.AWAITING_ACCEPTANCE,
+            "needs_representatives": not has_owners_committee(project),
+            "representatives": representatives_of(project),
+            "households": Household.objects.filter(estate_id=project.estate_id).select_related("building")
+            if user.can("projects", "change") or user.can("projects", "answer_feedback")
+            else [],
+            "handover": Handover.objects.filter(project=project).first(),
+            "modes": [(v, label) for v, label in ManagementMode.choices if v != ManagementMode.NONE],
+            "handover_refusals": services.transition_refusals(project, rules.HANDED_OVER)
+            if project.state == rules.ACCEPTED
+            else [],
+            "parties": rules.parties_required(has_owners_committee(project)),
+            "party_labels": rules.PARTIES,
+        }
+    if tab == "history":
+        context["transitions"] = (
+            ProjectTransition.objects.filter(project=project).select_related("by").order_by("on", "id")
+        )
+    return render(request, "projects/detail.html", context)
+
+
+def _may_report(user: Any, project: Any) -> bool:
+    return user.can("projects", "change") or (
+        user.can("projects", "own_progress")
+        and getattr(user, "organization_id", None) in (project.builder_id, project.supervisor_id)
     )
+
+
+def _run(request: StaffRequest, pk: int, tab: str, success: str, call: Callable[[], Any]) -> HttpResponse:
+    """Every form on the project page: call the service, say what happened, back to the tab."""
+    try:
+        call()
+    except HuanxinError as error:
+        messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
+    else:
+        messages.success(request, success)
+    return _tab(pk, tab)
 
 
 @page("projects", "change")
 @require_POST
 def project_transition(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        services.project_transition(
+    return _run(
+        request,
+        pk,
+        request.POST.get("tab", "overview"),
+        _("项目状态已变更"),
+        lambda: services.project_transition(
             by=request.user,
             project_id=pk,
             version=posted_version(request),
             to_state=request.POST.get("to_state", ""),
             note=request.POST.get("note", ""),
+        ),
+    )
+
+
+@page("projects", "change")
+@require_POST
+def project_items(request: StaffRequest, pk: int) -> HttpResponse:
+    def call() -> Any:
+        rows: list[services.ItemRow] = []
+        for key in request.POST:
+            if not key.startswith("quantity_") or not request.POST[key].strip():
+                continue
+            item_id = key.removeprefix("quantity_")
+            rows.append(
+                {
+                    "item_id": int(item_id),
+                    "quantity": _decimal(request.POST[key], _("工程量")),
+                    "unit_cost_yuan": _decimal(request.POST.get(f"cost_{item_id}", ""), _("单价")),
+                }
+            )
+        return services.project_items_set(
+            by=request.user, project_id=pk, version=posted_version(request), rows=rows
+        )
+
+    return _run(request, pk, "items", _("设计改造内容已保存"), call)
+
+
+@page("plans", "approve")
+@require_POST
+def project_reapprove(request: StaffRequest, pk: int) -> HttpResponse:
+    return _run(
+        request,
+        pk,
+        "items",
+        _("已重新批准设计预算"),
+        lambda: services.project_reapprove(by=request.user, project_id=pk, version=posted_version(request)),
+    )
+
+
+@page("projects", "change")
+@require_POST
+def project_schedule(request: StaffRequest, pk: int) -> HttpResponse:
+    def call() -> Any:
+        project = services.project_schedule_set(
+            by=request.user,
+            project_id=pk,
+            version=posted_version(request),
+            planned_start=_date_or_none(request.POST.get("planned_start", ""), _("计划开工")),
+            planned_end=_date_or_none(request.POST.get("planned_end", ""), _("计划竣工")),
+            contact_phone=request.POST.get("contact_phone", ""),
+        )
+        names = request.POST.getlist("milestone_name")
+        dues = request.POST.getlist("milestone_due")
+        dones = request.POST.getlist("milestone_done")
+        rows: list[services.MilestoneRow] = [
+            {
+                "name": name,
+                "due_on": _date(due, _("计划日期")),
+                "done_on": _date_or_none(done, _("完成日期")),
+            }
+            for name, due, done in zip(names, dues, dones, strict=False)
+            if name.strip() or due.strip()
+        ]
+        return services.milestones_set(by=request.user, project_id=pk, version=project.version, rows=rows)
+
+    return _run(request, pk, "overview", _("工期和进度节点已保存"), call)
+
+
+@page("projects", ("change", "own_progress"))
+@require_POST
+def progress_add(request: StaffRequest, pk: int) -> HttpResponse:
+    def call() -> Any:
+        filled = {
+            key.removeprefix("done_"): request.POST.get(key, "").strip()
+            for key in request.POST
+            if key.startswith("done_")
+        }
+        quantities = {
+            int(item_id): _decimal(value, _("累计完成量"))
+            for item_id, value in filled.items()
+            if item_id.isdigit() and value
+        }
+        return services.progress_reports_add(
+            by=request.user,
+            project_id=pk,
+            on=_date(request.POST.get("on", ""), _("日期")),
+            quantities=quantities,
+            note=request.POST.get("note", ""),
+        )
+
+    return _run(request, pk, "progress", _("进度已填报"), call)
+
+
+@page("projects", ("change", "own_progress"))
+@require_POST
+def progress_upload(request: StaffRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(projects_for(request.user), request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择进度表文件"))
+        return _tab(pk, "progress")
+    if upload.size and upload.size > MAX_SHEET_BYTES:
+        messages.error(request, _("文件过大（不能超过5MB）"))
+        return _tab(pk, "progress")
+    try:
+        result = services.progress_upload(
+            by=request.user, project_id=pk, file_name=upload.name or "progress", content=upload.read()
+        )
+    except HuanxinError as error:
+        result = {"errors": [{"sheet": "", "row": None, "column": "", "value": "", "reason": error.message}]}
+    if result["errors"]:
+        return render(
+            request,
+            "projects/progress_errors.html",
+            {"project": project, "errors": result["errors"]},
+            status=400,
+        )
+    messages.success(request, _("进度表已导入：%(n)d 条进度报告") % {"n": result["reports"]})
+    return _tab(pk, "progress")
+
+
+@page("projects", ("change", "own_progress"))
+def progress_template(request: StaffRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(projects_for(request.user), request.user, pk=pk)
+    response = HttpResponse(
+        progress_sheet.progress_template(project, today=clock.today()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(project.name + '进度周报.xlsx')}"
+    return response
+
+
+@page("projects", "sign_acceptance")
+@require_POST
+def acceptance_sign(request: StaffRequest, pk: int) -> HttpResponse:
+    return _run(
+        request,
+        pk,
+        "acceptance",
+        _("已签字"),
+        lambda: services.acceptance_sign(
+            by=request.user, project_id=pk, opinion=request.POST.get("opinion", "")
+        ),
+    )
+
+
+@page("projects", "change")
+@require_POST
+def acceptance_paper(request: StaffRequest, pk: int) -> HttpResponse:
+    return _run(
+        request,
+        pk,
+        "acceptance",
+        _("纸质验收记录已补录"),
+        lambda: services.acceptance_paper_record(
+            by=request.user,
+            project_id=pk,
+            archive_number=request.POST.get("archive_number", ""),
+            signed_on=_date(request.POST.get("signed_on", ""), _("签字日期")),
+            signers={party: request.POST.get(f"signer_{party}", "") for party in rules.PARTIES},
+        ),
+    )
+
+
+@page("projects", ("change", "answer_feedback"))
+@require_POST
+def representative_add(request: StaffRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(projects_for(request.user), request.user, pk=pk)
+
+    def call() -> Any:
+        household_id = request.POST.get("household", "")
+        if (
+            not household_id.isdigit()
+            or not Household.objects.filter(pk=household_id, estate_id=project.estate_id).exists()
+        ):
+            raise Invalid(_("请选择本小区的住户"))
+        return resident_services.representative_add(
+            by=request.user,
+            household_id=int(household_id),
+            elected_on=_date(request.POST.get("elected_on", ""), _("推选日期")),
+            note=request.POST.get("note", ""),
+        )
+
+    return _run(request, pk, "acceptance", _("已登记居民代表"), call)
+
+
+@page("projects", ("change", "answer_feedback"))
+@require_POST
+def representative_remove(request: StaffRequest, pk: int, representative_pk: int) -> HttpResponse:
+    get_visible_or_404(projects_for(request.user), request.user, pk=pk)
+    return _run(
+        request,
+        pk,
+        "acceptance",
+        _("已移除居民代表"),
+        lambda: resident_services.representative_remove(by=request.user, representative_id=representative_pk),
+    )
+
+
+@page("projects", "change")
+@require_POST
+def project_hand_over(request: StaffRequest, pk: int) -> HttpResponse:
+    return _run(
+        request,
+        pk,
+        "acceptance",
+        _("项目已移交"),
+        lambda: services.project_hand_over(
+            by=request.user,
+            project_id=pk,
+            version=posted_version(request),
+            management_mode=request.POST.get("management_mode", ""),
+            manager=request.POST.get("manager", ""),
+            note=request.POST.get("note", ""),
+        ),
+    )
+
+
+@page("projects", ("view", "own_progress", "sign_acceptance"))
+def acceptance_pdf(request: StaffRequest, pk: int) -> HttpResponse:
+    """The acceptance record as the printed form (竣工验收记录表)."""
+    project = get_visible_or_404(
+        projects_for(request.user).select_related("builder", "supervisor", "designer"), request.user, pk=pk
+    )
+    try:
+        content = documents.acceptance_pdf(
+            project, personal=request.user.sees_personal_data(project.estate.region.code)
         )
     except HuanxinError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("项目状态已变更"))
-    return redirect("projects:detail", pk=pk)
+        return _tab(pk, "acceptance")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(project.name + '竣工验收记录.pdf')}"
+    return response
+
+
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+
+
+def _decimal(text: str, label: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise Invalid(_("%(label)s应为数字：%(value)s") % {"label": label, "value": text[:20]}) from None
+    if not value.is_finite():
+        raise Invalid(_("%(label)s应为数字：%(value)s") % {"label": label, "value": text[:20]})
+    return value
+
+
+def _date(text: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(_("%(label)s应为日期，如2020-08-31") % {"label": label}) from None
+
+
+def _date_or_none(text: str, label: str) -> dt.date | None:
+    return _date(text, label) if text.strip() else None
+
+
+@public_page()
+def project_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's notice board (公示): what is done, where, by whom, for how much, how far
+    along, whom to call. No personal data: organizations only, never a signer's or resident's name."""
+    project = (
+        Project.objects.select_related(
+            "estate__region__parent__parent", "builder", "supervisor", "designer", "plan_entry__plan"
+        )
+        .exclude(state=rules.CANCELLED)
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise NotFound()
+    items = item_progress(project)
+    return render(
+        request,
+        "projects/public.html",
+        {
+            "project": project,
+            "items": items,
+            "budget": sum((item.budget_yuan for item, _done in items), Decimal(0)),
+            "progress": project_progress(project),
+            "milestones": project.milestones.all(),
+            "signed_parties": [line.label for line in acceptance_lines(project) if line.signed],
+            "handover": Handover.objects.filter(project=project).first(),
+        },
+    )

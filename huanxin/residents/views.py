@@ -22,6 +22,7 @@ from huanxin.core.http import get_visible_or_404
 from huanxin.estates.models import Building, Estate
 from huanxin.residents import services
 from huanxin.residents.forms import HouseholdChoiceForm
+from huanxin.residents.models import Representative
 from huanxin.residents.sessions import resident_household, resident_sign_in, resident_sign_out
 from huanxin.residents.slips import slips_pdf
 
@@ -35,8 +36,11 @@ def _next_page(token: str) -> str:
 def landing(request: HttpRequest, token: str) -> HttpResponse:
     estate = services.estate_by_link(token)
     household = resident_household(request, estate)
+    is_representative = household is not None and Representative.objects.filter(household=household).exists()
     return render(
-        request, "residents/landing.html", {"estate": estate, "household": household, "token": token}
+        request,
+        "residents/landing.html",
+        {"estate": estate, "household": household, "token": token, "is_representative": is_representative},
     )
 
 

@@ -486,14 +486,17 @@ def test_a_representatives_signature_shows_no_name_or_phone(api_as, city, awaiti
     with clock.pinned(dt.date(2020, 9, 20)):
         representative_add(by=city["shequ"], household_id=household.pk, elected_on=dt.date(2020, 9, 1))
         services.acceptance_sign_as_representative(household=household, project_id=awaiting.pk)
-    record = api_as("yongding").get(f"/api/v1/projects/{awaiting.pk}/acceptance")
+    record = api_as("shigong").get(f"/api/v1/projects/{awaiting.pk}/acceptance")  # no personal data
     assert record.status_code == 200
     (signature,) = record.json()["signatures"]
-    assert signature["party"] == "representatives" and signature["signer"] == "1栋1单元***"
+    assert signature["party"] == "representatives" and signature["signer"] == "1栋1单元***（居民代表）"
     text = record.content.decode()
     assert household.owner_name not in text and household.owner_phone not in text
     assert str(household) not in text
     assert record.json()["missing"][0] == "社区居委会"  # 1 of 1 elected representative signed
+    district = api_as("yongding").get(f"/api/v1/projects/{awaiting.pk}/acceptance").json()
+    assert district["signatures"][0]["signer"] == "1栋1单元101（居民代表）"  # whose household, not who
+    assert household.owner_name not in str(district)
 
 
 def test_paper_records_show_the_names_on_the_form_and_the_archive_number(api_as, city, awaiting) -> None:  # type: ignore[no-untyped-def]
@@ -508,5 +511,7 @@ def test_paper_records_show_the_names_on_the_form_and_the_archive_number(api_as,
     record = api_as("yongding").get(f"/api/v1/projects/{awaiting.pk}/acceptance").json()
     assert record["missing"] == []
     assert {(s["party"], s["signer"], s["paper"], s["archive_number"]) for s in record["signatures"]} >= {
-        ("construction", "签字人4", True, "YD-2020-031")
+        ("construction", "签字人4（纸质记录 YD-2020-031）", True, "YD-2020-031")
     }
+    masked = api_as("shigong").get(f"/api/v1/projects/{awaiting.pk}/acceptance").json()
+    assert "签字人4" not in str(masked) and "签***（纸质记录 YD-2020-031）" in str(masked)

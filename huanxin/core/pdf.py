@@ -1,0 +1,19 @@
+"""Printed documents (slips, acceptance records, bulletins): HTML rendered to PDF by WeasyPrint
+with the Noto CJK fonts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from huanxin.core.errors import Refused
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # Pango missing: `huanxin check` says what to install
+        raise Refused(_("服务器缺少生成PDF所需的组件（Pango），请联系系统管理员")) from error
+    document: Any = HTML(string=html)
+    return document.write_pdf()
