@@ -603,6 +603,7 @@ def _run_projects() -> int:
                     )
                     continue
                 if state == project_rules.AWAITING_ACCEPTANCE:
+                    _report_halfway(project, _start(plan), when, Decimal(1))
                     _report(project, when, Decimal(1))
                 if state == project_rules.ACCEPTED:
                     _paper_acceptance(project, when, city_user)
@@ -620,8 +621,13 @@ def _run_projects() -> int:
                     by=city_user, project_id=project.pk, version=project.version, to_state=state
                 )
                 if state == project_rules.CONSTRUCTION and plan.state in (project_rules.CONSTRUCTION,):
-                    with clock.pinned(dt.date(2020, 8, 31)):
-                        _report(project, dt.date(2020, 8, 31), plan.progress or Decimal(0))
+                    last = dt.date(2020, 8, 31)
+                    _report_halfway(project, when, last, plan.progress or Decimal(0))
+                    with clock.pinned(last):
+                        if shiwei:
+                            _report_shiwei(project, last)
+                        else:
+                            _report(project, last, plan.progress or Decimal(0))
         Project.objects.filter(pk=project.pk).update(
             planned_start=_start(plan),
             planned_end=dt.date.fromisoformat(plan.planned_end) if plan.planned_end else None,
@@ -764,6 +770,43 @@ def _design_items(plan: EstatePlan, menu: dict[str, MenuItem]) -> list[ItemRow]:
         {"item_id": item.pk, "quantity": quantity, "unit_cost_yuan": (cost * scale).quantize(Decimal("0.01"))}
         for item, quantity, cost in raw
     ]
+
+
+def _report_halfway(project: Project, start: dt.date, end: dt.date, share: Decimal) -> None:
+    """A weekly report half-way through the works, so that progress on a past date has history."""
+    halfway = start + (end - start) / 2
+    if start < halfway < end:
+        with clock.pinned(halfway):
+            _report(project, halfway, (share / 2).quantize(Decimal("0.01")))
+
+
+SHIWEI_DONE = {"B02": "雨污管网已铺设", "B10": "单元入户地坪已完成"}
+SHIWEI_UNDER_WAY = {"E01": "门卫室基层施工中"}
+
+
+def _report_shiwei(project: Project, on: dt.date) -> None:
+    """市委二号院 on 31 August (DEMO.md): drains laid and entrance floors done, the guard room's
+    base layer under way, the rest far along — 90 % of the budget in all, exactly."""
+    builder = User.objects.get(organization=project.builder)
+    items = {item.item.code: item for item in project.items.select_related("item")}
+    total = sum((item.budget_yuan for item in items.values()), Decimal(0))
+    done = sum((items[code].budget_yuan for code in SHIWEI_DONE), Decimal(0))
+    rest = [item for code, item in items.items() if code not in SHIWEI_DONE]
+    rest_budget = sum((item.budget_yuan for item in rest), Decimal(0))
+    share_of_rest = (Decimal("0.9") * total - done) / rest_budget
+    quantities = {code: items[code].quantity for code in SHIWEI_DONE}
+    quantities |= {item.item.code: (item.quantity * share_of_rest).quantize(Decimal("0.01")) for item in rest}
+    # nudge the largest unfinished item by hundredths until the weighted total is 90 % exactly
+    largest = max(rest, key=lambda item: item.budget_yuan)
+    for _step in range(200):
+        shares = [(i.budget_yuan, i.quantity, quantities[i.item.code]) for i in items.values()]
+        gap = project_rules.progress(shares) - Decimal("0.9")
+        if gap == 0:
+            break
+        quantities[largest.item.code] -= Decimal("0.01") if gap > 0 else Decimal("-0.01")
+    for code, item in items.items():
+        note = SHIWEI_DONE.get(code) or SHIWEI_UNDER_WAY.get(code) or "施工单位周报"
+        progress_report(by=builder, item_id=item.pk, on=on, quantity_done=quantities[code], note=note)
 
 
 def _report(project: Project, on: dt.date, share: Decimal) -> None:

@@ -129,6 +129,8 @@ NAMED = [
             "B02": "hazardous",
             "B09": "major",
             "B05": "major",
+            "B01": "minor",
+            "B04": "minor",
             "B07": "major",
             "B06": "major",
             "B10": "minor",

@@ -1,5 +1,6 @@
 """The demo city reproduces the published figures (DEMO.md), and loading it twice changes nothing."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -115,6 +116,7 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     assert draft.optimizer_summary["status"] == "optimal" and all(e.reason for e in draft.entries.all())
 
     # Projects (step 5): the published completed figures; 市委二号院 at 90 %, due 2020-09-30.
+    from huanxin.projects import rules as project_rules
     from huanxin.projects.models import Project
     from huanxin.projects.querysets import project_progress
 
@@ -127,6 +129,38 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
         and str(shiwei_project.builder) == "张家界市建工集团有限公司"
     )
     assert api_as("shigong").get("/api/v1/estates").json()["items"][0]["name"] == "市委二号院"
+    shiwei_items = dict(
+        shiwei_project.items.values_list("item__code", "reports__note").filter(reports__on="2020-08-31")
+    )
+    assert (shiwei_items["B02"], shiwei_items["B10"], shiwei_items["E01"]) == (
+        "雨污管网已铺设",
+        "单元入户地坪已完成",
+        "门卫室基层施工中",
+    )
+    assert project_progress(shiwei_project, dt.date(2020, 7, 31)) < Decimal("0.9")  # history as of a date
+    assert [
+        m.name for m in shiwei_project.milestones.filter(done_on__isnull=True, due_on__lt="2020-09-01")
+    ] == ["门卫室主体完成"]
+    from huanxin.projects.models import AcceptanceSignature, Handover
+    from huanxin.projects.querysets import design_budget, missing_signatures, with_flags
+
+    assert set(Project.objects.values_list("state", flat=True)) == set(project_rules.STATES) - {"suspended"}
+    flagged = with_flags(Project.objects.all())
+    assert flagged.filter(delayed=True).count() >= 5 and flagged.filter(milestone_late=True).count() >= 2
+    dianli = Project.objects.get(estate__name="电力公司宿舍")
+    assert (
+        dianli.state == "handed_over"
+        and Handover.objects.get(project=dianli).management_mode == "self_managed"
+    )
+    assert abs(design_budget(dianli) - Decimal(3_050_000)) < 100
+    assert {"B01", "B02", "B04", "B05", "B06", "B07", "B09", "B10", "I01", "I03", "I04", "I07"} == set(
+        dianli.items.values_list("item__code", flat=True)
+    )
+    completed = Project.objects.filter(state__in=["accepted", "handed_over"])
+    assert all(missing_signatures(p) == [] for p in completed)
+    assert AcceptanceSignature.objects.filter(project__in=completed).exclude(archive_number="").exists()
+    public = login("city").get(f"/projects/public/{shiwei_project.pk}/").content.decode()
+    assert "90.0%" in public and "张家界市建工集团有限公司" in public
 
     home = login("city").get("/").content.decode()
     assert "15.48 亿元" in home and "4,138" in home and "23,499" in home
