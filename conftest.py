@@ -162,3 +162,9 @@ def eligible_estate(city, open_round):  # type: ignore[no-untyped-def]
             data={"agrees": index < 10},
         )
     return estate
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded photos land in the test's own directory, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -96,11 +96,56 @@ def management_mode_recorded(project: Any) -> str | None:
     return None
 
 
+def _percent(value: Any) -> str:
+    return "—" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def design_vote_passed(project: Any) -> str | None:
+    """The design vote (Civil Code art. 278): enough owners by area and headcount took part, and
+    enough of them agreed."""
+    from huanxin.projects.querysets import design_vote_result
+
+    result = design_vote_result(project)
+    if result.passes:
+        return None
+    figures = _("参与：人数%(ph)s、面积%(pa)s；同意：人数%(ah)s、面积%(aa)s") % {
+        "ph": _percent(result.participation_heads),
+        "pa": _percent(result.participation_area),
+        "ah": _percent(result.agreement_heads),
+        "aa": _percent(result.agreement_area),
+    }
+    if result.heads_voted == 0:
+        return _("设计方案尚无业主表决")
+    if result.passes is None:
+        return _("设计方案表决结果无法确定（住户面积未全部登记）：%(figures)s") % {"figures": figures}
+    return _("设计方案表决未通过：%(figures)s") % {"figures": figures}
+
+
+def satisfaction_reached(project: Any) -> str | None:
+    """Where the city asks for it (off by default): enough residents satisfied with the result."""
+    from huanxin.projects.querysets import config_for, satisfaction_levels
+
+    config = config_for(project.estate.region.code)
+    if not config.satisfaction_guard:
+        return None
+    share = rules.satisfied_share(satisfaction_levels(project))
+    if share is None:
+        return _("尚无居民满意度评价")
+    if share < config.satisfaction_threshold:
+        return _("居民满意率%(share)s，低于%(threshold)s") % {
+            "share": _percent(share),
+            "threshold": _percent(config.satisfaction_threshold),
+        }
+    return None
+
+
 def register_own_guards() -> None:
     register(rules.PUBLICITY, design_entered)
     register(rules.PUBLICITY, design_within_estimate)
     register(rules.CONSTRUCTION, publicity_period_over)
+    register(rules.CONSTRUCTION, design_vote_passed)
     register(rules.CONSTRUCTION, organizations_assigned)
     register(rules.AWAITING_ACCEPTANCE, every_item_complete)
     register(rules.ACCEPTED, acceptance_signed)
+    register(rules.ACCEPTED, satisfaction_reached)
     register(rules.HANDED_OVER, management_mode_recorded)

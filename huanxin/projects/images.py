@@ -139,11 +139,25 @@ def _decoded(content: bytes) -> Image.Image:
         raise _refusal(_("照片的长和宽不能超过 %(px)d 像素") % {"px": MAX_SIDE_PX})
     if Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS:
         raise _too_many_pixels()
+    if not _complete(content, image.format or ""):
+        raise _not_an_image()
     try:
-        image.load()  # a truncated file fails only here
+        image.load()  # a truncated file fails only here, unless someone set LOAD_TRUNCATED_IMAGES
     except Exception as error:
         raise _not_an_image() from error
     return image
+
+
+def _complete(content: bytes, image_format: str) -> bool:
+    """Whether the file is whole. WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES,
+    under which a cut-off JPEG decodes with a grey bottom instead of failing: so check the file
+    itself — a JPEG ends with its EOI marker, a WEBP holds the length its RIFF header promises
+    (PNG's verify() already checks every chunk up to IEND)."""
+    if image_format in ("JPEG", "MPO"):
+        return content.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if image_format == "WEBP":
+        return len(content) >= 8 + int.from_bytes(content[4:8], "little")
+    return True
 
 
 def _too_many_pixels() -> Invalid:

@@ -174,6 +174,10 @@ class ProjectSettings(models.Model):
         _("设计预算超出批准估算多少（%）须重新批准"), default=10
     )
     publicity_days = models.PositiveSmallIntegerField(_("设计公示天数"), default=7)
+    satisfaction_guard = models.BooleanField(_("验收须居民满意度达标"), default=False)
+    satisfaction_threshold_percent = models.PositiveSmallIntegerField(_("满意度达标线（%）"), default=80)
+    photo_max_distance_m = models.PositiveIntegerField(_("照片拍摄地点距小区超过多少米时提示"), default=1000)
+    feedback_working_days = models.PositiveSmallIntegerField(_("投诉建议答复时限（工作日）"), default=3)
 
     history = HistoricalRecords()
 
@@ -188,6 +192,10 @@ class ProjectSettings(models.Model):
         return rules.ProjectConfig(
             reapproval_margin=Decimal(self.reapproval_margin_percent) / 100,
             publicity_days=self.publicity_days,
+            satisfaction_guard=self.satisfaction_guard,
+            satisfaction_threshold=Decimal(self.satisfaction_threshold_percent) / 100,
+            photo_max_distance_m=self.photo_max_distance_m,
+            feedback_working_days=self.feedback_working_days,
         )
 
 
@@ -313,3 +321,202 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_management_mode_display()}"
+
+
+class ByProjectQuerySet(ScopedQuerySet):
+    scope_region = "project__estate__region__code"
+    scope_estate = "project__estate_id"
+
+
+class DesignVote(models.Model):
+    """A household's vote on the design during its publicity (one per household, changeable
+    until the period ends), by the household's identity on the phone pages."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="design_votes")
+    household = models.ForeignKey("estates.Household", on_delete=models.CASCADE, related_name="+")
+    agrees = models.BooleanField(_("同意设计方案"))
+    voted_at = models.DateTimeField(_("投票时间"))
+
+    objects = ByProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("设计方案表决")
+        verbose_name_plural = _("设计方案表决")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "household"], name="one_design_vote_per_household")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.household_id}"
+
+
+class PaperVote(models.Model):
+    """The result of a design vote held on paper at an owners' meeting (书面表决), entered by the
+    district with its archive number: counted like the online votes (Civil Code art. 278)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="paper_vote")
+    heads_total = models.PositiveIntegerField(_("业主总人数"))
+    heads_voted = models.PositiveIntegerField(_("参与表决人数"))
+    heads_yes = models.PositiveIntegerField(_("同意人数"))
+    area_total = models.DecimalField(_("专有部分总面积（㎡）"), max_digits=12, decimal_places=2)
+    area_voted = models.DecimalField(_("参与表决面积（㎡）"), max_digits=12, decimal_places=2)
+    area_yes = models.DecimalField(_("同意面积（㎡）"), max_digits=12, decimal_places=2)
+    archive_number = models.CharField(_("档案号"), max_length=64)
+    held_on = models.DateField(_("表决日期"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ByProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("纸质表决结果")
+        verbose_name_plural = _("纸质表决结果")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(heads_yes__lte=models.F("heads_voted"))
+                & Q(heads_voted__lte=models.F("heads_total"))
+                & Q(area_yes__lte=models.F("area_voted"))
+                & Q(area_voted__lte=models.F("area_total")),
+                name="paper_vote_counts_nest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.archive_number}"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class SatisfactionRating(models.Model):
+    """A household's rating of the finished work (共评), changeable until the project is accepted."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ratings")
+    household = models.ForeignKey("estates.Household", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("评价"), max_length=16, choices=Satisfaction.choices)
+    comment = models.CharField(_("意见"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"))
+
+    objects = ByProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "household"], name="one_rating_per_household")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.level}"
+
+
+class FeedbackCategory(models.TextChoices):
+    QUALITY = "quality", _("施工质量")
+    SAFETY = "safety", _("施工安全")
+    NUISANCE = "nuisance", _("噪音、扬尘、占道")
+    PROGRESS = "progress", _("工期进度")
+    DESIGN = "design", _("改造内容和设计")
+    OTHER = "other", _("其他")
+
+
+class Feedback(models.Model):
+    """A resident's complaint or suggestion (投诉建议) during the works: routed to the
+    organization responsible, answered by a deadline counted in working days."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="feedback")
+    household = models.ForeignKey(
+        "estates.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_by = models.ForeignKey(  # a community worker taking a resident's phone call
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("类别"), max_length=16, choices=FeedbackCategory.choices)
+    text = models.TextField(_("内容"))
+    received_on = models.DateField(_("收到日期"))
+    due_on = models.DateField(_("答复期限"))
+    routed_to = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer = models.TextField(_("答复"), blank=True)
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ByProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("投诉建议")
+        verbose_name_plural = _("投诉建议")
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["project", "answered_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_category_display()}"
+
+
+class PhotoStage(models.TextChoices):
+    BEFORE = "before", _("改造前")
+    DURING = "during", _("施工中")
+    AFTER = "after", _("改造后")
+
+
+class ProjectPhoto(models.Model):
+    """A photo of the works, kept three times under generated names: the original (staff only,
+    with its metadata), a public copy and a thumbnail with every metadata stripped. Taken-at time
+    and place come from EXIF and are checked against the project's place and dates."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
+    item = models.ForeignKey(
+        ProjectItem,
+        verbose_name=_("改造内容"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
+    stage = models.CharField(_("阶段"), max_length=8, choices=PhotoStage.choices)
+    feedback = models.ForeignKey(
+        Feedback, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    original = models.FileField(_("原图"), upload_to="photos/original/")
+    public_copy = models.FileField(_("公开图"), upload_to="photos/public/")
+    thumbnail = models.FileField(_("缩略图"), upload_to="photos/thumbs/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    flags = models.JSONField(_("疑点"), default=list, blank=True)
+    caption = models.CharField(_("说明"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目照片")
+        verbose_name_plural = _("项目照片")
+        ordering = ["project", "stage", "taken_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_stage_display()}"

@@ -7,22 +7,44 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils.translation import gettext_lazy as _
 
 from huanxin.accounts.permissions import Role
+from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
 from huanxin.core.masking import mask_name
-from huanxin.estates.models import EstateTie
+from huanxin.estates.models import EstateTie, Household
 from huanxin.planning.querysets import ancestors_and_self
 from huanxin.projects import rules
 from huanxin.projects.models import (
     AcceptanceSignature,
+    DesignVote,
+    Feedback,
     Milestone,
+    PaperVote,
+    PhotoStage,
     ProgressReport,
     Project,
     ProjectItem,
+    ProjectPhoto,
     ProjectSettings,
     ProjectTransition,
+    Satisfaction,
+    SatisfactionRating,
 )
 from huanxin.residents.models import Representative
 
@@ -230,3 +252,125 @@ def representatives_of(project: Project) -> Any:
     return Representative.objects.filter(household__estate_id=project.estate_id).select_related(
         "household__building"
     )
+
+
+def coverage_for(project: Project) -> rules.Coverage | None:
+    """The design against the estate's survey (the round eligibility used); None without one."""
+    from huanxin.planning.querysets import round_for_eligibility
+    from huanxin.surveys.services import round_tally
+
+    survey = round_for_eligibility(project.estate)
+    if survey is None:
+        return None
+    names = dict(MenuItem.objects.menu_for(project.estate.region.code).values_list("code", "name"))
+    demand = [
+        (item.code, names.get(item.code, item.code), item.first_choice, item.mentions)
+        for item in round_tally(survey).items
+    ]
+    return rules.demand_coverage(demand, set(project.items.values_list("item__code", flat=True)))
+
+
+def design_vote_result(project: Project) -> Any:
+    """The design vote counted as Civil Code art. 278 asks, with the city's thresholds: the paper
+    result where the owners voted on paper, else the households' votes on the phone pages."""
+    from huanxin.planning.querysets import config_for as eligibility_config_for
+    from huanxin.surveys.rules import owners_vote_passes
+
+    config = eligibility_config_for(project.estate.region.code)
+    paper = PaperVote.objects.filter(project=project).first()
+    if paper is not None:
+        return owners_vote_passes(
+            area_yes=paper.area_yes,
+            area_voted=paper.area_voted,
+            area_total=paper.area_total,
+            heads_yes=paper.heads_yes,
+            heads_voted=paper.heads_voted,
+            heads_total=paper.heads_total,
+            quorum=config.quorum,
+            majority=config.majority,
+        )
+    roster = dict(Household.objects.filter(estate_id=project.estate_id).values_list("pk", "floor_area_m2"))
+    votes = list(DesignVote.objects.filter(project=project).values_list("household_id", "agrees"))
+    areas = {pk: area for pk, area in roster.items() if area is not None}
+    areas_known = bool(roster) and len(areas) == len(roster)  # by area only when every area is known
+    return owners_vote_passes(
+        area_yes=sum((areas[h] for h, yes in votes if yes), Decimal(0)) if areas_known else None,
+        area_voted=sum((areas[h] for h, _yes in votes), Decimal(0)) if areas_known else None,
+        area_total=sum(areas.values(), Decimal(0)) if areas_known else None,
+        heads_yes=sum(1 for _h, yes in votes if yes),
+        heads_voted=len(votes),
+        heads_total=max(project.estate.households, len(roster)),
+        quorum=config.quorum,
+        majority=config.majority,
+    )
+
+
+def publicity_ends_on(project: Project) -> dt.date | None:
+    started = publicity_started_on(project)
+    if started is None:
+        return None
+    return started + dt.timedelta(days=config_for(project.estate.region.code).publicity_days)
+
+
+def satisfaction_levels(project: Project) -> list[str]:
+    return list(SatisfactionRating.objects.filter(project=project).values_list("level", flat=True))
+
+
+def feedback_overdue(today: dt.date | None = None) -> Q:
+    """Unanswered past its deadline, or answered after it."""
+    today = today or clock.today()
+    return Q(answered_on__isnull=True, due_on__lt=today) | Q(answered_on__gt=F("due_on"))
+
+
+def with_feedback_counts(projects: QuerySet[Project], today: dt.date | None = None) -> Any:
+    today = today or clock.today()
+    return projects.annotate(
+        feedback_open=Count("feedback", filter=Q(feedback__answered_on__isnull=True), distinct=True),
+        feedback_overdue=Count(
+            "feedback",
+            filter=Q(feedback__answered_on__isnull=True, feedback__due_on__lt=today),
+            distinct=True,
+        ),
+    )
+
+
+def feedback_for(user: Any) -> Any:
+    """Feedback a user may read: in scope, and for a contractor only what is routed to it."""
+    rows = Feedback.objects.visible_to(user).select_related("project__estate", "routed_to", "answered_by")
+    if not user.can("projects", "view") and not user.can("projects", "answer_feedback"):
+        rows = rows.filter(routed_to_id=getattr(user, "organization_id", None))
+    return rows
+
+
+def satisfaction_counts(project: Project) -> dict[str, int]:
+    counts = dict(
+        SatisfactionRating.objects.filter(project=project).values_list("level").annotate(n=Count("id"))
+    )
+    return {level: counts.get(level, 0) for level in Satisfaction.values}
+
+
+@dataclass
+class PhotoPair:
+    """An item before and after, shown side by side."""
+
+    label: str
+    before: ProjectPhoto
+    after: ProjectPhoto
+
+
+def photo_board(project: Project) -> tuple[list[PhotoPair], list[ProjectPhoto]]:
+    """The project's own photos (not residents' feedback photos): before/after pairs per item
+    (the earliest before, the latest after), and every photo."""
+    photos = list(
+        ProjectPhoto.objects.filter(project=project, feedback__isnull=True)
+        .select_related("item__item")
+        .order_by("taken_at", "uploaded_at", "id")
+    )
+    pairs = []
+    for item_id in dict.fromkeys(photo.item_id for photo in photos):
+        before = [p for p in photos if p.item_id == item_id and p.stage == PhotoStage.BEFORE]
+        after = [p for p in photos if p.item_id == item_id and p.stage == PhotoStage.AFTER]
+        if before and after:
+            label = before[0].item.item.name if before[0].item else str(_("全景"))
+            pairs.append(PhotoPair(label, before[0], after[-1]))
+    return pairs, photos

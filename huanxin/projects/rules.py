@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 APPROVED = "approved"
 DESIGN = "design"
@@ -66,6 +67,10 @@ class ProjectConfig:
 
     reapproval_margin: Decimal = Decimal("0.10")
     publicity_days: int = 7
+    satisfaction_guard: bool = False  # SPEC 5.3: off unless the city turns it on
+    satisfaction_threshold: Decimal = Decimal("0.80")
+    photo_max_distance_m: int = 1000
+    feedback_working_days: int = 3
 
 
 def needs_reapproval(
@@ -130,3 +135,89 @@ def parties_required(has_owners_committee: bool) -> list[str]:
 def representatives_enough(signed: int, elected: int) -> bool:
     """More than half of the elected representatives, and at least one."""
     return elected > 0 and signed * 2 > elected
+
+
+@dataclass(frozen=True)
+class DemandLine:
+    code: str
+    name: str
+    first_choice: int  # households naming it their first need
+    mentions: int  # households naming it at all
+    covered: bool  # the design includes it
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which of the residents' wanted items the design covers, and for how many households the
+    first choice is covered (SPEC 4.7)."""
+
+    lines: list[DemandLine]
+    first_choices: int  # households that named a first need
+    first_choices_covered: int
+
+    @property
+    def share(self) -> Fraction | None:
+        return Fraction(self.first_choices_covered, self.first_choices) if self.first_choices else None
+
+
+def demand_coverage(demand: Sequence[tuple[str, str, int, int]], design_codes: set[str]) -> Coverage:
+    """`demand`: (menu code, name, first-choice households, mentioning households), most wanted
+    first."""
+    lines = [
+        DemandLine(code, name, first, mentions, code in design_codes)
+        for code, name, first, mentions in demand
+    ]
+    return Coverage(
+        lines=lines,
+        first_choices=sum(line.first_choice for line in lines),
+        first_choices_covered=sum(line.first_choice for line in lines if line.covered),
+    )
+
+
+SATISFIED_LEVELS = ("satisfied", "basically")
+
+
+def satisfied_share(levels: Sequence[str]) -> Fraction | None:
+    """满意 and 基本满意 over every rating given; None when nobody has rated."""
+    if not levels:
+        return None
+    return Fraction(sum(1 for level in levels if level in SATISFIED_LEVELS), len(levels))
+
+
+def photo_flags(
+    *,
+    stage: str,
+    taken_on: dt.date | None,
+    distance_m: float | None,
+    max_distance_m: int,
+    works_started_on: dt.date | None,
+    today: dt.date,
+) -> list[str]:
+    """What a photo's own metadata contradicts: the project's place, or its dates."""
+    flags = []
+    if distance_m is not None and distance_m > max_distance_m:
+        flags.append(
+            f"拍摄地点距小区约{distance_m / 1000:.1f}公里"
+            if distance_m >= 1000
+            else f"拍摄地点距小区约{distance_m:.0f}米"
+        )
+    if taken_on is not None:
+        if taken_on > today:
+            flags.append("拍摄时间晚于今天")
+        elif works_started_on is not None and stage == "before" and taken_on > works_started_on:
+            flags.append("“改造前”照片拍摄于开工之后")
+        elif works_started_on is not None and stage in ("during", "after") and taken_on < works_started_on:
+            flags.append("施工照片拍摄于开工之前")
+    return flags
+
+
+def feedback_route(category: str) -> str | None:
+    """Which organization of the project answers a category: the builder for what happens on
+    site, the supervisor for safety, the designer for the design; None: the district itself."""
+    return {
+        "quality": "builder",
+        "nuisance": "builder",
+        "progress": "builder",
+        "safety": "supervisor",
+        "design": "designer",
+    }.get(category)

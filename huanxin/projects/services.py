@@ -4,9 +4,13 @@ lifecycle with all guards, the design's items, organizations, progress reports."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,17 +23,26 @@ from huanxin.core.http import get_visible_or_404
 from huanxin.core.scoping import SYSTEM
 from huanxin.core.spreadsheets import read_tables
 from huanxin.core.validation import stamp_history
+from huanxin.core.workdays import add_working_days
 from huanxin.estates.models import EstateTie, Household, ManagementMode
 from huanxin.estates.services import estate_tie_add, estate_update
-from huanxin.projects import guards, rules
+from huanxin.projects import guards, images, rules
 from huanxin.projects.models import (
     AcceptanceSignature,
+    DesignVote,
+    Feedback,
+    FeedbackCategory,
     Handover,
     Milestone,
+    PaperVote,
+    PhotoStage,
     ProgressReport,
     Project,
     ProjectItem,
+    ProjectPhoto,
     ProjectTransition,
+    Satisfaction,
+    SatisfactionRating,
 )
 from huanxin.projects.progress_sheet import read_progress
 from huanxin.projects.querysets import (
@@ -39,6 +52,7 @@ from huanxin.projects.querysets import (
     has_owners_committee,
     parties_of,
     project_progress,
+    publicity_ends_on,
 )
 from huanxin.residents.models import Representative
 
@@ -607,3 +621,317 @@ def progress_reports_add(
         for item_id, quantity in quantities.items():
             progress_report(by=by, item_id=item_id, on=on, quantity_done=quantity, note=note)
     return len(quantities)
+
+
+def _resident_project(household: Household, project_id: int) -> Project:
+    """The household's own estate's project, locked: residents reach no other."""
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("estate__region")
+        .filter(pk=project_id, estate_id=household.estate_id)
+        .first()
+    )
+    if project is None:
+        raise NotFound()
+    return project
+
+
+def design_vote_cast(*, household: Household, project_id: int, agrees: bool) -> DesignVote:
+    """One vote per household during the design's publicity; a new vote replaces the old one
+    until the period ends (every version is kept in the history)."""
+    with transaction.atomic():
+        Household.objects.select_for_update().get(pk=household.pk)  # one household, one writer
+        project = _resident_project(household, project_id)
+        ends = publicity_ends_on(project)
+        if project.state != rules.PUBLICITY or ends is None or clock.today() >= ends:
+            raise Refused(_("设计方案不在公示期内，不能投票"))
+        vote, _created = DesignVote.objects.update_or_create(
+            project=project, household=household, defaults={"agrees": agrees, "voted_at": clock.now()}
+        )
+        audit_record(
+            action="project.design_vote",
+            actor=None,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"household": household.pk},
+        )
+    return vote
+
+
+class PaperVoteCounts(TypedDict):
+    heads_total: int
+    heads_voted: int
+    heads_yes: int
+    area_total: Decimal
+    area_voted: Decimal
+    area_yes: Decimal
+
+
+def paper_vote_record(
+    *, by: Any, project_id: int, counts: PaperVoteCounts, archive_number: str, held_on: dt.date
+) -> PaperVote:
+    """The result of a vote the owners held on paper, entered by the district with its archive
+    number; it replaces the phone votes in the count."""
+    if not by.can("projects", "change"):
+        raise Forbidden(_("您的角色不能录入表决结果"))
+    problems = [
+        {"field": part, "message": _("应在0到%(whole)s之间") % {"whole": whole}}
+        for part, whole in (
+            ("heads_voted", "heads_total"),
+            ("heads_yes", "heads_voted"),
+            ("area_voted", "area_total"),
+            ("area_yes", "area_voted"),
+        )
+        if not 0 <= counts[part] <= counts[whole]  # type: ignore[literal-required]
+    ]
+    if counts["heads_total"] <= 0 or counts["area_total"] <= 0:
+        problems.append({"field": "heads_total", "message": _("业主总人数和总面积应大于0")})
+    if not archive_number.strip():
+        problems.append({"field": "archive_number", "message": _("必填")})
+    if held_on > clock.today():
+        problems.append({"field": "held_on", "message": _("表决日期不能晚于今天")})
+    if problems:
+        raise Invalid(_("表决结果有误"), details=problems)
+    with transaction.atomic():
+        project = get_visible_or_404(
+            Project.objects.select_for_update(of=("self",)).select_related("estate__region"),
+            by,
+            pk=project_id,
+        )
+        if project.state not in (rules.DESIGN, rules.PUBLICITY, rules.TENDER):
+            raise Refused(_("只能在设计和公示阶段录入表决结果"))
+        vote, _created = PaperVote.objects.update_or_create(
+            project=project,
+            defaults={
+                **counts,
+                "archive_number": archive_number.strip()[:64],
+                "held_on": held_on,
+                "entered_by": by if getattr(by, "pk", None) else None,
+            },
+        )
+        audit_record(
+            action="project.paper_vote",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"archive_number": vote.archive_number},
+        )
+    return vote
+
+
+RATING_STATES = (rules.AWAITING_ACCEPTANCE, rules.ACCEPTED, rules.HANDED_OVER)
+
+
+def satisfaction_rate(
+    *, household: Household, project_id: int, level: str, comment: str = ""
+) -> SatisfactionRating:
+    """A household rates the finished work (共评); a new rating replaces its earlier one."""
+    if level not in Satisfaction.values:
+        raise Invalid(_("请选择满意、基本满意或不满意"), details=[{"field": "level", "message": level}])
+    with transaction.atomic():
+        Household.objects.select_for_update().get(pk=household.pk)
+        project = _resident_project(household, project_id)
+        if project.state not in RATING_STATES:
+            raise Refused(_("工程完工后才能评价"))
+        rating, _created = SatisfactionRating.objects.update_or_create(
+            project=project,
+            household=household,
+            defaults={"level": level, "comment": comment.strip()[:500], "rated_at": clock.now()},
+        )
+        audit_record(
+            action="project.rating",
+            actor=None,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"household": household.pk},
+        )
+    return rating
+
+
+FEEDBACK_STATES = (
+    rules.DESIGN,
+    rules.PUBLICITY,
+    rules.TENDER,
+    rules.CONSTRUCTION,
+    rules.AWAITING_ACCEPTANCE,
+    rules.ACCEPTED,
+    rules.HANDED_OVER,
+    rules.SUSPENDED,
+)
+
+
+def feedback_submit(
+    *,
+    project_id: int,
+    category: str,
+    text: str,
+    household: Household | None = None,
+    by: Any = None,
+    photos: tuple[bytes, ...] = (),
+) -> Feedback:
+    """A complaint or suggestion from a resident on the phone, or taken down by the community for
+    a resident who calls (`by`). Routed to the organization responsible, due in working days."""
+    if category not in FeedbackCategory.values:
+        raise Invalid(_("请选择类别"), details=[{"field": "category", "message": category}])
+    text = text.strip()
+    if not text or len(text) > 2000:
+        raise Invalid(_("请写明情况（2000字以内）"), details=[{"field": "text", "message": str(len(text))}])
+    if len(photos) > MAX_FEEDBACK_PHOTOS:
+        raise Invalid(_("最多上传%(n)d张照片") % {"n": MAX_FEEDBACK_PHOTOS})
+    with transaction.atomic():
+        if household is not None:
+            project = _resident_project(household, project_id)
+        else:
+            if by is None or not (by.can("projects", "answer_feedback") or by.can("projects", "change")):
+                raise Forbidden(_("您的角色不能登记投诉建议"))
+            project = get_visible_or_404(Project.objects.select_related("estate__region"), by, pk=project_id)
+        if project.state not in FEEDBACK_STATES:
+            raise Refused(_("本项目现在不受理投诉建议"))
+        received = clock.today()
+        route = rules.feedback_route(category)
+        feedback = Feedback.objects.create(
+            project=project,
+            household=household,
+            entered_by=by if getattr(by, "pk", None) else None,
+            category=category,
+            text=text,
+            received_on=received,
+            due_on=add_working_days(received, config_for(project.estate.region.code).feedback_working_days),
+            routed_to=getattr(project, route) if route else None,
+        )
+        for content in photos:
+            photo_add(project=project, content=content, stage=PhotoStage.DURING, feedback=feedback, by=by)
+        audit_record(
+            action="project.feedback",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"feedback": feedback.pk, "category": category},
+        )
+    return feedback
+
+
+MAX_FEEDBACK_PHOTOS = 3
+
+
+def feedback_answer(*, by: Any, feedback_id: int, answer: str) -> Feedback:
+    """The answer the resident reads on the same link: by the organization it was routed to, the
+    district, or the community."""
+    answer = answer.strip()
+    if not answer:
+        raise Invalid(_("请填写答复"), details=[{"field": "answer", "message": _("必填")}])
+    with transaction.atomic():
+        feedback = get_visible_or_404(
+            Feedback.objects.select_for_update(of=("self",)).select_related("project__estate__region"),
+            by,
+            pk=feedback_id,
+        )
+        staff = by.can("projects", "change") or by.can("projects", "answer_feedback")
+        routed_here = feedback.routed_to_id is not None and feedback.routed_to_id == getattr(
+            by, "organization_id", None
+        )
+        if not (staff or (by.can("projects", "own_progress") and routed_here)):
+            raise Forbidden(_("这条投诉建议不由您的单位答复"))
+        first = feedback.answered_on is None
+        feedback.answer = answer[:2000]
+        feedback.answered_by = by
+        feedback.answered_on = feedback.answered_on or clock.today()
+        stamp_history(feedback, by=by, reason="答复" if first else "修改答复")
+        feedback.save()
+        audit_record(
+            action="project.feedback_answer",
+            actor=by,
+            target=feedback.project,
+            region_code=feedback.project.estate.region.code,
+            detail={"feedback": feedback.pk},
+        )
+    return feedback
+
+
+def photo_add(
+    *,
+    project: Project,
+    content: bytes,
+    stage: str,
+    by: Any = None,
+    item: ProjectItem | None = None,
+    feedback: Feedback | None = None,
+    caption: str = "",
+) -> ProjectPhoto:
+    """Checks the file is a real image, keeps the original for staff and a metadata-free public
+    copy and thumbnail, reads when and where it was taken and flags what that contradicts.
+    Callers check who may add to `project` (see photo_upload)."""
+    if stage not in PhotoStage.values:
+        raise Invalid(_("请选择照片阶段"), details=[{"field": "stage", "message": stage}])
+    facts = images.inspect_photo(content, max_bytes=settings.HUANXIN_PHOTO_MAX_BYTES)
+    config = config_for(project.estate.region.code)
+    estate = project.estate
+    distance = None
+    if facts.latitude is not None and facts.longitude is not None and estate.latitude and estate.longitude:
+        distance = images.distance_m(facts.latitude, facts.longitude, estate.latitude, estate.longitude)
+    flags = rules.photo_flags(
+        stage=stage,
+        taken_on=facts.taken_at.date() if facts.taken_at else None,
+        distance_m=distance,
+        max_distance_m=config.photo_max_distance_m,
+        works_started_on=construction_started_on(project),
+        today=clock.today(),
+    )
+    public = images.clean_copy(content)
+    thumbnail = images.clean_copy(content, max_side=THUMBNAIL_SIDE)
+    public_extension = "png" if facts.format == "PNG" else "jpg"
+    name = uuid.uuid4().hex
+    saved = [
+        default_storage.save(f"photos/original/{name}.{facts.extension}", ContentFile(content)),
+        default_storage.save(f"photos/public/{name}.{public_extension}", ContentFile(public)),
+        default_storage.save(f"photos/thumbs/{name}.{public_extension}", ContentFile(thumbnail)),
+    ]
+    try:
+        photo = ProjectPhoto.objects.create(
+            project=project,
+            item=item,
+            stage=stage,
+            feedback=feedback,
+            original=saved[0],
+            public_copy=saved[1],
+            thumbnail=saved[2],
+            width=facts.width,
+            height=facts.height,
+            taken_at=facts.taken_at.replace(tzinfo=clock.SHANGHAI) if facts.taken_at else None,
+            latitude=facts.latitude,
+            longitude=facts.longitude,
+            flags=flags,
+            caption=caption.strip()[:255],
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        )
+    except Exception:
+        for path in saved:
+            default_storage.delete(path)
+        raise
+    return photo
+
+
+THUMBNAIL_SIDE = 320
+
+
+def photo_upload(
+    *, by: Any, project_id: int, content: bytes, stage: str, item_id: int | None = None, caption: str = ""
+) -> ProjectPhoto:
+    """Staff who may change projects, or the project's own builder or supervisor."""
+    with transaction.atomic():
+        project = get_visible_or_404(Project.objects.select_related("estate__region"), by, pk=project_id)
+        _require_reporter(by, project)
+        if project.state in (rules.CANCELLED,):
+            raise Refused(_("项目已终止"))
+        item = project.items.filter(pk=item_id).first() if item_id else None
+        if item_id and item is None:
+            raise Invalid(_("不是本项目的改造内容"), details=[{"field": "item", "message": str(item_id)}])
+        photo = photo_add(project=project, content=content, stage=stage, by=by, item=item, caption=caption)
+        audit_record(
+            action="project.photo",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"photo": photo.pk, "flags": photo.flags},
+        )
+    return photo

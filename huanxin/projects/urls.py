@@ -27,5 +27,16 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/handover/", views.project_hand_over, name="handover"),
     path("projects/public/<int:pk>/", views.project_public, name="public"),
+    path("projects/<int:pk>/photos/", views.photo_upload, name="photo_upload"),
+    path("projects/<int:pk>/feedback/", views.feedback_enter, name="feedback_enter"),
+    path(
+        "projects/<int:pk>/feedback/<int:feedback_pk>/answer/", views.feedback_answer, name="feedback_answer"
+    ),
+    path("projects/<int:pk>/paper-vote/", views.paper_vote, name="paper_vote"),
+    path("projects/photos/<int:pk>/<str:kind>/", views.photo_file, name="photo"),
+    path("projects/public/photos/<int:pk>/<str:kind>/", views.photo_public, name="public_photo"),
+    path("r/<str:token>/vote/", resident_views.resident_vote, name="resident_vote"),
+    path("r/<str:token>/feedback/", resident_views.resident_feedback, name="resident_feedback"),
+    path("r/<str:token>/rate/", resident_views.resident_rate, name="resident_rate"),
     path("r/<str:token>/acceptance/", resident_views.resident_acceptance, name="resident_acceptance"),
 ]

@@ -9,10 +9,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,22 +28,37 @@ from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.http import get_visible_or_404, posted_version
 from huanxin.estates.models import Household, ManagementMode
 from huanxin.projects import documents, progress_sheet, rules, services
-from huanxin.projects.models import Handover, ProgressReport, Project, ProjectTransition
+from huanxin.projects.models import (
+    FeedbackCategory,
+    Handover,
+    PaperVote,
+    ProgressReport,
+    Project,
+    ProjectPhoto,
+    ProjectTransition,
+)
 from huanxin.projects.querysets import (
     acceptance_lines,
     config_for,
+    coverage_for,
+    design_vote_result,
+    feedback_for,
     has_owners_committee,
     item_progress,
     parties_of,
+    photo_board,
     project_progress,
     projects_for,
+    publicity_ends_on,
     representatives_of,
+    satisfaction_counts,
+    satisfaction_levels,
     with_flags,
 )
 from huanxin.regions import rules as region_rules
 from huanxin.residents import services as resident_services
 
-TABS = ("overview", "items", "progress", "acceptance", "history")
+TABS = ("overview", "items", "progress", "residents", "photos", "feedback", "acceptance", "history")
 EDITABLE_DESIGN = (rules.APPROVED, rules.DESIGN)
 REPORTING = (rules.CONSTRUCTION, rules.AWAITING_ACCEPTANCE)
 
@@ -165,6 +182,30 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
             else [],
             "parties": rules.parties_required(has_owners_committee(project)),
             "party_labels": rules.PARTIES,
+        }
+    if tab in ("items", "residents"):
+        context["coverage"] = coverage_for(project)
+    if tab == "residents":
+        context |= {
+            "vote": design_vote_result(project),
+            "paper_vote": PaperVote.objects.filter(project=project).first(),
+            "publicity_ends": publicity_ends_on(project),
+            "satisfaction": satisfaction_counts(project),
+            "satisfied_share": rules.satisfied_share(satisfaction_levels(project)),
+            "config": config,
+        }
+    if tab == "photos":
+        context["pairs"], context["photos"] = photo_board(project)
+        context["can_report_photos"] = project.state != rules.CANCELLED and _may_report(user, project)
+    if tab == "feedback":
+        context |= {
+            "feedback_rows": feedback_for(user)
+            .filter(project=project)
+            .select_related("household__building", "entered_by")
+            .prefetch_related("photos"),
+            "categories": FeedbackCategory.choices,
+            "can_enter_feedback": user.can("projects", "answer_feedback") or user.can("projects", "change"),
+            "personal": user.sees_personal_data(project.estate.region.code),
         }
     if tab == "history":
         context["transitions"] = (
@@ -493,3 +534,136 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
             "handover": Handover.objects.filter(project=project).first(),
         },
     )
+
+
+@page("projects", ("change", "own_progress"))
+@require_POST
+def photo_upload(request: StaffRequest, pk: int) -> HttpResponse:
+    upload = request.FILES.get("photo")
+
+    def call() -> Any:
+        if upload is None:
+            raise Invalid(_("请选择照片"))
+        if upload.size and upload.size > settings.HUANXIN_PHOTO_MAX_BYTES:
+            raise Invalid(_("照片不能超过 %(n)d MB") % {"n": settings.HUANXIN_PHOTO_MAX_BYTES // 2**20})
+        item = request.POST.get("item", "")
+        photo = services.photo_upload(
+            by=request.user,
+            project_id=pk,
+            content=upload.read(),
+            stage=request.POST.get("stage", ""),
+            item_id=int(item) if item.isdigit() else None,
+            caption=request.POST.get("caption", ""),
+        )
+        if photo.flags:
+            messages.warning(
+                request, _("照片已上传，但有疑点：%(flags)s") % {"flags": "；".join(photo.flags)}
+            )
+        return photo
+
+    return _run(request, pk, "photos", _("照片已上传"), call)
+
+
+@page("projects", ("change", "answer_feedback"))
+@require_POST
+def feedback_enter(request: StaffRequest, pk: int) -> HttpResponse:
+    """The community takes down a complaint from a resident who calls."""
+    return _run(
+        request,
+        pk,
+        "feedback",
+        _("已登记投诉建议"),
+        lambda: services.feedback_submit(
+            by=request.user,
+            project_id=pk,
+            category=request.POST.get("category", ""),
+            text=request.POST.get("text", ""),
+        ),
+    )
+
+
+@page("projects", ("change", "answer_feedback", "own_progress"))
+@require_POST
+def feedback_answer(request: StaffRequest, pk: int, feedback_pk: int) -> HttpResponse:
+    return _run(
+        request,
+        pk,
+        "feedback",
+        _("已答复"),
+        lambda: services.feedback_answer(
+            by=request.user, feedback_id=feedback_pk, answer=request.POST.get("answer", "")
+        ),
+    )
+
+
+@page("projects", "change")
+@require_POST
+def paper_vote(request: StaffRequest, pk: int) -> HttpResponse:
+    def call() -> Any:
+        counts: services.PaperVoteCounts = {
+            "heads_total": _whole(request.POST.get("heads_total", ""), _("业主总人数")),
+            "heads_voted": _whole(request.POST.get("heads_voted", ""), _("参与表决人数")),
+            "heads_yes": _whole(request.POST.get("heads_yes", ""), _("同意人数")),
+            "area_total": _decimal(request.POST.get("area_total", ""), _("总面积")),
+            "area_voted": _decimal(request.POST.get("area_voted", ""), _("参与表决面积")),
+            "area_yes": _decimal(request.POST.get("area_yes", ""), _("同意面积")),
+        }
+        return services.paper_vote_record(
+            by=request.user,
+            project_id=pk,
+            counts=counts,
+            archive_number=request.POST.get("archive_number", ""),
+            held_on=_date(request.POST.get("held_on", ""), _("表决日期")),
+        )
+
+    return _run(request, pk, "residents", _("表决结果已录入"), call)
+
+
+PHOTO_FILES = {"original": "original", "public": "public_copy", "thumb": "thumbnail"}
+
+
+@page("projects", ("view", "own_progress", "sign_acceptance"))
+def photo_file(request: StaffRequest, pk: int, kind: str) -> FileResponse:
+    """Staff see the photos of the projects they see; the original (with its metadata) only with
+    a role that may change projects or report on them."""
+    photo = get_visible_or_404(ProjectPhoto.objects.select_related("project"), request.user, pk=pk)
+    if kind not in PHOTO_FILES:
+        raise NotFound()
+    if kind == "original" and not (
+        request.user.can("projects", "change") or request.user.can("projects", "own_progress")
+    ):
+        raise NotFound()
+    return _serve(getattr(photo, PHOTO_FILES[kind]))
+
+
+@public_page()
+def photo_public(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """Public copies only (every metadata stripped), of the project's own photos: never the
+    original, never a resident's feedback photo."""
+    photo = (
+        ProjectPhoto.objects.filter(pk=pk, feedback__isnull=True)
+        .exclude(project__state=rules.CANCELLED)
+        .first()
+    )
+    if photo is None or kind not in ("public", "thumb"):
+        raise NotFound()
+    return _serve(getattr(photo, PHOTO_FILES[kind]))
+
+
+def _serve(field: Any) -> FileResponse:
+    if not field or not default_storage.exists(field.name):
+        raise NotFound()
+    content_type = "image/png" if field.name.endswith(".png") else "image/jpeg"
+    if field.name.endswith(".webp"):
+        content_type = "image/webp"
+    response = FileResponse(default_storage.open(field.name, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _whole(text: str, label: str) -> int:
+    value = _decimal(text, label)
+    if value != value.to_integral_value() or abs(value) > 10**9:
+        raise Invalid(_("%(label)s应为整数：%(value)s") % {"label": label, "value": text[:20]})
+    return int(value)

@@ -62,6 +62,14 @@ def move(by, project, state, note=""):  # type: ignore[no-untyped-def]
     )
 
 
+def vote_for_design(project, agreeing: int = 10):  # type: ignore[no-untyped-def]
+    """Every household of the roster votes on the design on the phone; `agreeing` of them yes."""
+    from huanxin.estates.models import Household
+
+    for index, household in enumerate(Household.objects.filter(estate_id=project.estate_id).order_by("pk")):
+        services.design_vote_cast(household=household, project_id=project.pk, agrees=index < agreeing)
+
+
 DESIGN = [("B02", Decimal(100), Decimal(3000)), ("B06", Decimal(1000), Decimal(100))]  # 300,000 + 100,000
 
 
@@ -104,6 +112,7 @@ def built(city, project, settings):  # type: ignore[no-untyped-def]
             contact_phone="0744-8226000",
         )
         move(district, project, rules.PUBLICITY)
+        vote_for_design(project)
     with clock.pinned(STARTED_ON):
         move(district, project, rules.TENDER)
         move(district, project, rules.CONSTRUCTION)

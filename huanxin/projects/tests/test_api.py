@@ -17,6 +17,7 @@ from huanxin.core import clock
 from huanxin.planning import services as planning
 from huanxin.projects import rules, services
 from huanxin.projects.models import AcceptanceSignature, ProgressReport, Project
+from huanxin.projects.tests.conftest import vote_for_design
 from huanxin.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,7 @@ def building(city, project):  # type: ignore[no-untyped-def]
     step(city, project, rules.DESIGN)
     design(city, project, [("B02", 100, 3000), ("B06", 1000, 100)])
     step(city, project, rules.PUBLICITY)
+    vote_for_design(project)
     step(city, project, rules.TENDER)
     assign(city, project)
     with clock.pinned(dt.date(2020, 9, 8)):
@@ -320,6 +322,7 @@ def test_construction_waits_for_the_publicity_period(api_as, city, project) -> N
     step(city, project, rules.DESIGN)
     design(city, project, [("B02", 100, 3000)])
     step(city, project, rules.PUBLICITY)
+    vote_for_design(project)
     step(city, project, rules.TENDER)
     assign(city, project)
     project.refresh_from_db()
