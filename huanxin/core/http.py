@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
-from huanxin.core.errors import NotFound
+from huanxin.core.errors import Invalid, NotFound
 from huanxin.core.scoping import ScopedQuerySet
 
 M = TypeVar("M", bound=models.Model)
@@ -25,3 +27,32 @@ def posted_version(request: Any) -> int:
         return int(request.POST.get("version") or 0)
     except ValueError:
         return 0
+
+
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
+def parse_id(text: Any) -> int | None:
+    """A row id from a form or a query string: ASCII digits within the id column's range, else
+    None (a '²' passes str.isdigit() but not int(); a 30-digit number overflows the database)."""
+    text = str(text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def parse_decimal(text: Any, *, label: str, limit: Decimal = Decimal(10) ** 12) -> Decimal:
+    """A number typed into a form ("1,200.5"), finite and within ±`limit`; Invalid naming the
+    field otherwise."""
+    raw = str(text or "").strip().replace(",", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or abs(value) > limit:
+        raise Invalid(
+            _("%(label)s应为数字：%(value)s") % {"label": label, "value": raw[:20]},
+            details=[{"field": label, "message": raw[:20]}],
+        )
+    return value

@@ -18,6 +18,7 @@ from huanxin.catalog.models import MenuItem
 from huanxin.catalog.services import menu_load_defaults
 from huanxin.core import clock
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
+from huanxin.demo.participation import run_participation
 from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, planned_plans, survey_plan
 from huanxin.estates import rules as estate_rules
 from huanxin.estates.ledger import ledger_header
@@ -52,11 +53,14 @@ from huanxin.projects.services import (
     ItemRow,
     MilestoneRow,
     acceptance_paper_record,
+    design_vote_cast,
     milestones_set,
+    paper_vote_record,
     progress_report,
     project_assign,
     project_hand_over,
     project_items_set,
+    project_schedule_set,
     project_transition,
 )
 from huanxin.regions.models import Region
@@ -140,6 +144,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         candidates = _fill_the_pool()
         plans = _plan_the_years()
         projects = _run_projects()
+        participation = run_participation()
     return {
         "regions": regions,
         "organizations": organizations,
@@ -150,6 +155,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         "candidates": candidates,
         **plans,
         "projects": projects,
+        "participation": participation,
     }
 
 
@@ -620,6 +626,8 @@ def _run_projects() -> int:
                 project = project_transition(
                     by=city_user, project_id=project.pk, version=project.version, to_state=state
                 )
+                if state == project_rules.PUBLICITY:
+                    _design_vote(project, plan, when, city_user)
                 if state == project_rules.CONSTRUCTION and plan.state in (project_rules.CONSTRUCTION,):
                     last = dt.date(2020, 8, 31)
                     _report_halfway(project, when, last, plan.progress or Decimal(0))
@@ -628,7 +636,11 @@ def _run_projects() -> int:
                             _report_shiwei(project, last)
                         else:
                             _report(project, last, plan.progress or Decimal(0))
-        Project.objects.filter(pk=project.pk).update(
+        project.refresh_from_db()
+        project_schedule_set(
+            by=city_user,
+            project_id=project.pk,
+            version=project.version,
             planned_start=_start(plan),
             planned_end=dt.date.fromisoformat(plan.planned_end) if plan.planned_end else None,
             contact_phone=f"0744-82{number % 100:02d}{project.pk % 1000:03d}",
@@ -637,6 +649,36 @@ def _run_projects() -> int:
             _milestones(project, plan)
         moved += 1
     return moved
+
+
+def _design_vote(project: Project, plan: EstatePlan, on: dt.date, by: Any) -> None:
+    """The owners' vote on the design: on paper at a meeting for the works of 2019–2020 (before the
+    system), on the phones for a design still on publicity on the demo date — half the households
+    have voted so far, nearly all of them for it."""
+    rng = random.Random(f"demo-vote-{plan.key}")
+    if plan.state == project_rules.PUBLICITY:
+        households = list(Household.objects.filter(estate_id=project.estate_id).order_by("pk"))
+        for household in households[: len(households) // 2]:
+            design_vote_cast(household=household, project_id=project.pk, agrees=rng.random() < 0.92)
+        return
+    heads_voted = round(plan.households * rng.uniform(0.82, 0.97))
+    heads_yes = round(heads_voted * rng.uniform(0.86, 0.98))
+    area_total = Decimal(plan.floor_area_m2) * Decimal("0.85")  # the flats, without shared parts
+    per_head = area_total / plan.households
+    paper_vote_record(
+        by=by,
+        project_id=project.pk,
+        counts={
+            "heads_total": plan.households,
+            "heads_voted": heads_voted,
+            "heads_yes": heads_yes,
+            "area_total": area_total.quantize(Decimal("0.01")),
+            "area_voted": (per_head * heads_voted).quantize(Decimal("0.01")),
+            "area_yes": (per_head * heads_yes).quantize(Decimal("0.01")),
+        },
+        archive_number=f"BJ-{on.year}-{project.pk:04d}",
+        held_on=on,
+    )
 
 
 SHIWEI_MILESTONES = [

@@ -218,6 +218,24 @@ def estate_tie_add(*, by: Any, estate_id: int, organization: Any, kind: str) -> 
     return tie
 
 
+def estate_tie_remove(*, by: Any, estate_id: int, organization_id: int, kind: str) -> int:
+    """Untie an organization from an estate (a contractor replaced): it stops seeing the estate."""
+    with transaction.atomic():
+        estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
+        removed, _detail = EstateTie.objects.filter(
+            organization_id=organization_id, estate=estate, kind=kind
+        ).delete()
+        if removed:
+            audit_record(
+                action="estate.untie",
+                actor=by,
+                target=estate,
+                region_code=estate.region.code,
+                detail={"organization": organization_id, "kind": kind},
+            )
+    return removed
+
+
 def assessment_set(*, by: Any, estate_id: int, version: int, entries: dict[int, tuple[str, str]]) -> Estate:
     """Record the condition assessment: menu item id → (severity, note). The estate's version
     guards the whole sheet, so two surveyors do not overwrite each other's findings."""

@@ -146,6 +146,7 @@ def register_own_guards() -> None:
     register(rules.CONSTRUCTION, design_vote_passed)
     register(rules.CONSTRUCTION, organizations_assigned)
     register(rules.AWAITING_ACCEPTANCE, every_item_complete)
+    register(rules.ACCEPTED, every_item_complete)  # a report after the move may have lowered one
     register(rules.ACCEPTED, acceptance_signed)
     register(rules.ACCEPTED, satisfaction_reached)
     register(rules.HANDED_OVER, management_mode_recorded)

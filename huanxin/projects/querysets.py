@@ -86,7 +86,15 @@ def with_state_on(projects: QuerySet[Project], as_of: dt.date) -> Any:
 
 
 def projects_for(user: Any) -> Any:
-    return Project.objects.visible_to(user).select_related(
+    """The projects a user reads: by jurisdiction; a contractor only those it designs, builds or
+    supervises, even where another contractor works on the same estate."""
+    projects = Project.objects.visible_to(user)
+    if set(user.roles) == {Role.CONTRACTOR}:
+        organization_id = getattr(user, "organization_id", None)
+        projects = projects.filter(
+            Q(builder_id=organization_id) | Q(supervisor_id=organization_id) | Q(designer_id=organization_id)
+        )
+    return projects.select_related(
         "estate",
         "estate__region",
         "estate__region__parent",
@@ -143,8 +151,16 @@ def missing_signatures(project: Project) -> list[str]:
     missing = []
     for party in rules.parties_required(has_owners_committee(project)):
         if party == rules.REPRESENTATIVES and party not in signed:
-            elected = Representative.objects.filter(household__estate_id=project.estate_id).count()
-            votes = sum(1 for s in signatures if s.party == rules.REPRESENTATIVES)
+            current = set(
+                Representative.objects.filter(household__estate_id=project.estate_id).values_list(
+                    "household_id", flat=True
+                )
+            )
+            elected = len(current)
+            # only the signatures of households that are representatives now count
+            votes = sum(
+                1 for s in signatures if s.party == rules.REPRESENTATIVES and s.household_id in current
+            )
             if not rules.representatives_enough(votes, elected):
                 missing.append(
                     str(rules.PARTIES[party])
@@ -246,6 +262,11 @@ def acceptance_lines(project: Project, *, personal: bool = False) -> list[PartyL
         label = rules.PARTIES[party]
         lines.append(PartyLine(party, label, own, signed=not any(text.startswith(label) for text in missing)))
     return lines
+
+
+def households_of(user: Any, project: Project) -> Any:
+    """The project's estate's households, as the user's scope allows."""
+    return Household.objects.visible_to(user).filter(estate_id=project.estate_id).select_related("building")
 
 
 def representatives_of(project: Project) -> Any:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from huanxin.accounts.models import Organization
@@ -25,7 +26,7 @@ from huanxin.core.spreadsheets import read_tables
 from huanxin.core.validation import stamp_history
 from huanxin.core.workdays import add_working_days
 from huanxin.estates.models import EstateTie, Household, ManagementMode
-from huanxin.estates.services import estate_tie_add, estate_update
+from huanxin.estates.services import estate_tie_add, estate_tie_remove, estate_update
 from huanxin.projects import guards, images, rules
 from huanxin.projects.models import (
     AcceptanceSignature,
@@ -54,6 +55,7 @@ from huanxin.projects.querysets import (
     project_progress,
     publicity_ends_on,
 )
+from huanxin.residents import services as resident_services
 from huanxin.residents.models import Representative
 
 
@@ -145,6 +147,10 @@ class ItemRow(TypedDict):
     unit_cost_yuan: Decimal
 
 
+QUANTITY_MAX = Decimal(999_999_999)  # the columns hold 10 digits before the point
+UNIT_COST_MAX = Decimal(999_999_999)
+
+
 def project_items_set(*, by: Any, project_id: int, version: int, rows: list[ItemRow]) -> Project:
     """The design's items (before its publicity): their sum is the design budget."""
     if not by.can("projects", "change"):
@@ -169,10 +175,10 @@ def project_items_set(*, by: Any, project_id: int, version: int, rows: list[Item
                 problems.append(
                     {"field": where, "message": _("%(item)s重复") % {"item": menu[row["item_id"]].name}}
                 )
-            if row["quantity"] <= 0:
-                problems.append({"field": where, "message": _("工程量应为正数")})
-            if row["unit_cost_yuan"] < 0:
-                problems.append({"field": where, "message": _("单价不能为负数")})
+            if not 0 < row["quantity"] <= QUANTITY_MAX:
+                problems.append({"field": where, "message": _("工程量应为正数，且不超过10亿")})
+            if not 0 <= row["unit_cost_yuan"] <= UNIT_COST_MAX:
+                problems.append({"field": where, "message": _("单价应在0到10亿元之间")})
             seen.add(row["item_id"])
         if problems:
             raise Invalid(_("有 %(n)d 处设计内容有误") % {"n": len(problems)}, details=problems)
@@ -227,7 +233,10 @@ def project_assign(
                 raise Invalid(
                     _("%(name)s不是%(kind)s") % {"name": organization.name, "kind": kinds[field].label}
                 )
+            replaced = getattr(project, f"{field}_id")
             setattr(project, field, organization)
+            if replaced and replaced != organization.pk:
+                _untie_if_unused(project, replaced)
             estate_tie_add(
                 by=SYSTEM,
                 estate_id=project.estate_id,
@@ -243,6 +252,22 @@ def project_assign(
     return project
 
 
+def _untie_if_unused(project: Project, organization_id: int) -> None:
+    """A replaced contractor stops seeing the estate, unless it still works on another of its
+    projects (or holds another role on this one)."""
+    others = Project.objects.filter(estate_id=project.estate_id).exclude(pk=project.pk)
+    still = others.filter(
+        Q(builder_id=organization_id) | Q(supervisor_id=organization_id) | Q(designer_id=organization_id)
+    ).exists() or organization_id in (project.designer_id, project.builder_id, project.supervisor_id)
+    if not still:
+        estate_tie_remove(
+            by=SYSTEM,
+            estate_id=project.estate_id,
+            organization_id=organization_id,
+            kind=EstateTie.Kind.CONTRACTOR,
+        )
+
+
 def progress_report(
     *, by: Any, item_id: int, on: dt.date, quantity_done: Decimal, note: str = ""
 ) -> ProgressReport:
@@ -253,7 +278,13 @@ def progress_report(
         item = get_visible_or_404(
             ProjectItem.objects.select_related("project", "project__estate__region"), by, pk=item_id
         )
-        project = item.project
+        # the project row is the lock: two reports at once must not each compute the cached
+        # progress without the other's
+        project = (
+            Project.objects.select_for_update(of=("self",))
+            .select_related("estate__region")
+            .get(pk=item.project_id)
+        )
         _require_reporter(by, project)
         if project.state not in (rules.CONSTRUCTION, rules.AWAITING_ACCEPTANCE):
             raise Refused(_("项目不在施工阶段，不能填报进度"))
@@ -264,6 +295,12 @@ def progress_report(
             )
         if on > clock.today():
             raise Invalid(_("不能填报未来日期的进度"), details=[{"field": "on", "message": on.isoformat()}])
+        started = construction_started_on(project)
+        if started is not None and on < started:
+            raise Invalid(
+                _("进度日期不能早于开工日期%(start)s") % {"start": started.isoformat()},
+                details=[{"field": "on", "message": on.isoformat()}],
+            )
         report = ProgressReport.objects.create(
             item=item,
             on=on,
@@ -321,7 +358,9 @@ def project_schedule_set(
     planned_start: dt.date | None,
     planned_end: dt.date | None,
     contact_phone: str = "",
+    milestones: list[MilestoneRow] | None = None,
 ) -> Project:
+    """Planned dates and the public phone; with `milestones`, those too, in the same transaction."""
     if not by.can("projects", "change"):
         raise Forbidden(_("您的角色不能修改项目工期"))
     if planned_start and planned_end and planned_end < planned_start:
@@ -340,6 +379,8 @@ def project_schedule_set(
         audit_record(
             action="project.schedule", actor=by, target=project, region_code=project.estate.region.code
         )
+        if milestones is not None:
+            project = milestones_set(by=by, project_id=project.pk, version=project.version, rows=milestones)
     return project
 
 
@@ -935,3 +976,17 @@ def photo_upload(
             detail={"photo": photo.pk, "flags": photo.flags},
         )
     return photo
+
+
+def project_representative_remove(*, by: Any, project_id: int, representative_id: int) -> None:
+    """Representatives cannot be removed while their signatures are being collected: removing
+    those who have not signed would turn a minority into a majority."""
+    with transaction.atomic():
+        project = get_visible_or_404(Project.objects.select_for_update(of=("self",)), by, pk=project_id)
+        if project.state == rules.AWAITING_ACCEPTANCE:
+            raise Refused(_("验收签字期间不能移除居民代表"))
+        if not Representative.objects.filter(
+            pk=representative_id, household__estate_id=project.estate_id
+        ).exists():
+            raise NotFound()
+        resident_services.representative_remove(by=by, representative_id=representative_id)

@@ -21,12 +21,16 @@ urlpatterns = [
     path("projects/<int:pk>/acceptance.pdf", views.acceptance_pdf, name="acceptance_pdf"),
     path("projects/<int:pk>/representatives/", views.representative_add, name="representative_add"),
     path(
-        "<int:pk>/representatives/<int:representative_pk>/remove/",
+        "projects/<int:pk>/representatives/<int:representative_pk>/remove/",
         views.representative_remove,
         name="representative_remove",
     ),
     path("projects/<int:pk>/handover/", views.project_hand_over, name="handover"),
     path("projects/public/<int:pk>/", views.project_public, name="public"),
+    path("projects/<int:pk>/organizations/", views.project_organizations, name="organizations"),
+    path(
+        "projects/<int:pk>/milestones/<int:milestone_pk>/done/", views.milestone_done, name="milestone_done"
+    ),
     path("projects/<int:pk>/photos/", views.photo_upload, name="photo_upload"),
     path("projects/<int:pk>/feedback/", views.feedback_enter, name="feedback_enter"),
     path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -25,8 +25,9 @@ from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core import clock
 from huanxin.core.access import page, public_page
 from huanxin.core.errors import HuanxinError, Invalid, NotFound
-from huanxin.core.http import get_visible_or_404, posted_version
-from huanxin.estates.models import Household, ManagementMode
+from huanxin.core.history import history_of
+from huanxin.core.http import get_visible_or_404, parse_decimal, parse_id, posted_version
+from huanxin.estates.models import ManagementMode
 from huanxin.projects import documents, progress_sheet, rules, services
 from huanxin.projects.models import (
     FeedbackCategory,
@@ -44,6 +45,7 @@ from huanxin.projects.querysets import (
     design_vote_result,
     feedback_for,
     has_owners_committee,
+    households_of,
     item_progress,
     parties_of,
     photo_board,
@@ -60,6 +62,9 @@ from huanxin.residents import services as resident_services
 
 TABS = ("overview", "items", "progress", "residents", "photos", "feedback", "acceptance", "history")
 EDITABLE_DESIGN = (rules.APPROVED, rules.DESIGN)
+# bookkeeping the history tab leaves out: the version, and the progress cache every report moves
+CONTRACTOR_KINDS = ("design", "construction", "supervision")
+HIDDEN_HISTORY = frozenset({"version", "progress_share", "forecast_end"})
 REPORTING = (rules.CONSTRUCTION, rules.AWAITING_ACCEPTANCE)
 
 
@@ -80,8 +85,8 @@ def project_list(request: StaffRequest) -> HttpResponse:
     if state in rules.STATES:
         projects = projects.filter(state=state)
     year = request.GET.get("year", "")
-    if year.isdigit():
-        projects = projects.filter(plan_entry__plan__year=int(year))
+    if (year_number := parse_id(year)) and year_number < 10000:
+        projects = projects.filter(plan_entry__plan__year=year_number)
     region = request.GET.get("region", "").strip()
     if region:
         try:
@@ -91,9 +96,9 @@ def project_list(request: StaffRequest) -> HttpResponse:
         except ValueError:
             messages.warning(request, _("区划代码应为6、9或12位数字"))
     contractor = request.GET.get("contractor", "")
-    if contractor.isdigit():
+    if (organization_id := parse_id(contractor)) is not None:
         projects = projects.filter(
-            Q(builder_id=contractor) | Q(supervisor_id=contractor) | Q(designer_id=contractor)
+            Q(builder_id=organization_id) | Q(supervisor_id=organization_id) | Q(designer_id=organization_id)
         )
     if request.GET.get("late") == "1":
         projects = projects.filter(Q(delayed=True) | Q(milestone_late=True))
@@ -151,7 +156,22 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "milestones": [
             (m, rules.milestone_late(m.due_on, m.done_on, today)) for m in project.milestones.all()
         ],
+        "can_report": _may_report(user, project),
     }
+    if tab == "overview" and user.can("projects", "change"):
+        context["organizations"] = {
+            kind: Organization.objects.filter(kind=kind).order_by("name")
+            for kind in (
+                Organization.Kind.DESIGN,
+                Organization.Kind.CONSTRUCTION,
+                Organization.Kind.SUPERVISION,
+            )
+        }
+        context["org_fields"] = [
+            ("designer", Organization.Kind.DESIGN, _("设计单位"), project.designer_id),
+            ("builder", Organization.Kind.CONSTRUCTION, _("施工单位"), project.builder_id),
+            ("supervisor", Organization.Kind.SUPERVISION, _("监理单位"), project.supervisor_id),
+        ]
     if tab == "items" and project.state in EDITABLE_DESIGN and user.can("projects", "change"):
         chosen = {item.item_id: item for item, _done in items}
         context["menu"] = [
@@ -159,20 +179,22 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
             for entry in menu_readable_by(user).menu_for(project.estate.region.code).active()
         ]
     if tab == "progress":
-        context["can_report"] = project.state in REPORTING and _may_report(user, project)
+        context["can_report"] = project.state in REPORTING and context["can_report"]
         context["reports"] = (
             ProgressReport.objects.filter(item__project=project)
             .select_related("item__item", "reported_by")
             .order_by("-on", "-id")[:100]
         )
     if tab == "acceptance":
+        personal = user.sees_personal_data(project.estate.region.code)
         context |= {
-            "lines": acceptance_lines(project, personal=user.sees_personal_data(project.estate.region.code)),
+            "lines": acceptance_lines(project, personal=personal),
+            "personal": personal,
             "my_parties": [rules.PARTIES[p] for p in parties_of(user, project)],
             "awaiting": project.state == rules.AWAITING_ACCEPTANCE,
             "needs_representatives": not has_owners_committee(project),
             "representatives": representatives_of(project),
-            "households": Household.objects.filter(estate_id=project.estate_id).select_related("building")
+            "households": households_of(user, project)
             if user.can("projects", "change") or user.can("projects", "answer_feedback")
             else [],
             "handover": Handover.objects.filter(project=project).first(),
@@ -211,6 +233,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         context["transitions"] = (
             ProjectTransition.objects.filter(project=project).select_related("by").order_by("on", "id")
         )
+        context["changes"] = history_of(project, hidden=HIDDEN_HISTORY)
     return render(request, "projects/detail.html", context)
 
 
@@ -259,6 +282,8 @@ def project_items(request: StaffRequest, pk: int) -> HttpResponse:
             if not key.startswith("quantity_") or not request.POST[key].strip():
                 continue
             item_id = key.removeprefix("quantity_")
+            if parse_id(item_id) is None:
+                raise Invalid(_("改造内容无效：%(key)s") % {"key": key[:40]})
             rows.append(
                 {
                     "item_id": int(item_id),
@@ -289,27 +314,30 @@ def project_reapprove(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_schedule(request: StaffRequest, pk: int) -> HttpResponse:
     def call() -> Any:
-        project = services.project_schedule_set(
-            by=request.user,
-            project_id=pk,
-            version=posted_version(request),
-            planned_start=_date_or_none(request.POST.get("planned_start", ""), _("计划开工")),
-            planned_end=_date_or_none(request.POST.get("planned_end", ""), _("计划竣工")),
-            contact_phone=request.POST.get("contact_phone", ""),
-        )
         names = request.POST.getlist("milestone_name")
         dues = request.POST.getlist("milestone_due")
         dones = request.POST.getlist("milestone_done")
+        if not len(names) == len(dues) == len(dones):
+            raise Invalid(_("进度节点表不完整，请刷新后重试"))
+        # everything parsed before anything is saved: a bad date changes nothing
         rows: list[services.MilestoneRow] = [
             {
                 "name": name,
                 "due_on": _date(due, _("计划日期")),
                 "done_on": _date_or_none(done, _("完成日期")),
             }
-            for name, due, done in zip(names, dues, dones, strict=False)
+            for name, due, done in zip(names, dues, dones, strict=True)
             if name.strip() or due.strip()
         ]
-        return services.milestones_set(by=request.user, project_id=pk, version=project.version, rows=rows)
+        return services.project_schedule_set(
+            by=request.user,
+            project_id=pk,
+            version=posted_version(request),
+            planned_start=_date_or_none(request.POST.get("planned_start", ""), _("计划开工")),
+            planned_end=_date_or_none(request.POST.get("planned_end", ""), _("计划竣工")),
+            contact_phone=request.POST.get("contact_phone", ""),
+            milestones=rows,
+        )
 
     return _run(request, pk, "overview", _("工期和进度节点已保存"), call)
 
@@ -326,7 +354,7 @@ def progress_add(request: StaffRequest, pk: int) -> HttpResponse:
         quantities = {
             int(item_id): _decimal(value, _("累计完成量"))
             for item_id, value in filled.items()
-            if item_id.isdigit() and value
+            if parse_id(item_id) is not None and value
         }
         return services.progress_reports_add(
             by=request.user,
@@ -416,15 +444,12 @@ def representative_add(request: StaffRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(projects_for(request.user), request.user, pk=pk)
 
     def call() -> Any:
-        household_id = request.POST.get("household", "")
-        if (
-            not household_id.isdigit()
-            or not Household.objects.filter(pk=household_id, estate_id=project.estate_id).exists()
-        ):
+        household_id = parse_id(request.POST.get("household"))
+        if household_id is None or not households_of(request.user, project).filter(pk=household_id).exists():
             raise Invalid(_("请选择本小区的住户"))
         return resident_services.representative_add(
             by=request.user,
-            household_id=int(household_id),
+            household_id=household_id,
             elected_on=_date(request.POST.get("elected_on", ""), _("推选日期")),
             note=request.POST.get("note", ""),
         )
@@ -441,7 +466,9 @@ def representative_remove(request: StaffRequest, pk: int, representative_pk: int
         pk,
         "acceptance",
         _("已移除居民代表"),
-        lambda: resident_services.representative_remove(by=request.user, representative_id=representative_pk),
+        lambda: services.project_representative_remove(
+            by=request.user, project_id=pk, representative_id=representative_pk
+        ),
     )
 
 
@@ -486,13 +513,7 @@ MAX_SHEET_BYTES = 5 * 1024 * 1024
 
 
 def _decimal(text: str, label: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        raise Invalid(_("%(label)s应为数字：%(value)s") % {"label": label, "value": text[:20]}) from None
-    if not value.is_finite():
-        raise Invalid(_("%(label)s应为数字：%(value)s") % {"label": label, "value": text[:20]})
-    return value
+    return parse_decimal(text, label=label)
 
 
 def _date(text: str, label: str) -> dt.date:
@@ -552,7 +573,7 @@ def photo_upload(request: StaffRequest, pk: int) -> HttpResponse:
             project_id=pk,
             content=upload.read(),
             stage=request.POST.get("stage", ""),
-            item_id=int(item) if item.isdigit() else None,
+            item_id=parse_id(item),
             caption=request.POST.get("caption", ""),
         )
         if photo.flags:
@@ -667,3 +688,40 @@ def _whole(text: str, label: str) -> int:
     if value != value.to_integral_value() or abs(value) > 10**9:
         raise Invalid(_("%(label)s应为整数：%(value)s") % {"label": label, "value": text[:20]})
     return int(value)
+
+
+@page("projects", "change")
+@require_POST
+def project_organizations(request: StaffRequest, pk: int) -> HttpResponse:
+    """The design, construction and supervision organizations chosen (after the tender)."""
+
+    def call() -> Any:
+        chosen = {}
+        for field in ("designer", "builder", "supervisor"):
+            organization_id = parse_id(request.POST.get(field))
+            if organization_id is not None:
+                chosen[field] = Organization.objects.filter(pk=organization_id).first()
+                if chosen[field] is None:
+                    raise Invalid(_("所选单位不存在"))
+        return services.project_assign(
+            by=request.user, project_id=pk, version=posted_version(request), **chosen
+        )
+
+    return _run(request, pk, "overview", _("参建单位已保存"), call)
+
+
+@page("projects", ("change", "own_progress"))
+@require_POST
+def milestone_done(request: StaffRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    get_visible_or_404(projects_for(request.user), request.user, pk=pk)
+    return _run(
+        request,
+        pk,
+        "overview",
+        _("节点已标记完成"),
+        lambda: services.milestone_done(
+            by=request.user,
+            milestone_id=milestone_pk,
+            done_on=_date(request.POST.get("done_on", ""), _("完成日期")),
+        ),
+    )

@@ -96,7 +96,7 @@ def assign(city, project):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def building(city, project):  # type: ignore[no-untyped-def]
     """The project under construction since 2020-09-08: drains (¾ of the budget) and roads, with
-    the builder and supervisor assigned; drains done on 2020-08-20, half the roads on 2020-09-05."""
+    the builder and supervisor assigned; drains done on 2020-09-08, half the roads on 2020-09-09."""
     step(city, project, rules.DESIGN)
     design(city, project, [("B02", 100, 3000), ("B06", 1000, 100)])
     step(city, project, rules.PUBLICITY)
@@ -108,10 +108,10 @@ def building(city, project):  # type: ignore[no-untyped-def]
     drains, roads = project.items.order_by("item__code")
     with clock.pinned(dt.date(2020, 9, 10)):
         services.progress_report(
-            by=city["yongding"], item_id=drains.pk, on=dt.date(2020, 8, 20), quantity_done=Decimal(100)
+            by=city["yongding"], item_id=drains.pk, on=dt.date(2020, 9, 8), quantity_done=Decimal(100)
         )
         services.progress_report(
-            by=city["yongding"], item_id=roads.pk, on=dt.date(2020, 9, 5), quantity_done=Decimal(500)
+            by=city["yongding"], item_id=roads.pk, on=dt.date(2020, 9, 9), quantity_done=Decimal(500)
         )
     project.refresh_from_db()
     return project
@@ -234,10 +234,10 @@ def test_the_detail_as_of_a_date(api_as, building) -> None:  # type: ignore[no-u
         "suspended": [],
         "cancelled": [],
     }
-    then = client.get(f"/api/v1/projects/{building.pk}?as_of=2020-08-31").json()
-    assert then["as_of"] == "2020-08-31" and then["progress"] == "0.7500"
+    then = client.get(f"/api/v1/projects/{building.pk}?as_of=2020-09-08").json()
+    assert then["as_of"] == "2020-09-08" and then["progress"] == "0.7500"
     assert [i["done"] for i in then["items"]] == ["1.0000", "0.0000"]
-    before = client.get(f"/api/v1/projects/{building.pk}?as_of=2020-08-01").json()
+    before = client.get(f"/api/v1/projects/{building.pk}?as_of=2020-09-07").json()
     assert before["progress"] == "0.0000"
     bad = client.get(f"/api/v1/projects/{building.pk}?as_of=2020-13-01")
     assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"] == "as_of"
@@ -362,8 +362,8 @@ def test_progress_is_reported_by_the_projects_own_builder(api_as, city, building
     assert listed["count"] == 3
     assert [(r["on"], r["item_code"], r["note"]) for r in listed["items"]] == [
         ("2020-09-15", "B06", "东段完成"),
-        ("2020-09-05", "B06", ""),
-        ("2020-08-20", "B02", ""),
+        ("2020-09-09", "B06", ""),
+        ("2020-09-08", "B02", ""),
     ]
     assert client.get(f"/api/v1/projects/{building.pk}").json()["progress"] == "0.9500"
     other = Project.objects.exclude(pk=building.pk).first()

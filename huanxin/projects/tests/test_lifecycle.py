@@ -154,14 +154,18 @@ def test_construction_needs_builder_and_supervisor_and_progress_drives_the_rest(
         step(city, project, rules.CONSTRUCTION)
     drains, roads = project.items.order_by("item__code")
     city["shigong"].refresh_from_db()
-    services.progress_report(
-        by=city["shigong"], item_id=drains.pk, on=dt.date(2020, 8, 20), quantity_done=Decimal(100)
-    )
     with clock.pinned(dt.date(2020, 9, 10)):
         services.progress_report(
-            by=city["shigong"], item_id=roads.pk, on=dt.date(2020, 9, 5), quantity_done=Decimal(500)
+            by=city["shigong"], item_id=drains.pk, on=dt.date(2020, 9, 8), quantity_done=Decimal(100)
         )
-    assert project_progress(project, dt.date(2020, 8, 31)) == Decimal("0.75")  # drains (¾ of the budget) done
+        services.progress_report(
+            by=city["shigong"], item_id=roads.pk, on=dt.date(2020, 9, 9), quantity_done=Decimal(500)
+        )
+        with pytest.raises(Invalid, match="不能早于开工日期2020-09-08"):
+            services.progress_report(
+                by=city["shigong"], item_id=roads.pk, on=dt.date(2020, 9, 7), quantity_done=Decimal(1)
+            )
+    assert project_progress(project, dt.date(2020, 9, 8)) == Decimal("0.75")  # drains (¾ of the budget) done
     assert project_progress(project) == Decimal("0.875")
     with pytest.raises(Refused) as refused:
         step(city, project, rules.AWAITING_ACCEPTANCE)
