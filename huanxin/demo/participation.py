@@ -73,7 +73,7 @@ def _degrees(value: Decimal) -> tuple[IFDRational, IFDRational, IFDRational]:
     minutes_total = (value - degrees) * 60
     minutes = int(minutes_total)
     seconds = (minutes_total - minutes) * 60
-    return IFDRational(degrees), IFDRational(minutes), IFDRational(int(seconds * 100), 100)
+    return IFDRational(degrees), IFDRational(minutes), IFDRational(round(seconds * 10_000), 10_000)
 
 
 # (estate, stage, menu code or None for the whole estate, taken at, caption)

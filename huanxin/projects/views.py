@@ -55,6 +55,7 @@ from huanxin.projects.querysets import (
     representatives_of,
     satisfaction_counts,
     satisfaction_levels,
+    with_feedback_counts,
     with_flags,
 )
 from huanxin.regions import rules as region_rules
@@ -80,7 +81,7 @@ def _contractors() -> Any:
 
 @page("projects", ("view", "own_progress", "sign_acceptance"))
 def project_list(request: StaffRequest) -> HttpResponse:
-    projects = with_flags(projects_for(request.user))
+    projects = with_feedback_counts(with_flags(projects_for(request.user)))
     state = request.GET.get("state", "")
     if state in rules.STATES:
         projects = projects.filter(state=state)
@@ -542,6 +543,7 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
     if project is None:
         raise NotFound()
     items = item_progress(project)
+    pairs, photos = photo_board(project)
     return render(
         request,
         "projects/public.html",
@@ -553,6 +555,11 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
             "milestones": project.milestones.all(),
             "signed_parties": [line.label for line in acceptance_lines(project) if line.signed],
             "handover": Handover.objects.filter(project=project).first(),
+            "coverage": coverage_for(project),
+            "vote": design_vote_result(project) if project.state == rules.PUBLICITY else None,
+            "publicity_ends": publicity_ends_on(project),
+            "pairs": pairs,
+            "photos": photos,
         },
     )
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from huanxin.accounts.models import Organization, User
 from huanxin.demo.plan import Fate, demo_plan, old_plans, planned_plans
@@ -159,6 +160,18 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     completed = Project.objects.filter(state__in=["accepted", "handed_over"])
     assert all(missing_signatures(p) == [] for p in completed)
     assert AcceptanceSignature.objects.filter(project__in=completed).exclude(archive_number="").exists()
+    # The residents' side (step 6): votes, photos with one flagged, feedback, ratings.
+    from huanxin.projects.models import DesignVote, Feedback, PaperVote, ProjectPhoto, SatisfactionRating
+
+    started = Project.objects.filter(state__in=sorted(project_rules.STARTED))
+    assert PaperVote.objects.filter(project__in=started).count() == started.count()
+    assert DesignVote.objects.filter(project__state="publicity").exists()
+    flagged = [photo for photo in ProjectPhoto.objects.all() if photo.flags]
+    assert len(flagged) == 1 and flagged[0].project.estate.name == "财政局宿舍"
+    assert Feedback.objects.filter(answered_on__isnull=True, due_on__lt="2020-09-01").count() == 1
+    assert Feedback.objects.filter(answered_on__gt=F("due_on")).count() == 1
+    assert set(SatisfactionRating.objects.values_list("project__state", flat=True)) <= project_rules.COMPLETED
+    assert SatisfactionRating.objects.values("project").distinct().count() == 41
     public = login("city").get(f"/projects/public/{shiwei_project.pk}/").content.decode()
     assert "90.0%" in public and "张家界市建工集团有限公司" in public
 
