@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -19,6 +18,7 @@ from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
 from huanxin.core.errors import Invalid, NotFound
 from huanxin.core.http import get_visible_or_404
 from huanxin.projects import rules, services
+from huanxin.projects.filtersets import filter_projects
 from huanxin.projects.models import AcceptanceSignature, ProgressReport, Project, ProjectItem
 from huanxin.projects.querysets import (
     design_budget,
@@ -31,7 +31,6 @@ from huanxin.projects.querysets import (
     signer_label,
     with_flags,
 )
-from huanxin.regions import rules as region_rules
 
 router = Router(tags=["改造项目 projects"])
 
@@ -196,35 +195,18 @@ class ProjectFilters(Schema):
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     """Projects inside your jurisdiction (contractors and owners' committees: their estates'),
     ordered by estate code."""
-    projects = _projects(caller(request))
-    if filters.region:
-        try:
-            prefix = region_rules.significant_prefix(filters.region.strip())
-        except ValueError as error:
-            raise Invalid(
-                _("区划代码应为6、9或12位数字"), details=[{"field": "region", "message": filters.region}]
-            ) from error
-        projects = projects.filter(estate__region__code__startswith=prefix)
-    if filters.state:
-        if filters.state not in rules.STATES:
-            raise Invalid(
-                _("筛选条件无效"),
-                details=[{"field": "state", "message": _("可选：%(v)s") % {"v": "、".join(rules.STATES)}}],
-            )
-        projects = projects.filter(state=filters.state)
-    if filters.year is not None:
-        projects = projects.filter(plan_entry__plan__year=filters.year)
-    if filters.contractor is not None:
-        projects = projects.filter(
-            Q(builder_id=filters.contractor)
-            | Q(supervisor_id=filters.contractor)
-            | Q(designer_id=filters.contractor)
+    params = {key: value for key, value in filters.dict().items() if value is not None}
+    if isinstance(params.get("late"), bool):
+        params["late"] = "true" if params["late"] else "false"
+    projects, filterset = filter_projects(_projects(caller(request)), params)
+    if filterset.errors:
+        raise Invalid(
+            _("筛选条件无效"),
+            details=[
+                {"field": field, "message": "；".join(errors)} for field, errors in filterset.errors.items()
+            ],
         )
-    if filters.late is True:
-        projects = projects.filter(Q(delayed=True) | Q(milestone_late=True))
-    elif filters.late is False:
-        projects = projects.filter(delayed=False, milestone_late=False)
-    return projects.order_by("estate__code", "pk")
+    return projects
 
 
 def _as_of(value: str | None) -> dt.date | None:
@@ -358,6 +340,32 @@ def transition_project(request: HttpRequest, project_id: int, name: str, payload
     user = caller(request)
     services.project_transition(
         by=user, project_id=project_id, version=payload.version, to_state=name, note=payload.note
+    )
+    return _detail(user, project_id)
+
+
+class HandoverIn(Schema):
+    version: int
+    management_mode: str = Field(
+        ..., description="professional / community_custody / property_unit / self_managed / entrusted"
+    )
+    manager: str = Field("", max_length=128, description="管理单位")
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/projects/{project_id}/handover", response={200: ProjectDetailOut, **ERRORS})
+@endpoint("projects", "change")
+def hand_over_project(request: HttpRequest, project_id: int, payload: HandoverIn) -> Any:
+    """Records the long-term management mode and moves an accepted project to 已移交 (the
+    transition alone is refused without it); the estate's management mode follows."""
+    user = caller(request)
+    services.project_hand_over(
+        by=user,
+        project_id=project_id,
+        version=payload.version,
+        management_mode=payload.management_mode,
+        manager=payload.manager,
+        note=payload.note,
     )
     return _detail(user, project_id)
 

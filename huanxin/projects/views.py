@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,11 +24,14 @@ from huanxin.accounts.models import Organization, StaffRequest
 from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core import clock
 from huanxin.core.access import page, public_page
+from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.history import history_of
 from huanxin.core.http import get_visible_or_404, parse_decimal, parse_id, posted_version
+from huanxin.core.spreadsheets import write_xlsx
 from huanxin.estates.models import ManagementMode
-from huanxin.projects import documents, progress_sheet, rules, services
+from huanxin.projects import documents, exports, progress_sheet, rules, services
+from huanxin.projects.filtersets import filter_projects
 from huanxin.projects.models import (
     FeedbackCategory,
     Handover,
@@ -58,7 +61,6 @@ from huanxin.projects.querysets import (
     with_feedback_counts,
     with_flags,
 )
-from huanxin.regions import rules as region_rules
 from huanxin.residents import services as resident_services
 
 TABS = ("overview", "items", "progress", "residents", "photos", "feedback", "acceptance", "history")
@@ -79,34 +81,26 @@ def _contractors() -> Any:
     ).order_by("kind", "name")
 
 
+def _filtered(request: StaffRequest) -> Any:
+    """The list's projects as filtered by the query string (the page, its export)."""
+    params = request.GET.copy()
+    if params.get("late") == "1":  # the page's checkbox
+        params["late"] = "true"
+    return filter_projects(with_feedback_counts(with_flags(projects_for(request.user))), params)
+
+
 @page("projects", ("view", "own_progress", "sign_acceptance"))
 def project_list(request: StaffRequest) -> HttpResponse:
-    projects = with_feedback_counts(with_flags(projects_for(request.user)))
+    projects, filterset = _filtered(request)
+    for field, errors in filterset.errors.items():
+        messages.warning(request, f"{filterset.form.fields[field].label}：{'；'.join(errors)}")
     state = request.GET.get("state", "")
-    if state in rules.STATES:
-        projects = projects.filter(state=state)
     year = request.GET.get("year", "")
-    if (year_number := parse_id(year)) and year_number < 10000:
-        projects = projects.filter(plan_entry__plan__year=year_number)
-    region = request.GET.get("region", "").strip()
-    if region:
-        try:
-            projects = projects.filter(
-                estate__region__code__startswith=region_rules.significant_prefix(region)
-            )
-        except ValueError:
-            messages.warning(request, _("区划代码应为6、9或12位数字"))
     contractor = request.GET.get("contractor", "")
-    if (organization_id := parse_id(contractor)) is not None:
-        projects = projects.filter(
-            Q(builder_id=organization_id) | Q(supervisor_id=organization_id) | Q(designer_id=organization_id)
-        )
-    if request.GET.get("late") == "1":
-        projects = projects.filter(Q(delayed=True) | Q(milestone_late=True))
     totals = projects.order_by().aggregate(
         households=Sum("plan_entry__households"), cost=Sum("estimated_cost_yuan")
     )
-    page_obj = Paginator(projects.order_by("estate__code"), 50).get_page(request.GET.get("page"))
+    page_obj = Paginator(projects, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "projects/list.html",
@@ -230,6 +224,15 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "can_enter_feedback": user.can("projects", "answer_feedback") or user.can("projects", "change"),
             "personal": user.sees_personal_data(project.estate.region.code),
         }
+    if tab in ("feedback", "acceptance") and context.get("personal"):  # as the estate page does
+        audit_record(
+            action="personal_data.view",
+            actor=user,
+            target=project,
+            region_code=project.estate.region.code,
+            request=request,
+            detail={"page": f"project.{tab}"},
+        )
     if tab == "history":
         context["transitions"] = (
             ProjectTransition.objects.filter(project=project).select_related("by").order_by("on", "id")
@@ -732,3 +735,21 @@ def milestone_done(request: StaffRequest, pk: int, milestone_pk: int) -> HttpRes
             done_on=_date(request.POST.get("done_on", ""), _("完成日期")),
         ),
     )
+
+
+@page("projects", ("view", "own_progress", "sign_acceptance"))
+def project_export(request: StaffRequest) -> HttpResponse:
+    """The list as the user filtered it, one click, as xlsx (no personal data in it)."""
+    projects, _filterset = _filtered(request)
+    audit_record(
+        action="project.export",
+        actor=request.user,
+        request=request,
+        detail={"rows": projects.count(), "filters": request.GET.urlencode()},
+    )
+    content = write_xlsx([exports.project_sheet(projects.select_related("builder", "supervisor"))])
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('改造项目.xlsx')}"
+    return response

@@ -244,3 +244,26 @@ def test_the_acceptance_record_prints_with_every_signature(city, accepted, login
         assert party in text
     assert "验收合格" in text
     assert login("cili").get(f"/projects/{accepted.pk}/acceptance.pdf").status_code == 404
+
+
+def test_handover_through_the_api(city, accepted, api_as) -> None:  # type: ignore[no-untyped-def]
+    client = api_as("yongding")
+    refused = client.post(
+        f"/api/v1/projects/{accepted.pk}/transitions/handed_over",
+        {"version": accepted.version},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"]["details"] == [{"field": None, "message": "尚未登记移交后的长效管理模式"}]
+    bad = client.post(
+        f"/api/v1/projects/{accepted.pk}/handover",
+        {"version": accepted.version, "management_mode": "none"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    done = client.post(
+        f"/api/v1/projects/{accepted.pk}/handover",
+        {"version": accepted.version, "management_mode": "professional", "manager": "某物业公司"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["state"] == "handed_over"

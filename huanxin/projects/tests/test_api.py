@@ -168,7 +168,7 @@ def test_the_list_filters_by_region_state_and_year(api_as, project) -> None:  # 
     assert ids(client.get("/api/v1/projects?region=430821")) == []
     bad = client.get("/api/v1/projects?region=43080")
     assert bad.status_code == 400
-    assert bad.json()["error"]["details"] == [{"field": "region", "message": "43080"}]
+    assert bad.json()["error"]["details"] == [{"field": "region", "message": "区划代码应为6、9或12位数字"}]
     assert ids(client.get("/api/v1/projects?state=approved")) == [project.pk]
     assert ids(client.get("/api/v1/projects?state=design")) == []
     bad = client.get("/api/v1/projects?state=nonsense")

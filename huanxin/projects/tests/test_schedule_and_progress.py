@@ -322,3 +322,26 @@ def test_the_list_filters_by_contractor(city, built, login) -> None:  # type: ig
     assert "市委二号院改造项目" not in client.get(f"/projects/?contractor={other.pk}").content.decode()
     with clock.pinned(dt.date(2020, 9, 20)):
         assert client.get("/projects/?contractor=abc&late=1&region=43").status_code == 200
+
+
+def test_the_list_exports_as_filtered(city, built, login) -> None:  # type: ignore[no-untyped-def]
+    client = login("yongding")
+    response = client.get("/projects/export.xlsx?state=construction")
+    assert response.status_code == 200
+    rows = read_tables(name="p.xlsx", content=response.content)[0].rows
+    assert rows[0][:2] == ["项目名称", "区县"] and rows[1][0] == "市委二号院改造项目（2021年）"
+    assert rows[1][6] == "施工" and rows[1][15] == "张家界市建工集团有限公司"
+    none = read_tables(name="p.xlsx", content=client.get("/projects/export.xlsx?state=accepted").content)[0]
+    assert len(none.rows) == 1  # the header only
+    from huanxin.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="project.export").count() == 2
+
+
+def test_a_bad_filter_says_so_and_filters_nothing(city, built, login) -> None:  # type: ignore[no-untyped-def]
+    page = (
+        login("yongding")
+        .get("/projects/?region=43&year=²&contractor=99999999999999999999999")
+        .content.decode()
+    )
+    assert "区划代码应为6、9或12位数字" in page and "市委二号院改造项目" in page
