@@ -651,17 +651,42 @@ def progress_upload(*, by: Any, project_id: int, file_name: str, content: bytes)
 
 
 def progress_reports_add(
-    *, by: Any, project_id: int, on: dt.date, quantities: dict[int, Decimal], note: str = ""
+    *,
+    by: Any,
+    project_id: int,
+    on: dt.date,
+    quantities: dict[int, Decimal],
+    note: str = "",
+    photos: tuple[bytes, ...] = (),
 ) -> int:
-    """One day's report on several items of a project (the page's form): all or none."""
+    """One day's report on several items of a project (the page's form), with the site photos
+    that show it: all or none. Photos of a one-item report belong to that item."""
+    if len(photos) > MAX_REPORT_PHOTOS:
+        raise Invalid(_("每次最多上传%(n)d张照片") % {"n": MAX_REPORT_PHOTOS})
     with transaction.atomic():
-        project = get_visible_or_404(Project.objects.all(), by, pk=project_id)
+        project = get_visible_or_404(Project.objects.select_related("estate__region"), by, pk=project_id)
         own = set(project.items.values_list("pk", flat=True))
         if not quantities or set(quantities) - own:
             raise Invalid(_("请填写本项目改造内容的累计完成量"))
-        for item_id, quantity in quantities.items():
+        reports = [
             progress_report(by=by, item_id=item_id, on=on, quantity_done=quantity, note=note)
+            for item_id, quantity in quantities.items()
+        ]
+        only = reports[0] if len(reports) == 1 else None
+        for content in photos:
+            photo_add(
+                project=project,
+                content=content,
+                stage=PhotoStage.DURING,
+                by=by,
+                item=only.item if only else None,
+                report=only,
+                caption=note,
+            )
     return len(quantities)
+
+
+MAX_REPORT_PHOTOS = 6
 
 
 def _resident_project(household: Household, project_id: int) -> Project:
@@ -897,6 +922,7 @@ def photo_add(
     by: Any = None,
     item: ProjectItem | None = None,
     feedback: Feedback | None = None,
+    report: ProgressReport | None = None,
     caption: str = "",
 ) -> ProjectPhoto:
     """Checks the file is a real image, keeps the original for staff and a metadata-free public
@@ -933,6 +959,7 @@ def photo_add(
             item=item,
             stage=stage,
             feedback=feedback,
+            report=report,
             original=saved[0],
             public_copy=saved[1],
             thumbnail=saved[2],

@@ -360,12 +360,16 @@ def progress_add(request: StaffRequest, pk: int) -> HttpResponse:
             for item_id, value in filled.items()
             if parse_id(item_id) is not None and value
         }
+        uploads = request.FILES.getlist("photos")
+        if any(upload.size and upload.size > settings.HUANXIN_PHOTO_MAX_BYTES for upload in uploads):
+            raise Invalid(_("照片不能超过 %(n)d MB") % {"n": settings.HUANXIN_PHOTO_MAX_BYTES // 2**20})
         return services.progress_reports_add(
             by=request.user,
             project_id=pk,
             on=_date(request.POST.get("on", ""), _("日期")),
             quantities=quantities,
             note=request.POST.get("note", ""),
+            photos=tuple(upload.read() for upload in uploads[: services.MAX_REPORT_PHOTOS + 1]),
         )
 
     return _run(request, pk, "progress", _("进度已填报"), call)

@@ -465,3 +465,25 @@ def test_residents_rate_on_the_phone(signed) -> None:  # type: ignore[no-untyped
     assert "您对这次改造满意吗" in client.get(f"/r/{token}/rate/").content.decode()
     client.post(f"/r/{token}/rate/", {"level": "basically", "comment": "楼道灯还不够亮"})
     assert "您家的评价：基本满意" in client.get(f"/r/{token}/rate/").content.decode()
+
+
+def test_a_progress_report_carries_its_site_photos(city, placed, login) -> None:  # type: ignore[no-untyped-def]
+    drains = placed.items.get(item__code="B02")
+    client = login("shigong")
+    upload = SimpleUploadedFile(
+        "沟.jpg", photo("during", dt.datetime(2020, 9, 19, 9)), content_type="image/jpeg"
+    )
+    client.post(
+        f"/projects/{placed.pk}/progress/",
+        {"on": "2020-09-19", f"done_{drains.pk}": "60", "note": "管网铺设", "photos": [upload]},
+    )
+    added = ProjectPhoto.objects.get()
+    assert (added.item, added.report.quantity_done, added.caption) == (drains, Decimal(60), "管网铺设")  # type: ignore[union-attr]
+    bad = SimpleUploadedFile("沟.jpg", b"GIF89a not really", content_type="image/jpeg")
+    page = client.post(
+        f"/projects/{placed.pk}/progress/",
+        {"on": "2020-09-20", f"done_{drains.pk}": "80", "photos": [bad]},
+        follow=True,
+    ).content.decode()
+    assert "不是有效的图片文件" in page
+    assert drains.reports.count() == 1  # the report waits for a photo that is a photo
