@@ -38,11 +38,11 @@ def design_entered(project: Any) -> str | None:
 def design_within_estimate(project: Any) -> str | None:
     """A design budget more than the city's margin (10 %) above the approved estimate needs the
     city's re-approval first."""
-    from huanxin.projects.querysets import config_for, design_budget
+    from huanxin.projects.querysets import combined_estimate, config_for, design_budget
 
     budget = design_budget(project)
     margin = config_for(project.estate.region.code).reapproval_margin
-    if rules.needs_reapproval(budget, project.estimated_cost_yuan, margin, project.reapproved_budget_yuan):
+    if rules.needs_reapproval(budget, combined_estimate(project), margin, project.reapproved_budget_yuan):
         return _("设计预算%(budget)s元超过批准估算%(margin)s%%以上，须先经市级重新批准") % {
             "budget": f"{budget:,.0f}",
             "margin": f"{margin * 100:.0f}",

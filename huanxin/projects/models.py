@@ -59,6 +59,16 @@ class Project(VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 联片改造: adjacent estates renovated as one project. A project joined into another keeps its
+    # plan entry (so planned figures stay per estate) and follows the lead project's states.
+    joined_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入联片项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joined",
+    )
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     planned_end = models.DateField(_("计划竣工"), null=True, blank=True)
     reapproved_budget_yuan = models.DecimalField(

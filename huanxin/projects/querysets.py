@@ -27,7 +27,7 @@ from huanxin.accounts.permissions import Role
 from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
 from huanxin.core.masking import mask_name
-from huanxin.estates.models import EstateTie, Household
+from huanxin.estates.models import Estate, EstateTie, Household
 from huanxin.planning.querysets import ancestors_and_self
 from huanxin.projects import rules
 from huanxin.projects.models import (
@@ -152,9 +152,9 @@ def missing_signatures(project: Project) -> list[str]:
     for party in rules.parties_required(has_owners_committee(project)):
         if party == rules.REPRESENTATIVES and party not in signed:
             current = set(
-                Representative.objects.filter(household__estate_id=project.estate_id).values_list(
-                    "household_id", flat=True
-                )
+                Representative.objects.filter(
+                    household__estate_id__in=covered_estate_ids(project)
+                ).values_list("household_id", flat=True)
             )
             elected = len(current)
             # only the signatures of households that are representatives now count
@@ -270,7 +270,7 @@ def households_of(user: Any, project: Project) -> Any:
 
 
 def representatives_of(project: Project) -> Any:
-    return Representative.objects.filter(household__estate_id=project.estate_id).select_related(
+    return Representative.objects.filter(household__estate_id__in=covered_estate_ids(project)).select_related(
         "household__building"
     )
 
@@ -310,7 +310,8 @@ def design_vote_result(project: Project) -> Any:
             quorum=config.quorum,
             majority=config.majority,
         )
-    roster = dict(Household.objects.filter(estate_id=project.estate_id).values_list("pk", "floor_area_m2"))
+    estates = covered_estate_ids(project)
+    roster = dict(Household.objects.filter(estate_id__in=estates).values_list("pk", "floor_area_m2"))
     votes = list(DesignVote.objects.filter(project=project).values_list("household_id", "agrees"))
     areas = {pk: area for pk, area in roster.items() if area is not None}
     areas_known = bool(roster) and len(areas) == len(roster)  # by area only when every area is known
@@ -320,10 +321,14 @@ def design_vote_result(project: Project) -> Any:
         area_total=sum(areas.values(), Decimal(0)) if areas_known else None,
         heads_yes=sum(1 for _h, yes in votes if yes),
         heads_voted=len(votes),
-        heads_total=max(project.estate.households, len(roster)),
+        heads_total=max(_households_in(estates), len(roster)),
         quorum=config.quorum,
         majority=config.majority,
     )
+
+
+def _households_in(estate_ids: list[int]) -> int:
+    return Estate.objects.filter(pk__in=estate_ids).aggregate(total=Sum("households"))["total"] or 0
 
 
 def publicity_ends_on(project: Project) -> dt.date | None:
@@ -395,3 +400,34 @@ def photo_board(project: Project) -> tuple[list[PhotoPair], list[ProjectPhoto]]:
             label = before[0].item.item.name if before[0].item else str(_("全景"))
             pairs.append(PhotoPair(label, before[0], after[-1]))
     return pairs, photos
+
+
+def covered_estate_ids(project: Project) -> list[int]:
+    """The estates a project renovates: its own, and those of the projects joined into it."""
+    return [project.estate_id, *project.joined.values_list("estate_id", flat=True)]
+
+
+def combined_estimate(project: Project) -> Decimal:
+    """The approved estimates of the lead project and every project joined into it."""
+    joined = project.joined.aggregate(total=Sum("estimated_cost_yuan"))["total"] or Decimal(0)
+    return project.estimated_cost_yuan + joined
+
+
+def join_candidates(project: Project) -> Any:
+    """Projects that may join this one: the same year's plan, the same street, not yet designed."""
+    return (
+        Project.objects.filter(
+            plan_entry__plan__year=project.plan_entry.plan.year,
+            estate__region__parent_id=project.estate.region.parent_id,
+            state__in=JOINABLE_STATES,
+            joined_into__isnull=True,
+            items__isnull=True,
+            joined__isnull=True,
+        )
+        .exclude(pk=project.pk)
+        .select_related("estate")
+        .distinct()
+    )
+
+
+JOINABLE_STATES = (rules.APPROVED, rules.DESIGN)

@@ -35,7 +35,8 @@ def resident_acceptance(request: HttpRequest, token: str) -> HttpResponse:
     household = resident_household(request, estate)
     if household is None:
         return redirect("residents:identify", token=token)
-    project = Project.objects.filter(estate=estate, state=rules.AWAITING_ACCEPTANCE).order_by("-pk").first()
+    project = _project_of(estate)
+    project = project if project is not None and project.state == rules.AWAITING_ACCEPTANCE else None
     is_representative = Representative.objects.filter(household=household).exists()
     if request.method == "POST" and project is not None:
         try:
@@ -66,8 +67,16 @@ def resident_acceptance(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _project_of(estate: Any) -> Project | None:
-    """The estate's current project: the latest one not cancelled."""
-    return Project.objects.filter(estate=estate).exclude(state=rules.CANCELLED).order_by("-pk").first()
+    """The estate's current project: the latest one not cancelled — or the joint project it
+    was joined into, where the residents vote, complain and rate."""
+    project = (
+        Project.objects.filter(estate=estate)
+        .exclude(state=rules.CANCELLED)
+        .select_related("joined_into")
+        .order_by("-pk")
+        .first()
+    )
+    return project.joined_into if project is not None and project.joined_into else project
 
 
 @public_page(audience="resident")

@@ -47,10 +47,13 @@ from huanxin.projects.models import (
 )
 from huanxin.projects.progress_sheet import read_progress
 from huanxin.projects.querysets import (
+    JOINABLE_STATES,
+    combined_estimate,
     config_for,
     construction_started_on,
     design_budget,
     has_owners_committee,
+    join_candidates,
     parties_of,
     project_progress,
     publicity_ends_on,
@@ -90,6 +93,8 @@ def _locked(by: Any, project_id: int, version: int) -> Project:
 
 def transition_refusals(project: Project, to_state: str) -> list[str]:
     """Why the project cannot move to `to_state` now; empty when it can."""
+    if project.joined_into_id is not None:
+        return [_("已并入“%(lead)s”联片实施，随其推进") % {"lead": project.joined_into}]
     allowed = rules.next_states(project.state, project.resume_to or None)
     if to_state not in allowed:
         return [
@@ -138,6 +143,66 @@ def project_transition(*, by: Any, project_id: int, version: int, to_state: str,
             region_code=project.estate.region.code,
             detail={"from": previous, "to": to_state},
         )
+        for joined in project.joined.select_for_update(of=("self",)):
+            _follow(joined, project, by=by, note=note)
+    return project
+
+
+def _follow(joined: Project, lead: Project, *, by: Any, note: str = "") -> None:
+    """A joined project takes the lead project's state, recorded as its own transition."""
+    if joined.state == lead.state and joined.resume_to == lead.resume_to:
+        return
+    previous = joined.state
+    joined.state, joined.resume_to = lead.state, lead.resume_to
+    joined.cancel_reason = lead.cancel_reason
+    joined.version += 1
+    stamp_history(joined, by=by, reason=f"随{lead.name}联片实施")
+    joined.save()
+    ProjectTransition.objects.create(
+        project=joined,
+        from_state=previous,
+        to_state=lead.state,
+        on=clock.today(),
+        by=by if getattr(by, "pk", None) else None,
+        note=f"随{lead.name}联片实施" + (f"：{note.strip()}" if note.strip() else ""),
+    )
+
+
+def project_join(*, by: Any, project_id: int, version: int, other_id: int) -> Project:
+    """联片改造: an adjacent estate's project (same street, same year, not yet designed) joins this
+    one. The design, the works, the money and the acceptance are the lead project's; the joined
+    project keeps its plan entry and follows the lead's states."""
+    if not by.can("projects", "change"):
+        raise Forbidden(_("您的角色不能合并项目"))
+    with transaction.atomic():
+        project = _locked(by, project_id, version)
+        other = get_visible_or_404(
+            Project.objects.select_for_update(of=("self",)).select_related("estate__region"), by, pk=other_id
+        )
+        if project.joined_into_id is not None:
+            raise Refused(_("本项目已并入其他项目"))
+        if not join_candidates(project).filter(pk=other.pk).exists():
+            raise Refused(
+                _("只能联合同一年度计划、同一街道内尚未编制设计的项目：%(other)s不符合")
+                % {"other": other.name}
+            )
+        if project.state not in JOINABLE_STATES:
+            raise Refused(_("设计公示后不能再联合其他小区"))
+        other.joined_into = project
+        other.version += 1
+        stamp_history(other, by=by, reason=f"并入{project.name}联片实施")
+        other.save()
+        _follow(other, project, by=by)
+        project.version += 1
+        stamp_history(project, by=by, reason=f"联合{other.estate.name}联片实施")
+        project.save(update_fields=["version"])
+        audit_record(
+            action="project.join",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"joined": other.pk},
+        )
     return project
 
 
@@ -157,6 +222,8 @@ def project_items_set(*, by: Any, project_id: int, version: int, rows: list[Item
         raise Forbidden(_("您的角色不能编制设计内容"))
     with transaction.atomic():
         project = _locked(by, project_id, version)
+        if project.joined_into_id is not None:
+            raise Refused(_("本项目已并入联片项目，设计内容在联片项目中编制"))
         if project.state not in (rules.APPROVED, rules.DESIGN):
             raise Refused(_("设计公示后不能再修改改造内容"))
         # the city's menu in use: a retired item or another city's cannot enter a new design
@@ -333,7 +400,7 @@ def project_reapprove(*, by: Any, project_id: int, version: int) -> Project:
         budget = design_budget(project)
         margin = config_for(project.estate.region.code).reapproval_margin
         if not rules.needs_reapproval(
-            budget, project.estimated_cost_yuan, margin, project.reapproved_budget_yuan
+            budget, combined_estimate(project), margin, project.reapproved_budget_yuan
         ):
             raise Refused(_("设计预算未超出批准估算的允许幅度，无须重新批准"))
         project.reapproved_budget_yuan = budget
@@ -502,14 +569,7 @@ def acceptance_sign_as_representative(
 ) -> AcceptanceSignature:
     """An elected resident representative signs by the household's identity (the phone pages)."""
     with transaction.atomic():
-        project = (
-            Project.objects.select_for_update(of=("self",))
-            .select_related("estate__region")
-            .filter(pk=project_id, estate_id=household.estate_id)
-            .first()
-        )
-        if project is None:
-            raise NotFound()
+        project = _resident_project(household, project_id)
         if not Representative.objects.filter(household=household).exists():
             raise Forbidden(_("您家不是本小区推选的居民代表"))
         if project.state != rules.AWAITING_ACCEPTANCE:
@@ -694,7 +754,8 @@ def _resident_project(household: Household, project_id: int) -> Project:
     project = (
         Project.objects.select_for_update(of=("self",))
         .select_related("estate__region")
-        .filter(pk=project_id, estate_id=household.estate_id)
+        .filter(pk=project_id)
+        .filter(Q(estate_id=household.estate_id) | Q(joined__estate_id=household.estate_id))
         .first()
     )
     if project is None:

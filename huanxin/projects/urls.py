@@ -29,6 +29,7 @@ urlpatterns = [
     path("projects/<int:pk>/handover/", views.project_hand_over, name="handover"),
     path("projects/public/<int:pk>/", views.project_public, name="public"),
     path("projects/<int:pk>/organizations/", views.project_organizations, name="organizations"),
+    path("projects/<int:pk>/join/", views.project_join, name="join"),
     path(
         "projects/<int:pk>/milestones/<int:milestone_pk>/done/", views.milestone_done, name="milestone_done"
     ),

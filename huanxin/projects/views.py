@@ -43,6 +43,7 @@ from huanxin.projects.models import (
 )
 from huanxin.projects.querysets import (
     acceptance_lines,
+    combined_estimate,
     config_for,
     coverage_for,
     design_vote_result,
@@ -50,6 +51,7 @@ from huanxin.projects.querysets import (
     has_owners_committee,
     households_of,
     item_progress,
+    join_candidates,
     parties_of,
     photo_board,
     project_progress,
@@ -145,7 +147,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "items": items,
         "budget": budget,
         "needs_reapproval": rules.needs_reapproval(
-            budget, project.estimated_cost_yuan, config.reapproval_margin, project.reapproved_budget_yuan
+            budget, combined_estimate(project), config.reapproval_margin, project.reapproved_budget_yuan
         ),
         "can_reapprove": user.can("plans", "approve"),
         "milestones": [
@@ -153,6 +155,14 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         ],
         "can_report": _may_report(user, project),
     }
+    if tab == "overview":
+        context["joined"] = project.joined.select_related("estate")
+        if (
+            user.can("projects", "change")
+            and project.joined_into_id is None
+            and project.state in EDITABLE_DESIGN
+        ):
+            context["join_candidates"] = join_candidates(project)
     if tab == "overview" and user.can("projects", "change"):
         context["organizations"] = {
             kind: Organization.objects.filter(kind=kind).order_by("name")
@@ -549,6 +559,8 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if project is None:
         raise NotFound()
+    if project.joined_into_id is not None:  # one notice board for the joint works
+        return redirect("projects:public", pk=project.joined_into_id)
     items = item_progress(project)
     pairs, photos = photo_board(project)
     return render(
@@ -757,3 +769,19 @@ def project_export(request: StaffRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('改造项目.xlsx')}"
     return response
+
+
+@page("projects", "change")
+@require_POST
+def project_join(request: StaffRequest, pk: int) -> HttpResponse:
+    """联片改造: an adjacent estate's project joins this one."""
+    other = parse_id(request.POST.get("other"))
+    return _run(
+        request,
+        pk,
+        "overview",
+        _("已联合相邻小区联片实施"),
+        lambda: services.project_join(
+            by=request.user, project_id=pk, version=posted_version(request), other_id=other or 0
+        ),
+    )
