@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "huanxin.surveys",
     "huanxin.planning",
     "huanxin.projects",
+    "huanxin.funding",
     "huanxin.reporting",
     "huanxin.demo",
 ]

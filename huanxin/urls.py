@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("huanxin.surveys.urls")),
     path("planning/", include("huanxin.planning.urls")),
     path("", include("huanxin.projects.urls")),
+    path("funding/", include("huanxin.funding.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

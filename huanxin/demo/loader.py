@@ -18,6 +18,7 @@ from huanxin.catalog.models import MenuItem
 from huanxin.catalog.services import menu_load_defaults
 from huanxin.core import clock
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
+from huanxin.demo import money
 from huanxin.demo.participation import run_participation
 from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, planned_plans, survey_plan
 from huanxin.estates import rules as estate_rules
@@ -607,10 +608,14 @@ def _run_projects() -> int:
                         builder=builder,
                         supervisor=supervisor,
                     )
+                    amounts = money.plan_funding(
+                        project, property_unit=bool(plan.property_right_unit), by=city_user
+                    )
                     continue
                 if state == project_rules.AWAITING_ACCEPTANCE:
                     _report_halfway(project, _start(plan), when, Decimal(1))
                     _report(project, when, Decimal(1))
+                    money.pay(project, sum(amounts.values(), Decimal(0)) - _paid(project), when, city_user)
                 if state == project_rules.ACCEPTED:
                     _paper_acceptance(project, when, city_user)
                 if state == project_rules.HANDED_OVER:
@@ -628,6 +633,8 @@ def _run_projects() -> int:
                 )
                 if state == project_rules.PUBLICITY:
                     _design_vote(project, plan, when, city_user)
+                if state == project_rules.CONSTRUCTION:
+                    _money_at_start(project, plan, amounts, when, city_user)
                 if state == project_rules.CONSTRUCTION and plan.state in (project_rules.CONSTRUCTION,):
                     last = dt.date(2020, 8, 31)
                     _report_halfway(project, when, last, plan.progress or Decimal(0))
@@ -636,6 +643,7 @@ def _run_projects() -> int:
                             _report_shiwei(project, last)
                         else:
                             _report(project, last, plan.progress or Decimal(0))
+                    _pay_for_progress(project, plan, amounts, last, city_user)
         project.refresh_from_db()
         project_schedule_set(
             by=city_user,
@@ -649,6 +657,44 @@ def _run_projects() -> int:
             _milestones(project, plan)
         moved += 1
     return moved
+
+
+def _money_at_start(
+    project: Project, plan: EstatePlan, amounts: dict[str, Decimal], on: dt.date, by: Any
+) -> None:
+    """What arrived when the works began: everything for the projects finished by the demo date;
+    for those still under way, the provincial money (and the residents' for some) still to come;
+    for the one the district advanced, only the city's and the district's."""
+    if plan.state != project_rules.CONSTRUCTION:
+        money.receive(project, amounts, tuple(amounts), on, by)
+    elif plan.name == money.ADVANCED:
+        money.receive(project, amounts, ("G04", "G05"), on, by)
+    else:
+        money.receive(project, amounts, ("G01", "G04", "G05", "E02", "R02"), on, by)
+
+
+def _pay_for_progress(
+    project: Project, plan: EstatePlan, amounts: dict[str, Decimal], on: dt.date, by: Any
+) -> None:
+    """Paid by 31 August for the work done, never beyond what arrived — except the advance."""
+    due = sum(amounts.values(), Decimal(0)) * (plan.progress or Decimal(0)) * Decimal("0.8")
+    if plan.name == money.ADVANCED:
+        money.pay(project, due, on, by, advance=True)
+        return
+    received = _received(project)
+    money.pay(project, min(due, received) - _paid(project), on, by)
+
+
+def _received(project: Project) -> Decimal:
+    from huanxin.funding.querysets import project_money
+
+    return project_money(project)[1].received
+
+
+def _paid(project: Project) -> Decimal:
+    from huanxin.funding.querysets import project_money
+
+    return project_money(project)[1].paid
 
 
 def _design_vote(project: Project, plan: EstatePlan, on: dt.date, by: Any) -> None:

@@ -26,6 +26,9 @@ class SummaryOut(Schema):
     started_projects: int
     completed_projects: int
     completed_households: int
+    funds_planned_yuan: float
+    funds_received_yuan: float
+    funds_paid_yuan: float
 
 
 @router.get("/stats/summary", response={200: SummaryOut, **READ_ERRORS})

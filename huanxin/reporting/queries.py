@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Sum
 
 from huanxin.estates.models import Estate
+from huanxin.funding.querysets import funds_summary
 from huanxin.planning.models import AnnualPlan, PlanEntry
 from huanxin.planning.querysets import config_for
 from huanxin.projects import rules as project_rules
@@ -32,6 +33,9 @@ class Summary(TypedDict):
     started_projects: int
     completed_projects: int
     completed_households: int
+    funds_planned_yuan: Decimal
+    funds_received_yuan: Decimal
+    funds_paid_yuan: Decimal
 
 
 def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
@@ -72,6 +76,7 @@ def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) ->
     completed = projects.filter(state_then__in=project_rules.COMPLETED).aggregate(
         count=Count("id"), households=Sum("plan_entry__households")
     )
+    funds = funds_summary(user, region_prefix=prefix, as_of=as_of)
     return {
         "region": region_rules.short_code(region_code),
         "region_name": region_name,
@@ -86,4 +91,7 @@ def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) ->
         "started_projects": started,
         "completed_projects": completed["count"],
         "completed_households": completed["households"] or 0,
+        "funds_planned_yuan": funds.planned,
+        "funds_received_yuan": funds.received,
+        "funds_paid_yuan": funds.paid,
     }

@@ -172,6 +172,24 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     assert Feedback.objects.filter(answered_on__gt=F("due_on")).count() == 1
     assert set(SatisfactionRating.objects.values_list("project__state", flat=True)) <= project_rules.COMPLETED
     assert SatisfactionRating.objects.values("project").distinct().count() == 41
+    # Money (step 7): every designed project funded to its design budget, 电力公司宿舍's money split
+    # across sources, some still to arrive, one advance flagged.
+    from huanxin.funding.querysets import advanced_projects, planned_total, project_money
+
+    designed = Project.objects.filter(items__isnull=False).distinct()
+    assert designed.count() > 150
+    assert all(planned_total(p) == design_budget(p) for p in designed)
+    dianli_lines, dianli_money = project_money(dianli)
+    assert len(dianli_lines) >= 7 and dianli_money.received == dianli_money.paid == dianli_money.planned
+    under_way = [project_money(p)[1] for p in started.filter(state="construction")[:20]]
+    assert any(money.received < money.planned for money in under_way)  # money still to arrive
+    assert [
+        Project.objects.get(pk=pk).estate.name for pk in advanced_projects(User.objects.get(username="city"))
+    ] == ["教场新村"]
+    money_now = api_as("city").get("/api/v1/stats/summary?region=430800").json()
+    assert (
+        0 < money_now["funds_paid_yuan"] < money_now["funds_received_yuan"] < money_now["funds_planned_yuan"]
+    )
     public = login("city").get(f"/projects/public/{shiwei_project.pk}/").content.decode()
     assert "90.0%" in public and "张家界市建工集团有限公司" in public
 

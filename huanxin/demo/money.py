@@ -1,0 +1,86 @@
+"""The demo's money (step 7): every project's funding plan split across the sources a city of
+this size draws on, receipts as the money arrived and payments as the work was paid — complete
+for the finished projects, some money still to arrive for those under way, and one district
+advance not yet covered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from huanxin.core import clock
+from huanxin.funding.models import FundingSource
+from huanxin.funding.services import funding_plan_set, ledger_record
+from huanxin.projects.models import Project
+from huanxin.projects.querysets import design_budget
+
+# Shares of the design budget by source code; the central subsidy takes the rounding.
+SHARES = {
+    "G03": Decimal("0.10"),  # provincial budget
+    "G04": Decimal("0.15"),  # municipal budget
+    "G05": Decimal("0.10"),  # district budget
+    "R01": Decimal("0.05"),  # residents, directly
+    "R02": Decimal("0.03"),  # maintenance fund
+    "E02": Decimal("0.07"),  # pipeline units
+}
+PROPERTY_UNIT_SHARE = Decimal("0.05")  # where a single unit owned the housing (原产权单位)
+GOVERNMENT = ("G01", "G03", "G04", "G05")
+ADVANCED = "教场新村"  # its district paid the builder ahead of the provincial money
+
+
+def plan_funding(project: Project, *, property_unit: bool, by: Any) -> dict[str, Decimal]:
+    """The funding plan, to the fen, equal to the design budget."""
+    budget = design_budget(project)
+    shares = dict(SHARES) | ({"E01": PROPERTY_UNIT_SHARE} if property_unit else {})
+    amounts = {
+        code: (budget * share).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        for code, share in shares.items()
+    }
+    amounts["G01"] = budget - sum(amounts.values(), Decimal(0))
+    sources = {source.code: source.pk for source in FundingSource.objects.filter(owner__isnull=True)}
+    funding_plan_set(
+        by=by,
+        project_id=project.pk,
+        version=None,
+        lines={sources[code]: amount for code, amount in amounts.items()},
+    )
+    return amounts
+
+
+def receive(
+    project: Project, amounts: dict[str, Decimal], codes: tuple[str, ...], on: dt.date, by: Any
+) -> None:
+    sources = {source.code: source.pk for source in FundingSource.objects.filter(owner__isnull=True)}
+    with clock.pinned(on):
+        for code in codes:
+            if amounts.get(code):
+                ledger_record(
+                    by=by,
+                    project_id=project.pk,
+                    source_id=sources[code],
+                    kind="receipt",
+                    amount=amounts[code],
+                    on=on,
+                    document_number=f"DW-{on:%Y%m}-{project.pk:04d}-{code}",
+                    note="资金到位",
+                )
+
+
+def pay(project: Project, amount: Decimal, on: dt.date, by: Any, *, advance: bool = False) -> None:
+    """A payment to the builder against the works done, from the central subsidy line."""
+    if amount <= 0:
+        return
+    source = FundingSource.objects.get(owner__isnull=True, code="G01")
+    with clock.pinned(on):
+        ledger_record(
+            by=by,
+            project_id=project.pk,
+            source_id=source.pk,
+            kind="payment",
+            amount=amount.quantize(Decimal("0.01")),
+            on=on,
+            document_number=f"ZF-{on:%Y%m%d}-{project.pk:04d}",
+            note="按进度支付工程款" + ("（区县垫付）" if advance else ""),
+            advance=advance,
+        )

@@ -1,0 +1,205 @@
+"""Every write to the money: a project's funding plan, receipts and payments, reversals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from huanxin.core import clock
+from huanxin.core.audit import audit_record
+from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
+from huanxin.core.http import get_visible_or_404
+from huanxin.core.validation import stamp_history
+from huanxin.estates.models import Household
+from huanxin.funding import rules
+from huanxin.funding.models import FundingLine, FundingPlan, FundingSource, LedgerEntry
+from huanxin.projects import rules as project_rules
+from huanxin.projects.models import Project
+
+
+def _money_project(by: Any, project_id: int) -> Project:
+    if not by.can("money", "change"):
+        raise Forbidden(_("您的角色不能管理资金"))
+    project: Project = get_visible_or_404(
+        Project.objects.select_for_update(of=("self",)).select_related("estate__region"), by, pk=project_id
+    )
+    if project.joined_into_id is not None:
+        raise Refused(_("本项目已并入联片项目，资金在联片项目中管理"))
+    return project
+
+
+def _amount(value: Decimal, field: str) -> Decimal:
+    try:
+        return rules.amount_in_fen(value)
+    except rules.AmountRefused as refused:
+        raise Invalid(str(refused), details=[{"field": field, "message": str(value)[:30]}]) from None
+
+
+def funding_plan_set(
+    *, by: Any, project_id: int, version: int | None, lines: dict[int, Decimal]
+) -> FundingPlan:
+    """The amount planned from each source, replaced as a whole. `version` is the plan's (None
+    for a first plan)."""
+    with transaction.atomic():
+        project = _money_project(by, project_id)
+        if project.state in (project_rules.CANCELLED, project_rules.HANDED_OVER):
+            raise Refused(_("项目已%(state)s，不能修改资金计划") % {"state": project.get_state_display()})
+        sources = FundingSource.objects.sources_for(project.estate.region.code).active().in_bulk(list(lines))
+        problems = [
+            {"field": f"lines.{source_id}", "message": _("不是本市在用的资金来源")}
+            for source_id in lines
+            if source_id not in sources
+        ]
+        amounts = {}
+        for source_id, value in lines.items():
+            try:
+                amounts[source_id] = rules.amount_in_fen(value)
+            except rules.AmountRefused as refused:
+                problems.append({"field": f"lines.{source_id}", "message": str(refused)})
+        if not lines:
+            problems.append({"field": "lines", "message": _("至少填写一个资金来源")})
+        if problems:
+            raise Invalid(_("资金计划有误"), details=problems)
+        plan = FundingPlan.objects.select_for_update().filter(project=project).first()
+        if plan is None:
+            if version is not None:
+                raise StaleEdit(_("资金计划已被他人修改，请刷新后重试"))
+            plan = FundingPlan(project=project)
+        elif plan.version != version:
+            raise StaleEdit(_("资金计划已被他人修改，请刷新后重试"))
+        else:
+            plan.version += 1
+        stamp_history(plan, by=by, reason="编制资金计划")
+        plan.save()
+        FundingLine.objects.filter(plan=plan).delete()
+        FundingLine.objects.bulk_create(
+            FundingLine(plan=plan, source=sources[source_id], amount_yuan=amount)
+            for source_id, amount in amounts.items()
+        )
+        audit_record(
+            action="funding.plan",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"total": str(sum(amounts.values(), Decimal(0)))},
+        )
+    return plan
+
+
+def ledger_record(
+    *,
+    by: Any,
+    project_id: int,
+    source_id: int,
+    kind: str,
+    amount: Decimal,
+    on: dt.date,
+    document_number: str,
+    note: str = "",
+    advance: bool = False,
+    household_id: int | None = None,
+    attachment: File | None = None,
+) -> LedgerEntry:
+    """A receipt (到位) or a payment (支出). A payment beyond what has arrived is refused unless
+    the district marks it as its advance (垫付), which stays flagged until receipts cover it."""
+    if kind not in LedgerEntry.Kind.values:
+        raise Invalid(_("请选择到位或支出"), details=[{"field": "kind", "message": kind}])
+    amount = _amount(amount, "amount")
+    problems = []
+    if not document_number.strip():
+        problems.append({"field": "document_number", "message": _("请填写凭证号")})
+    if on > clock.today():
+        problems.append({"field": "on", "message": _("日期不能晚于今天")})
+    if problems:
+        raise Invalid(_("收支记录不完整"), details=problems)
+    with transaction.atomic():
+        project = _money_project(by, project_id)
+        if project.state == project_rules.CANCELLED:
+            raise Refused(_("项目已终止"))
+        source = FundingSource.objects.sources_for(project.estate.region.code).filter(pk=source_id).first()
+        if source is None:
+            raise Invalid(_("资金来源无效"), details=[{"field": "source", "message": str(source_id)}])
+        household = None
+        if household_id is not None:
+            household = Household.objects.filter(pk=household_id, estate_id=project.estate_id).first()
+            if household is None:
+                raise Invalid(
+                    _("出资住户不在本小区"), details=[{"field": "household", "message": str(household_id)}]
+                )
+        if kind == rules.PAYMENT:
+            received, paid = _received_and_paid(project)
+            if rules.payment_needs_advance(received, paid, amount) and not advance:
+                raise Refused(
+                    _("支出后累计支出%(paid)s元将超过已到位%(received)s元；如由区县垫付，请勾选“区县垫付”")
+                    % {"paid": f"{paid + amount:,.2f}", "received": f"{received:,.2f}"}
+                )
+        entry = LedgerEntry(
+            project=project,
+            source=source,
+            kind=kind,
+            amount_yuan=amount,
+            on=on,
+            document_number=document_number.strip()[:64],
+            note=note.strip()[:255],
+            advance=advance and kind == rules.PAYMENT,
+            household=household,
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        if attachment is not None:
+            entry.attachment.save(f"{project.pk}-{document_number.strip()[:32]}", attachment, save=False)
+        entry.save()
+        audit_record(
+            action=f"funding.{kind}",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"amount": str(amount), "source": source.code, "advance": entry.advance},
+        )
+    return entry
+
+
+def _received_and_paid(project: Project) -> tuple[Decimal, Decimal]:
+    sums = dict(
+        LedgerEntry.objects.filter(project=project).values_list("kind").annotate(total=Sum("amount_yuan"))
+    )
+    return sums.get(rules.RECEIPT) or Decimal(0), sums.get(rules.PAYMENT) or Decimal(0)
+
+
+def ledger_reverse(*, by: Any, entry_id: int, note: str) -> LedgerEntry:
+    """Undoes an entry by a reversing one of the opposite sign (冲销): the ledger only grows."""
+    if not note.strip():
+        raise Invalid(_("请写明冲销原因"), details=[{"field": "note", "message": _("必填")}])
+    with transaction.atomic():
+        original = get_visible_or_404(LedgerEntry.objects.select_related("project"), by, pk=entry_id)
+        project = _money_project(by, original.project_id)
+        original = LedgerEntry.objects.select_for_update().get(pk=original.pk)
+        if original.reverses_id is not None:
+            raise Refused(_("冲销记录不能再冲销"))
+        if LedgerEntry.objects.filter(reverses=original).exists():
+            raise Refused(_("这笔记录已经冲销过了"))
+        reversal = LedgerEntry.objects.create(
+            project=project,
+            source=original.source,
+            kind=original.kind,
+            amount_yuan=-original.amount_yuan,
+            on=clock.today(),
+            document_number=original.document_number,
+            household=original.household,
+            reverses=original,
+            note=note.strip()[:255],
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        audit_record(
+            action="funding.reverse",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"entry": original.pk, "amount": str(original.amount_yuan)},
+        )
+    return reversal

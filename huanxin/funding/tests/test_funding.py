@@ -1,0 +1,300 @@
+"""Money (SPEC 4.8): sources as data, a funding plan that must equal the design budget before
+construction, a ledger of receipts and payments that only grows, advances flagged until covered,
+and rollups with their rates."""
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
+
+from huanxin.core import clock
+from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, StaleEdit
+from huanxin.core.spreadsheets import read_tables
+from huanxin.funding import rules, services
+from huanxin.funding.models import FundingSource, LedgerEntry
+from huanxin.funding.querysets import advanced_projects, funds_summary, project_money
+from huanxin.projects import rules as project_rules
+from huanxin.projects.tests.conftest import DESIGNED_ON, STARTED_ON, move
+
+pytestmark = pytest.mark.django_db
+
+
+def source(code: str) -> int:
+    return FundingSource.objects.get(owner__isnull=True, code=code).pk
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def test_amounts_are_whole_fen() -> None:
+    assert rules.amount_in_fen(Decimal("1234.5")) == Decimal("1234.50")
+    for bad in ("0", "-1", "0.001", "1e13", "NaN", "Infinity"):
+        with pytest.raises(rules.AmountRefused):
+            rules.amount_in_fen(Decimal(bad))
+
+
+FEN = st.integers(min_value=1, max_value=10**11).map(lambda fen: Decimal(fen) / 100)
+
+
+@given(
+    entries=st.lists(st.tuples(st.sampled_from([rules.RECEIPT, rules.PAYMENT]), FEN), max_size=30),
+    reversed_indexes=st.sets(st.integers(min_value=0, max_value=29)),
+)
+def test_reversals_cancel_exactly_and_sums_add_up(entries, reversed_indexes) -> None:  # type: ignore[no-untyped-def]
+    """Reversing some entries gives the same totals as never having made them, to the fen."""
+    ledger = [rules.Entry(kind, amount) for kind, amount in entries]
+    reversals = [
+        rules.Entry(kind, -amount) for i, (kind, amount) in enumerate(entries) if i in reversed_indexes
+    ]
+    kept = [
+        rules.Entry(kind, amount) for i, (kind, amount) in enumerate(entries) if i not in reversed_indexes
+    ]
+    with_reversals = rules.totals(Decimal(100), ledger + reversals)
+    assert (with_reversals.received, with_reversals.paid) == (
+        rules.totals(Decimal(100), kept).received,
+        rules.totals(Decimal(100), kept).paid,
+    )
+    assert with_reversals.received == sum((e.amount for e in kept if e.kind == rules.RECEIPT), Decimal(0))
+    assert with_reversals.received == with_reversals.received.quantize(Decimal("0.01"))  # whole fen
+
+
+def test_rates() -> None:
+    totals = rules.Totals(planned=Decimal(1000), received=Decimal(800), paid=Decimal(600))
+    assert (totals.in_place_rate, totals.execution_rate, totals.advanced) == (
+        Fraction(4, 5),
+        Fraction(3, 4),
+        Decimal(0),
+    )
+    assert rules.Totals(Decimal(0), Decimal(0), Decimal(10)).advanced == Decimal(10)
+    assert rules.Totals(Decimal(0), Decimal(0), Decimal(0)).in_place_rate is None
+
+
+# --- the plan and its guard ------------------------------------------------------------------
+
+
+@pytest.fixture
+def designed(city, project):  # type: ignore[no-untyped-def]
+    """Designed for 400,000 yuan (drains and roads), organizations assigned, publicity voted."""
+    from huanxin.accounts.models import Organization
+    from huanxin.projects import services as project_services
+    from huanxin.projects.tests.conftest import design, vote_for_design
+
+    with clock.pinned(DESIGNED_ON):
+        move(city["yongding"], project, project_rules.DESIGN)
+        design(city["yongding"], project)
+        project.refresh_from_db()
+        project_services.project_assign(
+            by=city["yongding"],
+            project_id=project.pk,
+            version=project.version,
+            builder=Organization.objects.get(name="张家界市建工集团有限公司"),
+            supervisor=Organization.objects.get(name="湖南建科工程监理有限公司"),
+        )
+        move(city["yongding"], project, project_rules.PUBLICITY)
+        vote_for_design(project)
+    with clock.pinned(STARTED_ON):
+        move(city["yongding"], project, project_rules.TENDER)
+    project.refresh_from_db()
+    return project
+
+
+def test_construction_waits_for_a_plan_equal_to_the_design_budget(city, designed) -> None:  # type: ignore[no-untyped-def]
+    with clock.pinned(STARTED_ON), pytest.raises(Refused, match="尚未编制资金计划"):
+        move(city["yongding"], designed, project_rules.CONSTRUCTION)
+    plan = services.funding_plan_set(
+        by=city["yongding"],
+        project_id=designed.pk,
+        version=None,
+        lines={source("G01"): Decimal("300000"), source("G04"): Decimal("99999.99")},
+    )
+    with (
+        clock.pinned(STARTED_ON),
+        pytest.raises(Refused, match=r"资金计划合计399,999\.99元，与设计预算400,000\.00元不符"),
+    ):
+        move(city["yongding"], designed, project_rules.CONSTRUCTION)
+    with pytest.raises(StaleEdit):
+        services.funding_plan_set(
+            by=city["city"], project_id=designed.pk, version=None, lines={source("G01"): Decimal(1)}
+        )
+    services.funding_plan_set(
+        by=city["yongding"],
+        project_id=designed.pk,
+        version=plan.version,
+        lines={source("G01"): Decimal("300000"), source("G04"): Decimal("100000.00")},
+    )
+    with clock.pinned(STARTED_ON):
+        assert (
+            move(city["yongding"], designed, project_rules.CONSTRUCTION).state == project_rules.CONSTRUCTION
+        )
+
+
+def test_a_plan_line_is_whole_fen_from_a_source_in_use(city, designed) -> None:  # type: ignore[no-untyped-def]
+    retired = FundingSource.objects.create(code="X99", name="已停用来源", kind="government", retired=True)
+    with pytest.raises(Invalid) as invalid:
+        services.funding_plan_set(
+            by=city["yongding"],
+            project_id=designed.pk,
+            version=None,
+            lines={source("G01"): Decimal("1.005"), retired.pk: Decimal(1)},
+        )
+    assert {d["field"] for d in invalid.value.details} == {f"lines.{source('G01')}", f"lines.{retired.pk}"}
+    for outsider in ("cili", "shigong", "guanliping"):
+        with pytest.raises((Forbidden, NotFound)):
+            services.funding_plan_set(
+                by=city[outsider], project_id=designed.pk, version=None, lines={source("G01"): Decimal(1)}
+            )
+
+
+# --- the ledger -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def funded(city, designed):  # type: ignore[no-untyped-def]
+    services.funding_plan_set(
+        by=city["yongding"],
+        project_id=designed.pk,
+        version=None,
+        lines={source("G01"): Decimal("300000"), source("G04"): Decimal("100000")},
+    )
+    with clock.pinned(STARTED_ON):
+        move(city["yongding"], designed, project_rules.CONSTRUCTION)
+    designed.refresh_from_db()
+    return designed
+
+
+def record(city, project, kind, amount, code="G01", **more):  # type: ignore[no-untyped-def]
+    return services.ledger_record(
+        by=city["yongding"],
+        project_id=project.pk,
+        source_id=source(code),
+        kind=kind,
+        amount=Decimal(amount),
+        on=dt.date(2020, 9, 1),
+        document_number=more.pop("document_number", "DW-1"),
+        **more,
+    )
+
+
+def test_payments_beyond_receipts_need_the_districts_advance(city, funded) -> None:  # type: ignore[no-untyped-def]
+    record(city, funded, "receipt", "100000")
+    record(city, funded, "payment", "60000")
+    with pytest.raises(Refused, match=r"超过已到位100,000\.00元"):
+        record(city, funded, "payment", "50000")
+    record(city, funded, "payment", "50000", advance=True)
+    assert list(advanced_projects(city["yongding"])) == [funded.pk]
+    _lines, overall = project_money(funded)
+    assert (overall.received, overall.paid, overall.advanced) == (
+        Decimal(100000),
+        Decimal(110000),
+        Decimal(10000),
+    )
+    record(city, funded, "receipt", "10000", code="G04")
+    assert list(advanced_projects(city["yongding"])) == []  # covered
+
+
+def test_a_correction_is_a_reversal_never_an_edit(city, funded) -> None:  # type: ignore[no-untyped-def]
+    wrong = record(city, funded, "receipt", "100000")
+    with pytest.raises(Invalid):
+        services.ledger_reverse(by=city["yongding"], entry_id=wrong.pk, note=" ")
+    reversal = services.ledger_reverse(by=city["yongding"], entry_id=wrong.pk, note="金额录错")
+    assert (reversal.amount_yuan, reversal.reverses) == (Decimal("-100000.00"), wrong)
+    with pytest.raises(Refused, match="已经冲销过了"):
+        services.ledger_reverse(by=city["yongding"], entry_id=wrong.pk, note="再来一次")
+    with pytest.raises(Refused, match="冲销记录不能再冲销"):
+        services.ledger_reverse(by=city["yongding"], entry_id=reversal.pk, note="撤销冲销")
+    record(city, funded, "receipt", "10000", document_number="DW-2")
+    assert LedgerEntry.objects.filter(project=funded).count() == 3  # the ledger only grew
+    assert project_money(funded)[1].received == Decimal(10000)
+    wrong.refresh_from_db()
+    assert wrong.amount_yuan == Decimal("100000.00")  # the original stands, as it was written
+
+
+def test_bad_entries_are_refused_with_reasons(city, funded) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Invalid) as invalid:
+        services.ledger_record(
+            by=city["yongding"],
+            project_id=funded.pk,
+            source_id=source("G01"),
+            kind="receipt",
+            amount=Decimal(10),
+            on=dt.date(2030, 1, 1),
+            document_number="",
+        )
+    assert {d["field"] for d in invalid.value.details} == {"on", "document_number"}
+    with pytest.raises(Invalid, match="到分"):
+        record(city, funded, "receipt", "10.001")
+    with pytest.raises(Invalid):
+        record(city, funded, "gift", "10")
+    assert not LedgerEntry.objects.exists()
+
+
+# --- rollups, pages, summary -----------------------------------------------------------------
+
+
+def test_the_rollup_page_shows_rates_and_exports(city, funded, login) -> None:  # type: ignore[no-untyped-def]
+    record(city, funded, "receipt", "200000")
+    record(city, funded, "payment", "50000")
+    client = login("city")
+    page = client.get("/funding/?group=source").content.decode()
+    assert "中央补助资金" in page and "市级财政资金" in page
+    assert 'id="total-in-place">50.0%' in page and 'id="total-execution">25.0%' in page
+    rows = read_tables(name="x.xlsx", content=client.get("/funding/export.xlsx?group=kind").content)[0].rows
+    assert (
+        rows[1][0] == "来源类别" and rows[2][0] == "政府" and rows[-1][0] == "合计" and rows[-1][1] == 400000
+    )
+    assert login("cili").get("/funding/").content.decode().count("中央补助资金") == 0
+
+
+def test_the_summary_counts_the_money(city, funded, api_as) -> None:  # type: ignore[no-untyped-def]
+    record(city, funded, "receipt", "200000")
+    record(city, funded, "payment", "50000")
+    summary = api_as("city").get("/api/v1/stats/summary?as_of=2020-09-20").json()
+    assert (summary["funds_planned_yuan"], summary["funds_received_yuan"], summary["funds_paid_yuan"]) == (
+        400000.0,
+        200000.0,
+        50000.0,
+    )
+    before = funds_summary(city["city"], region_prefix="4308", as_of=dt.date(2020, 8, 31))
+    assert (before.planned, before.received) == (Decimal(0), Decimal(0))  # not yet approved, nothing in
+
+
+def test_the_project_money_page_records_and_reverses(city, funded, login) -> None:  # type: ignore[no-untyped-def]
+    client = login("yongding")
+    client.post(
+        f"/funding/projects/{funded.pk}/entries/",
+        {
+            "kind": "receipt",
+            "source": source("G01"),
+            "amount": "300,000",
+            "on": "2020-09-01",
+            "document_number": "DW-9",
+        },
+    )
+    entry = LedgerEntry.objects.get()
+    page = client.get(f"/funding/projects/{funded.pk}/").content.decode()
+    assert 'id="in-place-rate">75.0%' in page
+    client.post(f"/funding/projects/{funded.pk}/entries/{entry.pk}/reverse/", {"note": "重复记账"})
+    assert project_money(funded)[1].received == Decimal(0)
+    bad = client.post(
+        f"/funding/projects/{funded.pk}/entries/",
+        {
+            "kind": "payment",
+            "source": source("G01"),
+            "amount": "abc",
+            "on": "2020-09-01",
+            "document_number": "x",
+        },
+        follow=True,
+    ).content.decode()
+    assert "金额应为数字" in bad
+    assert login("shigong").get(f"/funding/projects/{funded.pk}/").status_code == 403
+
+
+def test_the_notice_board_shows_the_money_by_source(city, funded) -> None:  # type: ignore[no-untyped-def]
+    record(city, funded, "receipt", "300000")
+    page = Client().get(f"/projects/public/{funded.pk}/").content.decode()
+    assert "钱从哪里来" in page and "中央补助资金" in page and "30 万元" in page

@@ -1,0 +1,221 @@
+"""Money pages: the rollup for a district or the city (with its export), and a project's money —
+its plan by source, the ledger, receipts, payments and reversals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from huanxin.accounts.models import StaffRequest
+from huanxin.core import clock
+from huanxin.core.access import page
+from huanxin.core.audit import audit_record
+from huanxin.core.errors import HuanxinError, Invalid, NotFound
+from huanxin.core.http import get_visible_or_404, parse_decimal, parse_id
+from huanxin.core.spreadsheets import write_xlsx
+from huanxin.estates.models import Household
+from huanxin.funding import exports, services
+from huanxin.funding.models import FundingPlan, FundingSource, LedgerEntry
+from huanxin.funding.querysets import GROUPS, advanced_projects, project_money, rollup
+from huanxin.projects.querysets import design_budget, projects_for
+from huanxin.regions import rules as region_rules
+
+GROUP_LABELS = {"kind": _("来源类别"), "source": _("资金来源"), "district": _("区县"), "year": _("计划年度")}
+
+
+def _rollup_params(request: StaffRequest) -> tuple[str, Any, str]:
+    user = request.user
+    default_prefix = user.region.prefix if user.region is not None else ""
+    region = request.GET.get("region", "").strip()
+    try:
+        prefix = region_rules.significant_prefix(region) if region else default_prefix
+    except ValueError:
+        messages.warning(request, _("区划代码应为6、9或12位数字"))
+        prefix = default_prefix
+    try:
+        as_of = clock.parse_as_of(request.GET.get("as_of") or None)
+    except ValueError:
+        messages.warning(request, _("日期格式应为 YYYY-MM-DD"))
+        as_of = clock.today()
+    group = request.GET.get("group", "kind")
+    return prefix, as_of, group if group in GROUPS else "kind"
+
+
+@page("money", "view")
+def money_rollup(request: StaffRequest) -> HttpResponse:
+    prefix, as_of, group = _rollup_params(request)
+    rows = rollup(request.user, region_prefix=prefix, as_of=as_of, group=group)
+    total = _sum(rows)
+    advanced = projects_for(request.user).filter(pk__in=advanced_projects(request.user))
+    return render(
+        request,
+        "funding/rollup.html",
+        {
+            "rows": rows,
+            "total": total,
+            "group": group,
+            "groups": GROUP_LABELS.items(),
+            "group_label": GROUP_LABELS[group],
+            "as_of": as_of,
+            "advanced": advanced,
+        },
+    )
+
+
+def _sum(rows: list[Any]) -> Any:
+    from huanxin.funding.rules import Totals
+
+    return Totals(
+        planned=sum((t.planned for _label, t in rows), Decimal(0)),
+        received=sum((t.received for _label, t in rows), Decimal(0)),
+        paid=sum((t.paid for _label, t in rows), Decimal(0)),
+    )
+
+
+@page("money", "view")
+def money_export(request: StaffRequest) -> HttpResponse:
+    prefix, as_of, group = _rollup_params(request)
+    rows = rollup(request.user, region_prefix=prefix, as_of=as_of, group=group)
+    audit_record(
+        action="funding.export",
+        actor=request.user,
+        request=request,
+        detail={"group": group, "as_of": str(as_of)},
+    )
+    content = write_xlsx([exports.rollup_sheet(rows, _sum(rows), str(GROUP_LABELS[group]), as_of)])
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'资金统计{as_of}.xlsx')}"
+    return response
+
+
+@page("money", "view")
+def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(
+        projects_for(request.user).select_related("joined_into"), request.user, pk=pk
+    )
+    lines, overall = project_money(project)
+    plan = FundingPlan.objects.filter(project=project).first()
+    planned = {line.source.pk: line.totals.planned for line in lines if line.totals.planned}
+    sources = FundingSource.objects.sources_for(project.estate.region.code).active()
+    return render(
+        request,
+        "funding/project.html",
+        {
+            "project": project,
+            "lines": lines,
+            "overall": overall,
+            "plan": plan,
+            "budget": design_budget(project),
+            "sources": [(source, planned.get(source.pk)) for source in sources],
+            "entries": LedgerEntry.objects.filter(project=project)
+            .select_related("source", "created_by", "household__building", "reverses")
+            .order_by("-on", "-id"),
+            "reversed_ids": set(
+                LedgerEntry.objects.filter(project=project, reverses__isnull=False).values_list(
+                    "reverses_id", flat=True
+                )
+            ),
+            "can_change": request.user.can("money", "change") and project.joined_into_id is None,
+            "households": Household.objects.visible_to(request.user)
+            .filter(estate_id=project.estate_id)
+            .select_related("building"),
+        },
+    )
+
+
+def _back(pk: int) -> HttpResponse:
+    return redirect("funding:project", pk=pk)
+
+
+def _run(request: StaffRequest, pk: int, success: str, call: Any) -> HttpResponse:
+    try:
+        call()
+    except HuanxinError as error:
+        messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
+    else:
+        messages.success(request, success)
+    return _back(pk)
+
+
+@page("money", "change")
+@require_POST
+def plan_save(request: StaffRequest, pk: int) -> HttpResponse:
+    def call() -> Any:
+        lines = {}
+        for key in request.POST:
+            if key.startswith("source_") and request.POST[key].strip():
+                source_id = parse_id(key.removeprefix("source_"))
+                if source_id is None:
+                    raise Invalid(_("资金来源无效"))
+                lines[source_id] = parse_decimal(request.POST[key], label=_("计划金额"))
+        version = request.POST.get("version", "")
+        return services.funding_plan_set(
+            by=request.user, project_id=pk, version=int(version) if version.isdigit() else None, lines=lines
+        )
+
+    return _run(request, pk, _("资金计划已保存"), call)
+
+
+@page("money", "change")
+@require_POST
+def entry_record(request: StaffRequest, pk: int) -> HttpResponse:
+    def call() -> Any:
+        import datetime as dt
+
+        try:
+            on = dt.date.fromisoformat(request.POST.get("on", "").strip())
+        except ValueError:
+            raise Invalid(_("日期应为日期，如2020-08-31")) from None
+        source_id = parse_id(request.POST.get("source"))
+        if source_id is None:
+            raise Invalid(_("请选择资金来源"))
+        return services.ledger_record(
+            by=request.user,
+            project_id=pk,
+            source_id=source_id,
+            kind=request.POST.get("kind", ""),
+            amount=parse_decimal(request.POST.get("amount", ""), label=_("金额")),
+            on=on,
+            document_number=request.POST.get("document_number", ""),
+            note=request.POST.get("note", ""),
+            advance=request.POST.get("advance") == "on",
+            household_id=parse_id(request.POST.get("household")),
+            attachment=request.FILES.get("attachment"),
+        )
+
+    return _run(request, pk, _("已记账"), call)
+
+
+@page("money", "change")
+@require_POST
+def entry_reverse(request: StaffRequest, pk: int, entry_pk: int) -> HttpResponse:
+    get_visible_or_404(projects_for(request.user), request.user, pk=pk)
+    return _run(
+        request,
+        pk,
+        _("已冲销"),
+        lambda: services.ledger_reverse(
+            by=request.user, entry_id=entry_pk, note=request.POST.get("note", "")
+        ),
+    )
+
+
+@page("money", "view")
+def entry_attachment(request: StaffRequest, pk: int) -> FileResponse:
+    """A receipt's or payment's document, to those who see the project's money."""
+    entry = get_visible_or_404(LedgerEntry.objects.all(), request.user, pk=pk)
+    if not entry.attachment or not default_storage.exists(entry.attachment.name):
+        raise NotFound()
+    response = FileResponse(default_storage.open(entry.attachment.name, "rb"), as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
