@@ -35,6 +35,7 @@ from huanxin.estates.services import (
     ledger_import_run,
     ledger_import_start,
 )
+from huanxin.funding.services import national_sources_load
 from huanxin.planning.models import Candidate, Program
 from huanxin.planning.services import (
     candidate_confirm,
@@ -139,6 +140,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         users = _load_users()
         city = Region.objects.get(code=CITY)
         menu = menu_load_defaults(owner=city)
+        national_sources_load()
         estates = _import_district_ledgers()
         _tie_owners_committee()
         surveys = _run_surveys()

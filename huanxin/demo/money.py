@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from huanxin.core import clock
+from huanxin.estates.models import Household
 from huanxin.funding.models import FundingSource
 from huanxin.funding.services import funding_plan_set, ledger_record
 from huanxin.projects.models import Project
@@ -54,6 +55,9 @@ def receive(
     sources = {source.code: source.pk for source in FundingSource.objects.filter(owner__isnull=True)}
     with clock.pinned(on):
         for code in codes:
+            if code == "R01" and project.estate.name in HOUSEHOLD_BY_HOUSEHOLD and amounts.get(code):
+                _residents_pay(project, amounts[code], sources[code], on, by)
+                continue
             if amounts.get(code):
                 ledger_record(
                     by=by,
@@ -65,6 +69,28 @@ def receive(
                     document_number=f"DW-{on:%Y%m}-{project.pk:04d}-{code}",
                     note="资金到位",
                 )
+
+
+HOUSEHOLD_BY_HOUSEHOLD = {"电力公司宿舍"}  # where the community booked each household's share
+
+
+def _residents_pay(project: Project, total: Decimal, source_id: int, on: dt.date, by: Any) -> None:
+    """The residents' direct share, household by household, as the community collected it."""
+    households = list(Household.objects.filter(estate=project.estate).order_by("pk"))
+    share = (total / len(households)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    for index, household in enumerate(households):
+        amount = share if index < len(households) - 1 else total - share * (len(households) - 1)
+        ledger_record(
+            by=by,
+            project_id=project.pk,
+            source_id=source_id,
+            kind="receipt",
+            amount=amount,
+            on=on,
+            document_number=f"JM-{on:%Y%m}-{household.pk:05d}",
+            household_id=household.pk,
+            note="居民出资",
+        )
 
 
 def pay(project: Project, amount: Decimal, on: dt.date, by: Any, *, advance: bool = False) -> None:

@@ -141,3 +141,49 @@ def advanced_projects(user: Any) -> Any:
         )
     )
     return [row["project"] for row in rows if (row["paid"] or 0) > (row["received"] or 0)]
+
+
+# The survey's co-funding modes (surveys.CofundMode) and the sources that carry that money.
+RESIDENT_SOURCES = {"direct": "R01", "maintenance_fund": "R02", "provident_fund": "R03"}
+RESIDENT_CODES = ("R01", "R02", "R03", "R04")  # and the community's public income
+
+
+@dataclass
+class ResidentMoney:
+    """What the residents said they would give (the estate's survey) against what came in."""
+
+    willing: int  # households willing to co-fund
+    willing_by_mode: dict[str, int]
+    said_low: Decimal
+    said_high: Decimal | None
+    contributing_households: int  # households with a direct contribution on the ledger
+    by_source: dict[str, Decimal]  # R01..R04: received, net of reversals
+
+
+def resident_money(project: Project) -> ResidentMoney | None:
+    from huanxin.planning.querysets import round_for_eligibility
+    from huanxin.surveys.services import round_tally
+
+    survey = round_for_eligibility(project.estate)
+    tally = round_tally(survey) if survey is not None else None
+    received = LedgerEntry.objects.filter(
+        project=project, kind=rules.RECEIPT, source__kind=SourceKind.RESIDENT
+    )
+    by_source = dict(received.values_list("source__code").annotate(total=Sum("amount_yuan")))
+    contributions = (
+        received.filter(household__isnull=False)
+        .values("household")
+        .annotate(net=Sum("amount_yuan"))
+        .filter(net__gt=0)
+    )
+    if tally is None and not by_source:
+        return None
+    low, high = rules.willingness_range(tally.cofund_brackets if tally else {})
+    return ResidentMoney(
+        willing=tally.cofund_willing if tally else 0,
+        willing_by_mode=tally.cofund_modes if tally else {},
+        said_low=low,
+        said_high=high,
+        contributing_households=contributions.count(),
+        by_source={code: by_source.get(code) or Decimal(0) for code in RESIDENT_CODES},
+    )

@@ -69,3 +69,26 @@ def totals(planned: Decimal, entries: Iterable[Entry]) -> Totals:
 def payment_needs_advance(received: Decimal, paid: Decimal, amount: Decimal) -> bool:
     """Whether paying `amount` would pay out more than has arrived."""
     return paid + amount > received
+
+
+# What each survey bracket (surveys.CofundBracket) says a household is willing to give, in yuan.
+BRACKETS = {
+    "under_500": (Decimal(0), Decimal(500)),
+    "500_1000": (Decimal(500), Decimal(1000)),
+    "1000_3000": (Decimal(1000), Decimal(3000)),
+    "over_3000": (Decimal(3000), None),
+}
+
+
+def willingness_range(brackets: dict[str, int]) -> tuple[Decimal, Decimal | None]:
+    """The least and most the willing households said they would give in all; no upper bound
+    when anyone chose 'over 3,000'."""
+    known = {bracket: n for bracket, n in brackets.items() if bracket in BRACKETS and n}
+    low = sum((BRACKETS[bracket][0] * n for bracket, n in known.items()), Decimal(0))
+    high = Decimal(0)
+    for bracket, n in known.items():
+        upper = BRACKETS[bracket][1]
+        if upper is None:
+            return low, None
+        high += upper * n
+    return low, high

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from huanxin.core import clock
@@ -18,7 +18,8 @@ from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import stamp_history
 from huanxin.estates.models import Household
 from huanxin.funding import rules
-from huanxin.funding.models import FundingLine, FundingPlan, FundingSource, LedgerEntry
+from huanxin.funding.models import FundingLine, FundingPlan, FundingSource, LedgerEntry, SourceKind
+from huanxin.funding.sources import NATIONAL_SOURCES
 from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project
 
@@ -203,3 +204,54 @@ def ledger_reverse(*, by: Any, entry_id: int, note: str) -> LedgerEntry:
             detail={"entry": original.pk, "amount": str(original.amount_yuan)},
         )
     return reversal
+
+
+def funding_source_add(*, by: Any, owner: Any, code: str, name: str, kind: str) -> FundingSource:
+    """A city's own source of money, beside the national list (SPEC 4.8: the city edits it)."""
+    if not by.can("settings", "menu"):
+        raise Forbidden(_("您的角色不能维护资金来源"))
+    code, name = code.strip().upper(), name.strip()
+    problems = []
+    if not code or len(code) > 16 or not code.isascii() or not code.isalnum():
+        problems.append({"field": "code", "message": _("编号为1至16位字母或数字")})
+    if not name or len(name) > 64:
+        problems.append({"field": "name", "message": _("名称为1至64个字")})
+    if kind not in SourceKind.values:
+        problems.append({"field": "kind", "message": _("请选择类别")})
+    if code and FundingSource.objects.filter(Q(owner=owner) | Q(owner__isnull=True), code=code).exists():
+        problems.append({"field": "code", "message": _("编号%(code)s已在使用") % {"code": code}})
+    if problems:
+        raise Invalid(_("资金来源有误"), details=problems)
+    with transaction.atomic():
+        source = FundingSource(owner=owner, code=code, name=name, kind=kind)
+        stamp_history(source, by=by, reason="新增资金来源")
+        source.save()
+        audit_record(action="funding.source_add", actor=by, target=source, region_code=owner.code)
+    return source
+
+
+def funding_source_retire(*, by: Any, owner: Any, source_id: int, retired: bool) -> FundingSource:
+    """Stops (or resumes) offering one of the city's own sources; the national list stays."""
+    if not by.can("settings", "menu"):
+        raise Forbidden(_("您的角色不能维护资金来源"))
+    with transaction.atomic():
+        source = FundingSource.objects.select_for_update().filter(pk=source_id, owner=owner).first()
+        if source is None:
+            raise Refused(_("只能停用本市自己增加的资金来源"))
+        source.retired = retired
+        stamp_history(source, by=by, reason="停用资金来源" if retired else "恢复资金来源")
+        source.save()
+        audit_record(action="funding.source_retire", actor=by, target=source, region_code=owner.code)
+    return source
+
+
+def national_sources_load() -> int:
+    """The national list, where it is missing (a database restored from before it, or a test
+    database flushed between tests); existing rows are left as they are."""
+    created = 0
+    for code, name, kind in NATIONAL_SOURCES:
+        _source, was_created = FundingSource.objects.get_or_create(
+            owner=None, code=code, defaults={"name": name, "kind": kind}
+        )
+        created += was_created
+    return created

@@ -6,6 +6,7 @@ app_name = "funding"
 urlpatterns = [
     path("", views.money_rollup, name="rollup"),
     path("export.xlsx", views.money_export, name="export"),
+    path("sources/", views.sources_page, name="sources"),
     path("projects/<int:pk>/", views.project_money_page, name="project"),
     path("projects/<int:pk>/plan/", views.plan_save, name="plan"),
     path("projects/<int:pk>/entries/", views.entry_record, name="record"),

@@ -23,8 +23,8 @@ from huanxin.core.http import get_visible_or_404, parse_decimal, parse_id
 from huanxin.core.spreadsheets import write_xlsx
 from huanxin.estates.models import Household
 from huanxin.funding import exports, services
-from huanxin.funding.models import FundingPlan, FundingSource, LedgerEntry
-from huanxin.funding.querysets import GROUPS, advanced_projects, project_money, rollup
+from huanxin.funding.models import FundingPlan, FundingSource, LedgerEntry, SourceKind
+from huanxin.funding.querysets import GROUPS, advanced_projects, project_money, resident_money, rollup
 from huanxin.projects.querysets import design_budget, projects_for
 from huanxin.regions import rules as region_rules
 
@@ -66,6 +66,7 @@ def money_rollup(request: StaffRequest) -> HttpResponse:
             "group_label": GROUP_LABELS[group],
             "as_of": as_of,
             "advanced": advanced,
+            "perms_menu": request.user.can("settings", "menu"),
         },
     )
 
@@ -126,6 +127,7 @@ def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
                 )
             ),
             "can_change": request.user.can("money", "change") and project.joined_into_id is None,
+            "residents": resident_money(project),
             "households": Household.objects.visible_to(request.user)
             .filter(estate_id=project.estate_id)
             .select_related("building"),
@@ -219,3 +221,44 @@ def entry_attachment(request: StaffRequest, pk: int) -> FileResponse:
     response = FileResponse(default_storage.open(entry.attachment.name, "rb"), as_attachment=True)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@page("settings", "menu")
+def sources_page(request: StaffRequest) -> HttpResponse:
+    """The city's sources of money: the national list, and its own, added or stopped here."""
+    region = request.user.region
+    if region is None:
+        raise NotFound(_("您的账号没有所属区划"))
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "add":
+                services.funding_source_add(
+                    by=request.user,
+                    owner=region,
+                    code=request.POST.get("code", ""),
+                    name=request.POST.get("name", ""),
+                    kind=request.POST.get("kind", ""),
+                )
+            else:
+                services.funding_source_retire(
+                    by=request.user,
+                    owner=region,
+                    source_id=parse_id(request.POST.get("source")) or 0,
+                    retired=request.POST.get("action") == "retire",
+                )
+        except HuanxinError as error:
+            messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
+        else:
+            messages.success(request, _("资金来源已保存"))
+        return redirect("funding:sources")
+    return render(
+        request,
+        "funding/sources.html",
+        {
+            "sources": FundingSource.objects.sources_for(region.code)
+            .select_related("owner")
+            .order_by("code"),
+            "kinds": SourceKind.choices,
+            "region": region,
+        },
+    )

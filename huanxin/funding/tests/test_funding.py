@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def source(code: str) -> int:
+    services.national_sources_load()  # transactional tests flush what migrations loaded
     return FundingSource.objects.get(owner__isnull=True, code=code).pk
 
 
@@ -298,3 +299,85 @@ def test_the_notice_board_shows_the_money_by_source(city, funded) -> None:  # ty
     record(city, funded, "receipt", "300000")
     page = Client().get(f"/projects/public/{funded.pk}/").content.decode()
     assert "钱从哪里来" in page and "中央补助资金" in page and "30 万元" in page
+
+
+def test_willingness_is_a_range_from_the_brackets() -> None:
+    assert rules.willingness_range({"500_1000": 2, "1000_3000": 1}) == (Decimal(2000), Decimal(5000))
+    assert rules.willingness_range({"under_500": 1, "over_3000": 1}) == (Decimal(3000), None)
+    assert rules.willingness_range({}) == (Decimal(0), Decimal(0))
+
+
+def test_residents_money_is_set_against_what_they_said(city, funded, open_round, login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.estates.models import Household
+    from huanxin.funding.querysets import resident_money
+    from huanxin.surveys.services import answer_submit
+
+    households = list(Household.objects.filter(estate=funded.estate).order_by("pk"))
+    for household in households[:3]:
+        answer_submit(
+            round_id=open_round.pk,
+            household=household,
+            by=city["shequ"],
+            consent_given=True,
+            data={
+                "agrees": True,
+                "cofund_willing": True,
+                "cofund_modes": ["direct"],
+                "cofund_bracket": "500_1000",
+            },
+        )
+    first = record(city, funded, "receipt", "800", code="R01", household_id=households[0].pk)
+    record(city, funded, "receipt", "600", code="R01", household_id=households[1].pk, document_number="DW-2")
+    services.ledger_reverse(by=city["yongding"], entry_id=first.pk, note="退回")
+    money = resident_money(funded)
+    assert money is not None
+    assert (money.willing, money.willing_by_mode, money.said_low, money.said_high) == (
+        3,
+        {"direct": 3},
+        Decimal(1500),
+        Decimal(3000),
+    )
+    assert (money.contributing_households, money.by_source["R01"], money.by_source["R02"]) == (
+        1,
+        Decimal(600),
+        Decimal(0),
+    )
+    page = login("yongding").get(f"/funding/projects/{funded.pk}/").content.decode()
+    assert "调查中愿意出资的住户" in page and "1,500.00" in page
+    from huanxin.estates.services import buildings_add, household_roster_add
+
+    elsewhere = make_estate("别的小区")
+    buildings_add(by=city["admin"], estate_id=elsewhere.pk, buildings=[{"name": "1栋"}])
+    household_roster_add(
+        by=city["admin"], estate_id=elsewhere.pk, rows=[{"building": "1栋", "unit": "1", "room": "101"}]
+    )  # type: ignore[list-item]
+    stranger = Household.objects.get(estate=elsewhere)
+    with pytest.raises(Invalid, match="出资住户不在本小区"):
+        record(city, funded, "receipt", "10", code="R01", household_id=stranger.pk, document_number="DW-3")
+
+
+def test_the_city_adds_and_stops_its_own_sources(city, login) -> None:  # type: ignore[no-untyped-def]
+    client = login("city")
+    client.post(
+        "/funding/sources/", {"action": "add", "code": "c01", "name": "市城投公司出资", "kind": "enterprise"}
+    )
+    own = FundingSource.objects.get(code="C01")
+    assert own.owner is not None and own.owner.code == "430800000000"
+    page = client.post(
+        "/funding/sources/",
+        {"action": "add", "code": "G01", "name": "重复", "kind": "government"},
+        follow=True,
+    )
+    assert "编号G01已在使用" in page.content.decode()
+    client.post("/funding/sources/", {"action": "retire", "source": own.pk})
+    own.refresh_from_db()
+    assert own.retired
+    national = FundingSource.objects.get(code="G01", owner__isnull=True)
+    client.post("/funding/sources/", {"action": "retire", "source": national.pk})
+    national.refresh_from_db()
+    assert not national.retired  # the national list is not the city's to stop
+    with pytest.raises(Forbidden):
+        services.funding_source_add(
+            by=city["yongding"], owner=own.owner, code="Y01", name="区里的", kind="government"
+        )
+    assert login("yongding").get("/funding/sources/").status_code == 403

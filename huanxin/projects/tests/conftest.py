@@ -70,6 +70,20 @@ def vote_for_design(project, agreeing: int = 10):  # type: ignore[no-untyped-def
         services.design_vote_cast(household=household, project_id=project.pk, agrees=index < agreeing)
 
 
+def fund(by, project):  # type: ignore[no-untyped-def]
+    """A funding plan equal to the design budget, all from the central subsidy: construction's
+    funding guard (registered by the funding app) is then met."""
+    from huanxin.funding.models import FundingSource
+    from huanxin.funding.services import funding_plan_set, national_sources_load
+    from huanxin.projects.querysets import design_budget
+
+    national_sources_load()  # transactional tests flush what migrations loaded
+    central = FundingSource.objects.get(owner__isnull=True, code="G01")
+    return funding_plan_set(
+        by=by, project_id=project.pk, version=None, lines={central.pk: design_budget(project)}
+    )
+
+
 DESIGN = [("B02", Decimal(100), Decimal(3000)), ("B06", Decimal(1000), Decimal(100))]  # 300,000 + 100,000
 
 
@@ -113,6 +127,7 @@ def built(city, project, settings):  # type: ignore[no-untyped-def]
         )
         move(district, project, rules.PUBLICITY)
         vote_for_design(project)
+        fund(district, project)
     with clock.pinned(STARTED_ON):
         move(district, project, rules.TENDER)
         move(district, project, rules.CONSTRUCTION)

@@ -17,7 +17,7 @@ from huanxin.core import clock
 from huanxin.planning import services as planning
 from huanxin.projects import rules, services
 from huanxin.projects.models import AcceptanceSignature, ProgressReport, Project
-from huanxin.projects.tests.conftest import vote_for_design
+from huanxin.projects.tests.conftest import fund, vote_for_design
 from huanxin.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,7 @@ def building(city, project):  # type: ignore[no-untyped-def]
     design(city, project, [("B02", 100, 3000), ("B06", 1000, 100)])
     step(city, project, rules.PUBLICITY)
     vote_for_design(project)
+    fund(city["yongding"], project)
     step(city, project, rules.TENDER)
     assign(city, project)
     with clock.pinned(dt.date(2020, 9, 8)):
@@ -323,6 +324,7 @@ def test_construction_waits_for_the_publicity_period(api_as, city, project) -> N
     design(city, project, [("B02", 100, 3000)])
     step(city, project, rules.PUBLICITY)
     vote_for_design(project)
+    fund(city["yongding"], project)
     step(city, project, rules.TENDER)
     assign(city, project)
     project.refresh_from_db()

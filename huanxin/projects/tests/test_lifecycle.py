@@ -14,7 +14,7 @@ from huanxin.planning import services as planning
 from huanxin.projects import guards, rules, services
 from huanxin.projects.models import Project, ProjectTransition
 from huanxin.projects.querysets import project_progress
-from huanxin.projects.tests.conftest import vote_for_design
+from huanxin.projects.tests.conftest import fund, vote_for_design
 from huanxin.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +135,7 @@ def test_construction_needs_builder_and_supervisor_and_progress_drives_the_rest(
     )
     step(city, project, rules.PUBLICITY)
     vote_for_design(project)
+    fund(city["yongding"], project)
     step(city, project, rules.TENDER)
     with pytest.raises(Refused) as refused:
         step(city, project, rules.CONSTRUCTION)

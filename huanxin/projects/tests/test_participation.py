@@ -26,7 +26,7 @@ from huanxin.projects.querysets import (
     feedback_for,
     with_feedback_counts,
 )
-from huanxin.projects.tests.conftest import DESIGNED_ON, design, move
+from huanxin.projects.tests.conftest import DESIGNED_ON, design, fund, move
 from huanxin.regions.models import Region
 from huanxin.surveys.services import answer_submit
 
@@ -104,6 +104,8 @@ def on_publicity(city, project):  # type: ignore[no-untyped-def]
 def start_works(city, project):  # type: ignore[no-untyped-def]
     """After the publicity: the tender, then construction."""
     with clock.pinned(DESIGNED_ON + dt.timedelta(days=7)):
+        if not hasattr(project, "funding_plan"):
+            fund(city["yongding"], project)
         move(city["yongding"], project, rules.TENDER)
         return move(city["yongding"], project, rules.CONSTRUCTION)
 
