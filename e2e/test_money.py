@@ -24,17 +24,21 @@ def test_a_receipt_and_a_payment_move_the_rates(page, live_server, funded) -> No
     assert page.locator("#in-place-rate").inner_text() == "50.0%"  # of the 400,000 planned
 
     page.get_by_label("类别").select_option("payment")
+    page.get_by_label("来源", exact=True).select_option(label="中央补助资金")
     page.get_by_label("金额（元）").fill("250000")
     page.get_by_label("凭证号").fill("ZF-2020-09-001")
     page.get_by_role("button", name="记账", exact=True).click()
-    assert "超过已到位" in page.locator(".alert-danger").inner_text()  # refused: more than arrived
+    assert (
+        "超过其已到位200,000.00元" in page.locator(".alert-danger").inner_text()
+    )  # refused: more than arrived
 
     page.get_by_label("类别").select_option("payment")
+    page.get_by_label("来源", exact=True).select_option(label="中央补助资金")
     page.get_by_label("金额（元）").fill("150000")
     page.get_by_label("凭证号").fill("ZF-2020-09-001")
     page.get_by_role("button", name="记账", exact=True).click()
     assert page.locator("#execution-rate").inner_text() == "75.0%"  # 150,000 of 200,000 received
 
-    page.goto(f"{live_server.url}/funding/")
+    page.goto(f"{live_server.url}/funding/?as_of=2020-09-20")  # the plan counts from its approval on 3 Sept
     assert page.locator("#total-in-place").inner_text() == "50.0%"
     assert page.locator("#total-execution").inner_text() == "75.0%"

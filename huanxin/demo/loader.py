@@ -657,6 +657,13 @@ def _run_projects() -> int:
         )
         if plan.planned_end and plan.state in project_rules.STARTED:
             _milestones(project, plan)
+        if plan.state == project_rules.APPROVED:  # not designed yet: planned against the estimate
+            money.plan_funding(
+                project,
+                property_unit=bool(plan.property_right_unit),
+                by=city_user,
+                total=project.estimated_cost_yuan,
+            )
         moved += 1
     return moved
 

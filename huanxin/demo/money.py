@@ -30,9 +30,12 @@ GOVERNMENT = ("G01", "G03", "G04", "G05")
 ADVANCED = "教场新村"  # its district paid the builder ahead of the provincial money
 
 
-def plan_funding(project: Project, *, property_unit: bool, by: Any) -> dict[str, Decimal]:
-    """The funding plan, to the fen, equal to the design budget."""
-    budget = design_budget(project)
+def plan_funding(
+    project: Project, *, property_unit: bool, by: Any, total: Decimal | None = None
+) -> dict[str, Decimal]:
+    """The funding plan, to the fen, equal to the design budget (or, before the design, to
+    `total`, the approved estimate)."""
+    budget = total if total is not None else design_budget(project)
     shares = dict(SHARES) | ({"E01": PROPERTY_UNIT_SHARE} if property_unit else {})
     amounts = {
         code: (budget * share).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
@@ -94,19 +97,43 @@ def _residents_pay(project: Project, total: Decimal, source_id: int, on: dt.date
 
 
 def pay(project: Project, amount: Decimal, on: dt.date, by: Any, *, advance: bool = False) -> None:
-    """A payment to the builder against the works done, from the central subsidy line."""
-    if amount <= 0:
+    """Payments to the builder for the works done, each source paying out of what it received;
+    an advance is paid from the district's budget line, by the district."""
+    from huanxin.accounts.models import User
+    from huanxin.funding.querysets import project_money
+
+    remaining = amount.quantize(Decimal("0.01"))
+    if remaining <= 0:
         return
-    source = FundingSource.objects.get(owner__isnull=True, code="G01")
+    lines, _overall = project_money(project)
     with clock.pinned(on):
-        ledger_record(
-            by=by,
-            project_id=project.pk,
-            source_id=source.pk,
-            kind="payment",
-            amount=amount.quantize(Decimal("0.01")),
-            on=on,
-            document_number=f"ZF-{on:%Y%m%d}-{project.pk:04d}",
-            note="按进度支付工程款" + ("（区县垫付）" if advance else ""),
-            advance=advance,
-        )
+        if advance:
+            district = User.objects.get(username="yongding")
+            _pay_one(
+                project,
+                FundingSource.objects.get(owner__isnull=True, code="G05").pk,
+                remaining,
+                on,
+                district,
+                True,
+            )
+            return
+        for line in lines:
+            part = min(line.totals.received - line.totals.paid, remaining)
+            if part > 0:
+                _pay_one(project, line.source.pk, part, on, by, False)
+                remaining -= part
+
+
+def _pay_one(project: Project, source_id: int, amount: Decimal, on: dt.date, by: Any, advance: bool) -> None:
+    ledger_record(
+        by=by,
+        project_id=project.pk,
+        source_id=source_id,
+        kind="payment",
+        amount=amount,
+        on=on,
+        document_number=f"ZF-{on:%Y%m%d}-{project.pk:04d}-{source_id}",
+        note="按进度支付工程款" + ("（区县垫付）" if advance else ""),
+        advance=advance,
+    )

@@ -4,6 +4,8 @@ a correction is a reversing entry, never an edit."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -167,3 +169,12 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.get_kind_display()} {self.amount_yuan}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Written once: a correction is a reversing entry (funding.services.ledger_reverse)."""
+        if self.pk is not None:
+            raise ValueError("a ledger entry is never changed; reverse it instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("a ledger entry is never deleted; reverse it instead")

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Substr, TruncMonth
 
 from huanxin.funding import rules
 from huanxin.funding.models import FundingLine, FundingSource, LedgerEntry, SourceKind
 from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project
+from huanxin.regions.models import Region
 
 
 def planned_total(project: Project) -> Decimal | None:
@@ -61,42 +63,61 @@ def project_money(project: Project, as_of: dt.date | None = None) -> tuple[list[
 
 
 def projects_with_money(user: Any) -> Any:
-    """Projects that carry money: visible, not cancelled, not joined into another (its money is
-    the lead's)."""
-    return (
-        Project.objects.visible_to(user)
-        .exclude(state=project_rules.CANCELLED)
-        .filter(joined_into__isnull=True)
-    )
+    """Projects whose money counts: visible, and not joined into another (a joined project's
+    money is the lead's — it cannot join while it has any). Cancelled projects keep what they
+    received and paid; their plans leave the figures from the day of cancellation."""
+    return Project.objects.visible_to(user).filter(joined_into__isnull=True)
 
 
-GROUPS = {
-    "kind": "source__kind",
-    "source": "source__name",
-    "district": "project__estate__region__parent__parent__name",
-    "year": "project__plan_entry__plan__year",
-}
+def planned_by(projects: Any, as_of: dt.date) -> Any:
+    """The funding lines that count on `as_of`: of projects approved by then and not yet
+    cancelled by then."""
+    approved = projects.filter(transitions__to_state=project_rules.APPROVED, transitions__on__lte=as_of)
+    cancelled = projects.filter(transitions__to_state=project_rules.CANCELLED, transitions__on__lte=as_of)
+    return FundingLine.objects.filter(plan__project__in=approved).exclude(plan__project__in=cancelled)
+
+
+# Grouped by codes, not names (two sources or districts may share a name); labelled after.
+GROUPS = ("kind", "source", "district", "year", "month")
 
 
 def rollup(user: Any, *, region_prefix: str, as_of: dt.date, group: str) -> list[tuple[Any, rules.Totals]]:
-    """Planned, received and paid, grouped by source kind, source, district or plan year."""
-    key = GROUPS[group]
+    """Planned, received and paid, grouped by source kind, source, district, plan year or month."""
     projects = projects_with_money(user).filter(estate__region__code__startswith=region_prefix)
-    planned = dict(
-        FundingLine.objects.filter(plan__project__in=projects)
-        .values_list(key.replace("project__", "plan__project__"))
-        .annotate(total=Sum("amount_yuan"))
-    )
-    moved = (
-        LedgerEntry.objects.filter(project__in=projects, on__lte=as_of)
-        .values_list(key, "kind")
-        .annotate(total=Sum("amount_yuan"))
-    )
+    lines = planned_by(projects, as_of)
+    entries = LedgerEntry.objects.filter(project__in=projects, on__lte=as_of)
+    key = {
+        "kind": "source__kind",
+        "source": "source__code",
+        "district": Substr("project__estate__region__code", 1, 6),
+        "year": "project__plan_entry__plan__year",
+        "month": TruncMonth("on"),
+    }[group]
+    planned_key = {
+        "kind": "source__kind",
+        "source": "source__code",
+        "district": Substr("plan__project__estate__region__code", 1, 6),
+        "year": "plan__project__plan_entry__plan__year",
+    }.get(group)
+    planned: dict[Any, Decimal] = {}
+    if planned_key is not None:
+        planned = dict(
+            lines.annotate(group=_expression(planned_key))
+            .values_list("group")
+            .annotate(t=Sum("amount_yuan"))
+            .order_by()
+        )
     received: dict[Any, Decimal] = {}
     paid: dict[Any, Decimal] = {}
-    for group_value, kind, total in moved:
-        (received if kind == rules.RECEIPT else paid)[group_value] = total
-    labels = dict(SourceKind.choices) if group == "kind" else {}
+    moved = (
+        entries.annotate(group=_expression(key))
+        .values_list("group", "kind")
+        .annotate(t=Sum("amount_yuan"))
+        .order_by()
+    )
+    for value, kind, total in moved:
+        (received if kind == rules.RECEIPT else paid)[value] = total
+    labels = _labels(group, set(planned) | set(received) | set(paid))
     keys = sorted(set(planned) | set(received) | set(paid), key=lambda value: (value is None, str(value)))
     return [
         (
@@ -111,14 +132,30 @@ def rollup(user: Any, *, region_prefix: str, as_of: dt.date, group: str) -> list
     ]
 
 
+def _expression(key: Any) -> Any:
+    return F(key) if isinstance(key, str) else key
+
+
+def _labels(group: str, values: set[Any]) -> dict[Any, str]:
+    if group == "kind":
+        return {value: str(label) for value, label in SourceKind.choices}
+    if group == "source":
+        return dict(FundingSource.objects.filter(code__in=values).values_list("code", "name"))
+    if group == "district":
+        return {
+            region.code[:6]: region.name
+            for region in Region.objects.filter(code__in=[f"{value}000000" for value in values if value])
+        }
+    if group == "month":
+        return {value: f"{value:%Y年%m月}" for value in values if value}
+    return {}
+
+
 def funds_summary(user: Any, *, region_prefix: str, as_of: dt.date) -> rules.Totals:
     """The three figures of the summary: planned (plans of projects approved by `as_of`), in
     place and paid (entries dated on or before `as_of`)."""
     projects = projects_with_money(user).filter(estate__region__code__startswith=region_prefix)
-    approved = projects.filter(transitions__to_state=project_rules.APPROVED, transitions__on__lte=as_of)
-    planned = FundingLine.objects.filter(plan__project__in=approved).aggregate(total=Sum("amount_yuan"))[
-        "total"
-    ]
+    planned = planned_by(projects, as_of).aggregate(total=Sum("amount_yuan"))["total"]
     moved = LedgerEntry.objects.filter(project__in=projects, on__lte=as_of).aggregate(
         received=Sum("amount_yuan", filter=Q(kind=rules.RECEIPT)),
         paid=Sum("amount_yuan", filter=Q(kind=rules.PAYMENT)),
@@ -134,13 +171,15 @@ def advanced_projects(user: Any) -> Any:
     """Projects where payments run ahead of receipts: the district's advance, still uncovered."""
     rows = (
         LedgerEntry.objects.filter(project__in=projects_with_money(user))
-        .values("project")
+        .values("project", "source")
         .annotate(
             received=Sum("amount_yuan", filter=Q(kind=rules.RECEIPT)),
             paid=Sum("amount_yuan", filter=Q(kind=rules.PAYMENT)),
         )
+        .order_by("project")
     )
-    return [row["project"] for row in rows if (row["paid"] or 0) > (row["received"] or 0)]
+    # a source that paid out more than it received: the district advanced it
+    return sorted({row["project"] for row in rows if (row["paid"] or 0) > (row["received"] or 0)})
 
 
 # The survey's co-funding modes (surveys.CofundMode) and the sources that carry that money.

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from huanxin.accounts.permissions import Role
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
@@ -51,7 +55,12 @@ def funding_plan_set(
         project = _money_project(by, project_id)
         if project.state in (project_rules.CANCELLED, project_rules.HANDED_OVER):
             raise Refused(_("项目已%(state)s，不能修改资金计划") % {"state": project.get_state_display()})
-        sources = FundingSource.objects.sources_for(project.estate.region.code).active().in_bulk(list(lines))
+        # the city's sources in use, and any already in this plan (a source stopped since stays)
+        in_plan = FundingLine.objects.filter(plan__project=project).values_list("source_id", flat=True)
+        offered = FundingSource.objects.sources_for(project.estate.region.code).filter(
+            Q(retired=False) | Q(pk__in=in_plan)
+        )
+        sources = offered.in_bulk(list(lines))
         problems = [
             {"field": f"lines.{source_id}", "message": _("不是本市在用的资金来源")}
             for source_id in lines
@@ -79,16 +88,24 @@ def funding_plan_set(
         stamp_history(plan, by=by, reason="编制资金计划")
         plan.save()
         FundingLine.objects.filter(plan=plan).delete()
-        FundingLine.objects.bulk_create(
-            FundingLine(plan=plan, source=sources[source_id], amount_yuan=amount)
-            for source_id, amount in amounts.items()
+        bulk_create_with_history(
+            [
+                FundingLine(plan=plan, source=sources[source_id], amount_yuan=amount)
+                for source_id, amount in amounts.items()
+            ],
+            FundingLine,
+            default_user=by if getattr(by, "pk", None) else None,
+            default_change_reason="编制资金计划",
         )
         audit_record(
             action="funding.plan",
             actor=by,
             target=project,
             region_code=project.estate.region.code,
-            detail={"total": str(sum(amounts.values(), Decimal(0)))},
+            detail={
+                "total": str(sum(amounts.values(), Decimal(0))),
+                "lines": {sources[source_id].code: str(amount) for source_id, amount in amounts.items()},
+            },
         )
     return plan
 
@@ -133,13 +150,20 @@ def ledger_record(
                 raise Invalid(
                     _("出资住户不在本小区"), details=[{"field": "household", "message": str(household_id)}]
                 )
+        needs_advance = False
         if kind == rules.PAYMENT:
-            received, paid = _received_and_paid(project)
-            if rules.payment_needs_advance(received, paid, amount) and not advance:
+            # each source pays only what it has received: the rates per source stay true
+            received, paid = _received_and_paid(project, source)
+            needs_advance = rules.payment_needs_advance(received, paid, amount)
+            if needs_advance and not advance:
                 raise Refused(
-                    _("支出后累计支出%(paid)s元将超过已到位%(received)s元；如由区县垫付，请勾选“区县垫付”")
-                    % {"paid": f"{paid + amount:,.2f}", "received": f"{received:,.2f}"}
+                    _(
+                        "%(source)s支出后累计%(paid)s元将超过其已到位%(received)s元；如由区县垫付，请勾选“区县垫付”"
+                    )
+                    % {"source": source.name, "paid": f"{paid + amount:,.2f}", "received": f"{received:,.2f}"}
                 )
+            if needs_advance and not set(by.roles) & ADVANCING_ROLES:
+                raise Forbidden(_("垫付须由区县住建局确认"))
         entry = LedgerEntry(
             project=project,
             source=source,
@@ -148,12 +172,12 @@ def ledger_record(
             on=on,
             document_number=document_number.strip()[:64],
             note=note.strip()[:255],
-            advance=advance and kind == rules.PAYMENT,
+            advance=needs_advance,
             household=household,
             created_by=by if getattr(by, "pk", None) else None,
         )
         if attachment is not None:
-            entry.attachment.save(f"{project.pk}-{document_number.strip()[:32]}", attachment, save=False)
+            entry.attachment.save(_attachment_name(attachment), attachment, save=False)
         entry.save()
         audit_record(
             action=f"funding.{kind}",
@@ -165,19 +189,42 @@ def ledger_record(
     return entry
 
 
-def _received_and_paid(project: Project) -> tuple[Decimal, Decimal]:
+ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".ofd", ".xlsx", ".xls", ".doc", ".docx")
+ATTACHMENT_MAX_BYTES = 20 * 2**20
+
+
+def _attachment_name(upload: File) -> str:
+    """A generated name keeping only a known extension; the user's file name goes nowhere."""
+    extension = Path(upload.name or "").suffix.lower()
+    if extension not in ATTACHMENT_TYPES:
+        raise Invalid(
+            _("附件应为PDF、图片、OFD或Office文件"), details=[{"field": "attachment", "message": extension}]
+        )
+    if upload.size and upload.size > ATTACHMENT_MAX_BYTES:
+        raise Invalid(_("附件不能超过20MB"), details=[{"field": "attachment", "message": str(upload.size)}])
+    return f"{uuid.uuid4().hex}{extension}"
+
+
+ADVANCING_ROLES = {Role.DISTRICT_OFFICER, Role.ADMIN}
+
+
+def _received_and_paid(project: Project, source: FundingSource) -> tuple[Decimal, Decimal]:
     sums = dict(
-        LedgerEntry.objects.filter(project=project).values_list("kind").annotate(total=Sum("amount_yuan"))
+        LedgerEntry.objects.filter(project=project, source=source)
+        .values_list("kind")
+        .annotate(total=Sum("amount_yuan"))
     )
     return sums.get(rules.RECEIPT) or Decimal(0), sums.get(rules.PAYMENT) or Decimal(0)
 
 
-def ledger_reverse(*, by: Any, entry_id: int, note: str) -> LedgerEntry:
+def ledger_reverse(*, by: Any, project_id: int, entry_id: int, note: str) -> LedgerEntry:
     """Undoes an entry by a reversing one of the opposite sign (冲销): the ledger only grows."""
     if not note.strip():
         raise Invalid(_("请写明冲销原因"), details=[{"field": "note", "message": _("必填")}])
     with transaction.atomic():
-        original = get_visible_or_404(LedgerEntry.objects.select_related("project"), by, pk=entry_id)
+        original = get_visible_or_404(
+            LedgerEntry.objects.select_related("project"), by, pk=entry_id, project_id=project_id
+        )
         project = _money_project(by, original.project_id)
         original = LedgerEntry.objects.select_for_update().get(pk=original.pk)
         if original.reverses_id is not None:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,7 +29,13 @@ from huanxin.funding.querysets import GROUPS, advanced_projects, project_money, 
 from huanxin.projects.querysets import design_budget, projects_for
 from huanxin.regions import rules as region_rules
 
-GROUP_LABELS = {"kind": _("来源类别"), "source": _("资金来源"), "district": _("区县"), "year": _("计划年度")}
+GROUP_LABELS = {
+    "kind": _("来源类别"),
+    "source": _("资金来源"),
+    "district": _("区县"),
+    "year": _("计划年度"),
+    "month": _("月份（到位和支出）"),
+}
 
 
 def _rollup_params(request: StaffRequest) -> tuple[str, Any, str]:
@@ -107,7 +114,9 @@ def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
     lines, overall = project_money(project)
     plan = FundingPlan.objects.filter(project=project).first()
     planned = {line.source.pk: line.totals.planned for line in lines if line.totals.planned}
-    sources = FundingSource.objects.sources_for(project.estate.region.code).active()
+    sources = FundingSource.objects.sources_for(project.estate.region.code).filter(
+        Q(retired=False) | Q(pk__in=list(planned))
+    )
     return render(
         request,
         "funding/project.html",
@@ -160,9 +169,9 @@ def plan_save(request: StaffRequest, pk: int) -> HttpResponse:
                 if source_id is None:
                     raise Invalid(_("资金来源无效"))
                 lines[source_id] = parse_decimal(request.POST[key], label=_("计划金额"))
-        version = request.POST.get("version", "")
+        version = request.POST.get("version", "").strip()
         return services.funding_plan_set(
-            by=request.user, project_id=pk, version=int(version) if version.isdigit() else None, lines=lines
+            by=request.user, project_id=pk, version=(parse_id(version) or 0) if version else None, lines=lines
         )
 
     return _run(request, pk, _("资金计划已保存"), call)
@@ -207,7 +216,7 @@ def entry_reverse(request: StaffRequest, pk: int, entry_pk: int) -> HttpResponse
         pk,
         _("已冲销"),
         lambda: services.ledger_reverse(
-            by=request.user, entry_id=entry_pk, note=request.POST.get("note", "")
+            by=request.user, project_id=pk, entry_id=entry_pk, note=request.POST.get("note", "")
         ),
     )
 

@@ -423,6 +423,9 @@ def join_candidates(project: Project) -> Any:
             joined_into__isnull=True,
             items__isnull=True,
             joined__isnull=True,
+            # no money of its own yet (the funding app's rows): a joined project's money is the lead's
+            funding_plan__isnull=True,
+            ledger__isnull=True,
         )
         .exclude(pk=project.pk)
         .select_related("estate")

@@ -183,7 +183,7 @@ def project_join(*, by: Any, project_id: int, version: int, other_id: int) -> Pr
             raise Refused(_("本项目已并入其他项目"))
         if not join_candidates(project).filter(pk=other.pk).exists():
             raise Refused(
-                _("只能联合同一年度计划、同一街道内尚未编制设计的项目：%(other)s不符合")
+                _("只能联合同一年度计划、同一街道内尚未编制设计、尚无资金的项目：%(other)s不符合")
                 % {"other": other.name}
             )
         if project.state not in JOINABLE_STATES:

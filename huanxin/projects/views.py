@@ -142,6 +142,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "states": rules.STATES,
         "actions": actions,
         "can_change": user.can("projects", "change"),
+        "can_see_money": user.can("money", "view"),
         "today": today,
         "progress": project_progress(project),
         "items": items,

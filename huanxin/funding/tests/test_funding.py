@@ -183,7 +183,7 @@ def record(city, project, kind, amount, code="G01", **more):  # type: ignore[no-
 def test_payments_beyond_receipts_need_the_districts_advance(city, funded) -> None:  # type: ignore[no-untyped-def]
     record(city, funded, "receipt", "100000")
     record(city, funded, "payment", "60000")
-    with pytest.raises(Refused, match=r"超过已到位100,000\.00元"):
+    with pytest.raises(Refused, match=r"超过其已到位100,000\.00元"):
         record(city, funded, "payment", "50000")
     record(city, funded, "payment", "50000", advance=True)
     assert list(advanced_projects(city["yongding"])) == [funded.pk]
@@ -194,19 +194,27 @@ def test_payments_beyond_receipts_need_the_districts_advance(city, funded) -> No
         Decimal(10000),
     )
     record(city, funded, "receipt", "10000", code="G04")
+    assert list(advanced_projects(city["yongding"])) == [funded.pk]  # another source covers nothing
+    record(city, funded, "receipt", "10000", code="G01", document_number="DW-3")
     assert list(advanced_projects(city["yongding"])) == []  # covered
 
 
 def test_a_correction_is_a_reversal_never_an_edit(city, funded) -> None:  # type: ignore[no-untyped-def]
     wrong = record(city, funded, "receipt", "100000")
     with pytest.raises(Invalid):
-        services.ledger_reverse(by=city["yongding"], entry_id=wrong.pk, note=" ")
-    reversal = services.ledger_reverse(by=city["yongding"], entry_id=wrong.pk, note="金额录错")
+        services.ledger_reverse(by=city["yongding"], project_id=wrong.project_id, entry_id=wrong.pk, note=" ")
+    reversal = services.ledger_reverse(
+        by=city["yongding"], project_id=wrong.project_id, entry_id=wrong.pk, note="金额录错"
+    )
     assert (reversal.amount_yuan, reversal.reverses) == (Decimal("-100000.00"), wrong)
     with pytest.raises(Refused, match="已经冲销过了"):
-        services.ledger_reverse(by=city["yongding"], entry_id=wrong.pk, note="再来一次")
+        services.ledger_reverse(
+            by=city["yongding"], project_id=wrong.project_id, entry_id=wrong.pk, note="再来一次"
+        )
     with pytest.raises(Refused, match="冲销记录不能再冲销"):
-        services.ledger_reverse(by=city["yongding"], entry_id=reversal.pk, note="撤销冲销")
+        services.ledger_reverse(
+            by=city["yongding"], project_id=wrong.project_id, entry_id=reversal.pk, note="撤销冲销"
+        )
     record(city, funded, "receipt", "10000", document_number="DW-2")
     assert LedgerEntry.objects.filter(project=funded).count() == 3  # the ledger only grew
     assert project_money(funded)[1].received == Decimal(10000)
@@ -240,10 +248,12 @@ def test_the_rollup_page_shows_rates_and_exports(city, funded, login) -> None:  
     record(city, funded, "receipt", "200000")
     record(city, funded, "payment", "50000")
     client = login("city")
-    page = client.get("/funding/?group=source").content.decode()
+    page = client.get("/funding/?group=source&as_of=2020-09-20").content.decode()
     assert "中央补助资金" in page and "市级财政资金" in page
     assert 'id="total-in-place">50.0%' in page and 'id="total-execution">25.0%' in page
-    rows = read_tables(name="x.xlsx", content=client.get("/funding/export.xlsx?group=kind").content)[0].rows
+    rows = read_tables(
+        name="x.xlsx", content=client.get("/funding/export.xlsx?group=kind&as_of=2020-09-20").content
+    )[0].rows
     assert (
         rows[1][0] == "来源类别" and rows[2][0] == "政府" and rows[-1][0] == "合计" and rows[-1][1] == 400000
     )
@@ -328,7 +338,7 @@ def test_residents_money_is_set_against_what_they_said(city, funded, open_round,
         )
     first = record(city, funded, "receipt", "800", code="R01", household_id=households[0].pk)
     record(city, funded, "receipt", "600", code="R01", household_id=households[1].pk, document_number="DW-2")
-    services.ledger_reverse(by=city["yongding"], entry_id=first.pk, note="退回")
+    services.ledger_reverse(by=city["yongding"], project_id=funded.pk, entry_id=first.pk, note="退回")
     money = resident_money(funded)
     assert money is not None
     assert (money.willing, money.willing_by_mode, money.said_low, money.said_high) == (
@@ -381,3 +391,48 @@ def test_the_city_adds_and_stops_its_own_sources(city, login) -> None:  # type: 
             by=city["yongding"], owner=own.owner, code="Y01", name="区里的", kind="government"
         )
     assert login("yongding").get("/funding/sources/").status_code == 403
+
+
+def test_an_entry_is_written_once(city, funded) -> None:  # type: ignore[no-untyped-def]
+    entry = record(city, funded, "receipt", "100")
+    entry.amount_yuan = Decimal(1)
+    with pytest.raises(ValueError, match="never changed"):
+        entry.save()
+    with pytest.raises(ValueError, match="never deleted"):
+        entry.delete()
+    assert LedgerEntry.objects.get().amount_yuan == Decimal(100)
+
+
+def test_each_source_pays_only_what_it_received(city, funded) -> None:  # type: ignore[no-untyped-def]
+    record(city, funded, "receipt", "100000", code="G04")
+    with pytest.raises(Refused, match="中央补助资金支出后"):
+        record(city, funded, "payment", "10", code="G01")  # nothing arrived from G01
+    with pytest.raises(Forbidden, match="区县住建局"):
+        services.ledger_record(
+            by=city["city"],
+            project_id=funded.pk,
+            source_id=source("G01"),
+            kind="payment",
+            amount=Decimal(10),
+            on=dt.date(2020, 9, 1),
+            document_number="ZF-1",
+            advance=True,
+        )
+    on_time = record(city, funded, "payment", "100", code="G04", advance=True, document_number="ZF-2")
+    assert not on_time.advance  # covered by receipts: not an advance, whatever was ticked
+
+
+def test_a_cancelled_projects_money_stays_and_its_plan_leaves_from_that_day(city, funded) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.funding.querysets import rollup
+
+    record(city, funded, "receipt", "100000")
+    with clock.pinned(dt.date(2020, 9, 20)):
+        move(city["yongding"], funded, project_rules.CANCELLED, note="拆除重建")
+    before = funds_summary(city["city"], region_prefix="4308", as_of=dt.date(2020, 9, 19))
+    after = funds_summary(city["city"], region_prefix="4308", as_of=dt.date(2020, 9, 20))
+    assert (before.planned, before.received) == (Decimal(400000), Decimal(100000))
+    assert (after.planned, after.received) == (Decimal(0), Decimal(100000))
+    by_month = rollup(city["city"], region_prefix="4308", as_of=dt.date(2020, 9, 30), group="month")
+    assert [(label, totals.received) for label, totals in by_month] == [("2020年09月", Decimal(100000))]
+    by_district = rollup(city["city"], region_prefix="4308", as_of=dt.date(2020, 9, 19), group="district")
+    assert [label for label, _totals in by_district] == ["永定区"]

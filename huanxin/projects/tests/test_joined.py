@@ -122,3 +122,20 @@ def test_the_joined_project_points_to_the_joint_one(city, pair, login) -> None: 
 def test_planned_figures_still_count_each_estate(city, pair, api_as) -> None:  # type: ignore[no-untyped-def]
     summary = api_as("city").get("/api/v1/stats/summary?as_of=2020-09-10").json()
     assert (summary["planned_projects"], summary["planned_households"]) == (2, 14)
+
+
+def test_a_project_with_money_of_its_own_does_not_join(city, make_estate, project) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.funding.models import FundingSource
+    from huanxin.funding.services import funding_plan_set, national_sources_load
+
+    other = neighbour(city, make_estate, project, "市委三号院", "430802004001")
+    national_sources_load()
+    central = FundingSource.objects.get(owner__isnull=True, code="G01")
+    funding_plan_set(
+        by=city["yongding"], project_id=other.pk, version=None, lines={central.pk: Decimal(1000)}
+    )
+    project.refresh_from_db()
+    with pytest.raises(Refused, match="同一街道"):
+        services.project_join(
+            by=city["yongding"], project_id=project.pk, version=project.version, other_id=other.pk
+        )
