@@ -3,7 +3,7 @@
 import pytest
 
 from e2e.conftest import sign_in
-from huanxin.funding.tests.test_funding import designed, funded  # noqa: F401  (fixtures)
+from huanxin.funding.tests.conftest import designed, funded  # noqa: F401  (fixtures)
 from huanxin.projects.tests.conftest import project  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,6 +8,7 @@ from huanxin.catalog.api import router as catalog_router
 from huanxin.core.access import public_page
 from huanxin.core.api import install_error_envelope
 from huanxin.estates.api import router as estates_router
+from huanxin.funding.api import router as funding_router
 from huanxin.planning.api import router as planning_router
 from huanxin.projects.api import router as projects_router
 from huanxin.regions.api import router as regions_router
@@ -33,4 +34,5 @@ api.add_router("", residents_router)
 api.add_router("", surveys_router)
 api.add_router("", planning_router)
 api.add_router("", projects_router)
+api.add_router("", funding_router)
 api.add_router("", reporting_router)

@@ -17,15 +17,11 @@ from huanxin.core.spreadsheets import read_tables
 from huanxin.funding import rules, services
 from huanxin.funding.models import FundingSource, LedgerEntry
 from huanxin.funding.querysets import advanced_projects, funds_summary, project_money
+from huanxin.funding.tests.conftest import source
 from huanxin.projects import rules as project_rules
-from huanxin.projects.tests.conftest import DESIGNED_ON, STARTED_ON, move
+from huanxin.projects.tests.conftest import STARTED_ON, move
 
 pytestmark = pytest.mark.django_db
-
-
-def source(code: str) -> int:
-    services.national_sources_load()  # transactional tests flush what migrations loaded
-    return FundingSource.objects.get(owner__isnull=True, code=code).pk
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -77,32 +73,6 @@ def test_rates() -> None:
 # --- the plan and its guard ------------------------------------------------------------------
 
 
-@pytest.fixture
-def designed(city, project):  # type: ignore[no-untyped-def]
-    """Designed for 400,000 yuan (drains and roads), organizations assigned, publicity voted."""
-    from huanxin.accounts.models import Organization
-    from huanxin.projects import services as project_services
-    from huanxin.projects.tests.conftest import design, vote_for_design
-
-    with clock.pinned(DESIGNED_ON):
-        move(city["yongding"], project, project_rules.DESIGN)
-        design(city["yongding"], project)
-        project.refresh_from_db()
-        project_services.project_assign(
-            by=city["yongding"],
-            project_id=project.pk,
-            version=project.version,
-            builder=Organization.objects.get(name="张家界市建工集团有限公司"),
-            supervisor=Organization.objects.get(name="湖南建科工程监理有限公司"),
-        )
-        move(city["yongding"], project, project_rules.PUBLICITY)
-        vote_for_design(project)
-    with clock.pinned(STARTED_ON):
-        move(city["yongding"], project, project_rules.TENDER)
-    project.refresh_from_db()
-    return project
-
-
 def test_construction_waits_for_a_plan_equal_to_the_design_budget(city, designed) -> None:  # type: ignore[no-untyped-def]
     with clock.pinned(STARTED_ON), pytest.raises(Refused, match="尚未编制资金计划"):
         move(city["yongding"], designed, project_rules.CONSTRUCTION)
@@ -151,20 +121,6 @@ def test_a_plan_line_is_whole_fen_from_a_source_in_use(city, designed) -> None: 
 
 
 # --- the ledger -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def funded(city, designed):  # type: ignore[no-untyped-def]
-    services.funding_plan_set(
-        by=city["yongding"],
-        project_id=designed.pk,
-        version=None,
-        lines={source("G01"): Decimal("300000"), source("G04"): Decimal("100000")},
-    )
-    with clock.pinned(STARTED_ON):
-        move(city["yongding"], designed, project_rules.CONSTRUCTION)
-    designed.refresh_from_db()
-    return designed
 
 
 def record(city, project, kind, amount, code="G01", **more):  # type: ignore[no-untyped-def]
