@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
 
-from huanxin.core.errors import Invalid, NotFound
+from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.scoping import ScopedQuerySet
 
 M = TypeVar("M", bound=models.Model)
@@ -56,3 +58,33 @@ def parse_decimal(text: Any, *, label: str, limit: Decimal = Decimal(10) ** 12) 
             details=[{"field": label, "message": raw[:20]}],
         )
     return value
+
+
+def parse_date(text: Any, *, label: str) -> dt.date:
+    """A date from a form (YYYY-MM-DD); Invalid naming the field otherwise."""
+    raw = str(text or "").strip()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(
+            _("%(label)s应为日期，如2020-08-31") % {"label": label},
+            details=[{"field": label, "message": raw[:20]}],
+        ) from None
+
+
+def error_text(error: HuanxinError) -> str:
+    """An error and every detail of it, as one line for a page's message."""
+    return "；".join([error.message, *(detail["message"] for detail in error.details)])
+
+
+def run_and_report(request: Any, call: Callable[[], Any], success: str) -> bool:
+    """A form's service call: its success or its error (with every detail) as the page's message."""
+    from django.contrib import messages
+
+    try:
+        call()
+    except HuanxinError as error:
+        messages.error(request, error_text(error))
+        return False
+    messages.success(request, success)
+    return True

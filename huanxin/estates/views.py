@@ -20,7 +20,7 @@ from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, StaleEdit
 from huanxin.core.history import history_of
-from huanxin.core.http import get_visible_or_404, posted_version
+from huanxin.core.http import error_text, get_visible_or_404, posted_version
 from huanxin.core.masking import mask_name, mask_phone
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates import exports, services, tasks
@@ -152,7 +152,7 @@ def household_new(request: StaffRequest, pk: int) -> HttpResponse:
         try:
             services.household_add(by=request.user, estate_id=estate.pk, row=form.cleaned_data)  # type: ignore[arg-type]
         except HuanxinError as error:
-            messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("已录入该户"))
     else:

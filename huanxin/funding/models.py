@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huanxin.core.models import VersionedModel
-from huanxin.core.scoping import ScopedQuerySet
 from huanxin.funding import rules
+from huanxin.projects.models import ByProjectQuerySet
 
 
 class SourceKind(models.TextChoices):
@@ -63,11 +63,6 @@ class FundingSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ByProjectQuerySet(ScopedQuerySet):
-    scope_region = "project__estate__region__code"
-    scope_estate = "project__estate_id"
 
 
 class FundingPlan(VersionedModel):

@@ -20,7 +20,14 @@ from huanxin.core import clock
 from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid, NotFound
-from huanxin.core.http import get_visible_or_404, parse_decimal, parse_id
+from huanxin.core.http import (
+    error_text,
+    get_visible_or_404,
+    parse_date,
+    parse_decimal,
+    parse_id,
+    run_and_report,
+)
 from huanxin.core.spreadsheets import write_xlsx
 from huanxin.estates.models import Household
 from huanxin.funding import exports, services
@@ -149,12 +156,7 @@ def _back(pk: int) -> HttpResponse:
 
 
 def _run(request: StaffRequest, pk: int, success: str, call: Any) -> HttpResponse:
-    try:
-        call()
-    except HuanxinError as error:
-        messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
-    else:
-        messages.success(request, success)
+    run_and_report(request, call, success)
     return _back(pk)
 
 
@@ -181,12 +183,7 @@ def plan_save(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_record(request: StaffRequest, pk: int) -> HttpResponse:
     def call() -> Any:
-        import datetime as dt
-
-        try:
-            on = dt.date.fromisoformat(request.POST.get("on", "").strip())
-        except ValueError:
-            raise Invalid(_("日期应为日期，如2020-08-31")) from None
+        on = parse_date(request.POST.get("on"), label=_("日期"))
         source_id = parse_id(request.POST.get("source"))
         if source_id is None:
             raise Invalid(_("请选择资金来源"))
@@ -256,7 +253,7 @@ def sources_page(request: StaffRequest) -> HttpResponse:
                     retired=request.POST.get("action") == "retire",
                 )
         except HuanxinError as error:
-            messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("资金来源已保存"))
         return redirect("funding:sources")

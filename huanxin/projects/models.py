@@ -19,6 +19,13 @@ class ProjectQuerySet(ScopedQuerySet):
     scope_estate = "estate_id"
 
 
+class ByProjectQuerySet(ScopedQuerySet):
+    """Rows that belong to a project (and rows of funding, to the right): scoped through it."""
+
+    scope_region = "project__estate__region__code"
+    scope_estate = "project__estate_id"
+
+
 class Project(VersionedModel):
     """A renovation project, opened when the plan holding it is approved (SPEC 5.3)."""
 
@@ -92,11 +99,6 @@ class Project(VersionedModel):
         return self.name
 
 
-class TransitionQuerySet(ScopedQuerySet):
-    scope_region = "project__estate__region__code"
-    scope_estate = "project__estate_id"
-
-
 class ProjectTransition(models.Model):
     """Each change of state, with who and when: the state on any past date is read from these."""
 
@@ -110,7 +112,7 @@ class ProjectTransition(models.Model):
     )
     note = models.TextField(blank=True)
 
-    objects = TransitionQuerySet.as_manager()
+    objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("状态变更")
@@ -120,11 +122,6 @@ class ProjectTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.from_state}→{self.to_state}"
-
-
-class ProjectItemQuerySet(ScopedQuerySet):
-    scope_region = "project__estate__region__code"
-    scope_estate = "project__estate_id"
 
 
 class ProjectItem(models.Model):
@@ -139,7 +136,7 @@ class ProjectItem(models.Model):
     unit_cost_yuan = models.DecimalField(_("单价（元）"), max_digits=12, decimal_places=2)
     budget_yuan = models.DecimalField(_("预算（元）"), max_digits=16, decimal_places=2)
 
-    objects = ProjectItemQuerySet.as_manager()
+    objects = ByProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -150,6 +147,11 @@ class ProjectItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.item.name}"
+
+
+class ProgressReportQuerySet(ScopedQuerySet):
+    scope_region = "item__project__estate__region__code"
+    scope_estate = "item__project__estate_id"
 
 
 class ProgressReport(models.Model):
@@ -163,6 +165,8 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("进度报告")
@@ -209,11 +213,6 @@ class ProjectSettings(models.Model):
         )
 
 
-class MilestoneQuerySet(ScopedQuerySet):
-    scope_region = "project__estate__region__code"
-    scope_estate = "project__estate_id"
-
-
 class Milestone(models.Model):
     """A dated step of the schedule (管网完工, 主体完工…), done or late."""
 
@@ -222,7 +221,7 @@ class Milestone(models.Model):
     due_on = models.DateField(_("计划日期"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
 
-    objects = MilestoneQuerySet.as_manager()
+    objects = ByProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -232,11 +231,6 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.name}"
-
-
-class SignatureQuerySet(ScopedQuerySet):
-    scope_region = "project__estate__region__code"
-    scope_estate = "project__estate_id"
 
 
 class AcceptanceSignature(models.Model):
@@ -276,7 +270,7 @@ class AcceptanceSignature(models.Model):
     signed_on = models.DateField(_("签字日期"))
     signed_at = models.DateTimeField(_("签字时间"), auto_now_add=True)
 
-    objects = SignatureQuerySet.as_manager()
+    objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("验收签字")
@@ -305,11 +299,6 @@ class AcceptanceSignature(models.Model):
         return f"{self.project} {self.get_party_display()}"
 
 
-class HandoverQuerySet(ScopedQuerySet):
-    scope_region = "project__estate__region__code"
-    scope_estate = "project__estate_id"
-
-
 class Handover(models.Model):
     """The handover to long-term management (移交): who manages the estate from now on, and how."""
 
@@ -322,7 +311,7 @@ class Handover(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = HandoverQuerySet.as_manager()
+    objects = ByProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -331,11 +320,6 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_management_mode_display()}"
-
-
-class ByProjectQuerySet(ScopedQuerySet):
-    scope_region = "project__estate__region__code"
-    scope_estate = "project__estate_id"
 
 
 class DesignVote(models.Model):

@@ -27,7 +27,14 @@ from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.history import history_of
-from huanxin.core.http import get_visible_or_404, parse_decimal, parse_id, posted_version
+from huanxin.core.http import (
+    get_visible_or_404,
+    parse_date,
+    parse_decimal,
+    parse_id,
+    posted_version,
+    run_and_report,
+)
 from huanxin.core.spreadsheets import write_xlsx
 from huanxin.estates.models import ManagementMode
 from huanxin.projects import documents, exports, progress_sheet, rules, services
@@ -261,12 +268,7 @@ def _may_report(user: Any, project: Any) -> bool:
 
 def _run(request: StaffRequest, pk: int, tab: str, success: str, call: Callable[[], Any]) -> HttpResponse:
     """Every form on the project page: call the service, say what happened, back to the tab."""
-    try:
-        call()
-    except HuanxinError as error:
-        messages.error(request, "；".join([error.message, *(d["message"] for d in error.details)]))
-    else:
-        messages.success(request, success)
+    run_and_report(request, call, success)
     return _tab(pk, tab)
 
 
@@ -536,10 +538,7 @@ def _decimal(text: str, label: str) -> Decimal:
 
 
 def _date(text: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise Invalid(_("%(label)s应为日期，如2020-08-31") % {"label": label}) from None
+    return parse_date(text, label=label)
 
 
 def _date_or_none(text: str, label: str) -> dt.date | None:
