@@ -269,6 +269,9 @@ class ProgressOut(Schema):
     quantity_done: Decimal = Field(..., description="截至该日的累计完成量")
     note: str
     reported_by: str | None
+    correction_reason: str = Field(..., description="更正原因；空：不是更正")
+    confirmed_on: dt.date | None = Field(None, description="监理确认更正的日期；更正确认后才计入进度")
+    confirmed_by: str | None = None
 
     @staticmethod
     def resolve_item_code(obj: ProgressReport) -> str:
@@ -282,6 +285,10 @@ class ProgressOut(Schema):
     def resolve_reported_by(obj: ProgressReport) -> str | None:
         return str(obj.reported_by) if obj.reported_by is not None else None
 
+    @staticmethod
+    def resolve_confirmed_by(obj: ProgressReport) -> str | None:
+        return str(obj.confirmed_by) if obj.confirmed_by is not None else None
+
 
 @router.get("/projects/{project_id}/progress", response={200: list[ProgressOut], **READ_ERRORS})
 @endpoint("projects", READ)
@@ -291,7 +298,7 @@ def list_progress(request: HttpRequest, project_id: int) -> Any:
     project = _project(caller(request), project_id)
     return (
         ProgressReport.objects.filter(item__project=project)
-        .select_related("item__item", "reported_by")
+        .select_related("item__item", "reported_by", "confirmed_by")
         .order_by("-on", "-id")
     )
 
@@ -301,6 +308,9 @@ class ProgressIn(Schema):
     on: dt.date
     quantity_done: Decimal = Field(..., max_digits=12, decimal_places=2)
     note: str = Field("", max_length=255)
+    correction_reason: str = Field(
+        "", max_length=255, description="低于此前已填报的累计完成量时必填：更正原因，由监理单位确认后计入"
+    )
 
 
 @router.post("/projects/{project_id}/progress", response={201: ProgressOut, **ERRORS})
@@ -318,8 +328,28 @@ def report_progress(request: HttpRequest, project_id: int, payload: ProgressIn) 
         on=payload.on,
         quantity_done=payload.quantity_done,
         note=payload.note,
+        correction_reason=payload.correction_reason,
     )
-    return 201, ProgressReport.objects.select_related("item__item", "reported_by").get(pk=report.pk)
+    return 201, _report(report.pk)
+
+
+def _report(report_id: int) -> ProgressReport:
+    return ProgressReport.objects.select_related("item__item", "reported_by", "confirmed_by").get(
+        pk=report_id
+    )
+
+
+@router.post("/projects/{project_id}/progress/{report_id}/confirm", response={200: ProgressOut, **ERRORS})
+@endpoint("projects", ("change", "own_progress"))
+def confirm_correction(request: HttpRequest, project_id: int, report_id: int) -> Any:
+    """The project's supervisor confirms a correction (a figure below an earlier one), which then
+    counts in the progress; where no supervisor is assigned, the district confirms."""
+    user = caller(request)
+    project = _project(user, project_id)
+    if not ProgressReport.objects.filter(item__project=project, pk=report_id).exists():
+        raise NotFound(_("本项目没有这条进度报告"))
+    services.progress_correction_confirm(by=user, report_id=report_id)
+    return _report(report_id)
 
 
 class TransitionIn(Schema):

@@ -153,9 +153,18 @@ class ProgressReportQuerySet(ScopedQuerySet):
     scope_region = "item__project__estate__region__code"
     scope_estate = "item__project__estate_id"
 
+    def counted(self) -> ProgressReportQuerySet:
+        """The reports progress is computed from: every ordinary report, and a correction once
+        the supervisor has confirmed it. Like any report, a confirmed correction speaks for the
+        day it was measured (`on`), so progress on a past day reads the corrected figure."""
+        return self.filter(Q(correction_reason="") | Q(confirmed_on__isnull=False))
+
 
 class ProgressReport(models.Model):
-    """A dated report of quantity done on an item, so any past date can be reported."""
+    """A dated report of quantity done on an item, so any past date can be reported. Quantities
+    are cumulative and never go back silently: a report below what was reported before (or above
+    what was reported after its date) is a correction, with its reason, that counts only once the
+    project's supervisor confirms it."""
 
     item = models.ForeignKey(ProjectItem, on_delete=models.CASCADE, related_name="reports")
     on = models.DateField(_("日期"))
@@ -165,6 +174,16 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
+    correction_reason = models.CharField(_("更正原因"), max_length=255, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_on = models.DateField(_("确认日期"), null=True, blank=True)
 
     objects = ProgressReportQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from huanxin.core.spreadsheets import SheetOut, Table, cell_text, cell_words, wr
 from huanxin.estates.ledger import Column, LedgerError, find_header, is_blank_row, synonyms_of
 from huanxin.estates.rules import ValueRefused
 from huanxin.projects.models import Project, ProjectItem
+from huanxin.projects.querysets import last_reports
 
 COLUMNS = [
     Column("code", "编码", ("编码", "代码", "内容编码")),
@@ -28,6 +29,8 @@ COLUMNS = [
         required=True,
     ),
     Column("note", "说明", ("说明", "备注", "情况说明")),
+    # a figure below an earlier week's is refused unless the row says why (SPEC 4.7)
+    Column("correction_reason", "更正原因", ("更正原因", "更正说明", "更正")),
 ]
 SYNONYMS = synonyms_of(COLUMNS)
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -57,11 +60,13 @@ OVERRUN = Decimal("1.2")
 
 @dataclass
 class ProgressRow:
+    sheet: str
     row: int
     item: ProjectItem
     on: dt.date
     quantity_done: Decimal
     note: str
+    correction_reason: str = ""
 
 
 @dataclass
@@ -197,23 +202,46 @@ def _read_row(
     if errors or item is None:
         return None, errors
     note = cell_words(raw.get("note", ""))[:255]
-    return ProgressRow(number, item, values["on"], values["quantity_done"], note), errors
+    reason = cell_words(raw.get("correction_reason", ""))[:255]
+    return ProgressRow(sheet, number, item, values["on"], values["quantity_done"], note, reason), errors
 
 
 def progress_template(project: Project, *, today: dt.date) -> bytes:
-    """The sheet a builder fills in each week: the project's items with their design quantities."""
+    """The sheet a builder fills in each week: the project's items with their design quantities
+    and the figure last reported for each."""
     items = project.items.select_related("item").order_by("item__code")
+    last = {item_id: report.quantity_done for item_id, report in last_reports(project).items()}
     return write_xlsx(
         [
             SheetOut(
                 name="进度周报",
                 title=f"{project.name} 施工进度周报（累计完成量）",
-                header=["编码", "改造内容", "单位", "设计工程量", "日期", "累计完成量", "说明"],
+                header=[
+                    "编码",
+                    "改造内容",
+                    "单位",
+                    "设计工程量",
+                    "上次填报",
+                    "日期",
+                    "累计完成量",
+                    "说明",
+                    "更正原因",
+                ],
                 rows=[
-                    [item.item.code, item.item.name, item.unit, item.quantity, today, None, ""]
+                    [
+                        item.item.code,
+                        item.item.name,
+                        item.unit,
+                        item.quantity,
+                        last.get(item.pk),
+                        today,
+                        None,
+                        "",
+                        "",
+                    ]
                     for item in items
                 ],
-                widths=[8, 22, 6, 12, 12, 12, 30],
+                widths=[8, 22, 6, 12, 12, 12, 12, 30, 24],
             )
         ]
     )

@@ -52,7 +52,7 @@ from huanxin.residents.models import Representative
 def item_progress(project: Project, as_of: dt.date | None = None) -> list[tuple[ProjectItem, Decimal]]:
     """Each item with its share done (0..1) by the latest report on or before `as_of`."""
     items = list(project.items.select_related("item"))
-    reports = ProgressReport.objects.filter(item__project=project).order_by("item_id", "on", "id")
+    reports = ProgressReport.objects.filter(item__project=project).counted().order_by("item_id", "on", "id")
     if as_of is not None:
         reports = reports.filter(on__lte=as_of)
     latest: dict[int, Decimal] = {}
@@ -67,6 +67,14 @@ def item_progress(project: Project, as_of: dt.date | None = None) -> list[tuple[
         )
         for item in items
     ]
+
+
+def last_reports(project: Project, as_of: dt.date | None = None) -> dict[int, ProgressReport]:
+    """Each item's counted report in force (the latest on or before `as_of`)."""
+    reports = ProgressReport.objects.filter(item__project=project).counted()
+    if as_of is not None:
+        reports = reports.filter(on__lte=as_of)
+    return {report.item_id: report for report in reports.order_by("item_id", "on", "id")}
 
 
 def project_progress(project: Project, as_of: dt.date | None = None) -> Decimal:

@@ -104,9 +104,42 @@ def is_delayed(state: str, planned_end: dt.date | None, forecast: dt.date | None
     return today > planned_end or (forecast is not None and forecast > planned_end)
 
 
-def milestone_late(due_on: dt.date, done_on: dt.date | None, today: dt.date) -> bool:
-    """Late when done after its date, or not done and its date has passed."""
-    return (done_on or today) > due_on
+MILESTONE_PENDING = "pending"
+MILESTONE_LATE = "late"
+MILESTONE_DONE = "done"
+MILESTONE_DONE_LATE = "done_late"
+MILESTONE_CLOSED = "closed"
+MILESTONE_STATUS = {
+    MILESTONE_PENDING: "未到期",
+    MILESTONE_LATE: "滞后",
+    MILESTONE_DONE: "按期完成",
+    MILESTONE_DONE_LATE: "逾期完成",
+    MILESTONE_CLOSED: "已关闭（项目已验收）",
+}
+
+
+def milestone_status(
+    due_on: dt.date, done_on: dt.date | None, as_of: dt.date, accepted_on: dt.date | None = None
+) -> str:
+    """A milestone as of a date: late only after its due date and before it is reached; once the
+    project is accepted, an unreached milestone is closed rather than late for ever."""
+    if done_on is not None and done_on <= as_of:
+        return MILESTONE_DONE if done_on <= due_on else MILESTONE_DONE_LATE
+    if accepted_on is not None and accepted_on <= as_of:
+        return MILESTONE_CLOSED
+    return MILESTONE_LATE if as_of > due_on else MILESTONE_PENDING
+
+
+def milestone_late(
+    due_on: dt.date, done_on: dt.date | None, as_of: dt.date, accepted_on: dt.date | None = None
+) -> bool:
+    return milestone_status(due_on, done_on, as_of, accepted_on) == MILESTONE_LATE
+
+
+def progress_goes_back(quantity: Decimal, before: Decimal | None, after: Decimal | None) -> bool:
+    """A cumulative quantity below what was reported on or before its date, or above what was
+    reported after it, would make the item's progress fall on some day: only a correction may."""
+    return (before is not None and quantity < before) or (after is not None and quantity > after)
 
 
 # Who signs the acceptance record (SPEC 5.3), in the order of the printed form.

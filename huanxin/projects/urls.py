@@ -15,6 +15,9 @@ urlpatterns = [
     path("projects/<int:pk>/reapprove/", views.project_reapprove, name="reapprove"),
     path("projects/<int:pk>/schedule/", views.project_schedule, name="schedule"),
     path("projects/<int:pk>/progress/", views.progress_add, name="progress_add"),
+    path(
+        "projects/<int:pk>/progress/<int:report_pk>/confirm/", views.progress_confirm, name="progress_confirm"
+    ),
     path("projects/<int:pk>/progress/upload/", views.progress_upload, name="progress_upload"),
     path("projects/<int:pk>/progress/template.xlsx", views.progress_template, name="progress_template"),
     path("projects/<int:pk>/acceptance/sign/", views.acceptance_sign, name="acceptance_sign"),

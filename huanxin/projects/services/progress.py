@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from huanxin.core import clock
@@ -15,6 +16,7 @@ from huanxin.core.errors import Forbidden, Invalid, Refused
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.spreadsheets import read_tables
 from huanxin.core.validation import stamp_history
+from huanxin.estates.ledger import LedgerError
 from huanxin.projects import rules
 from huanxin.projects.models import (
     Milestone,
@@ -33,9 +35,17 @@ from huanxin.projects.services.photos import photo_add
 
 
 def progress_report(
-    *, by: Any, item_id: int, on: dt.date, quantity_done: Decimal, note: str = ""
+    *,
+    by: Any,
+    item_id: int,
+    on: dt.date,
+    quantity_done: Decimal,
+    note: str = "",
+    correction_reason: str = "",
 ) -> ProgressReport:
-    """A contractor reports for its own projects only (by scope: it sees only their estates)."""
+    """A contractor reports for its own projects only (by scope: it sees only their estates).
+    Quantities are cumulative: a figure that would make the item's progress fall is refused unless
+    it is a correction with its reason, which counts once the supervisor confirms it."""
     if not (by.can("projects", "change") or by.can("projects", "own_progress")):
         raise Forbidden(_("您的角色不能填报进度"))
     with transaction.atomic():
@@ -65,18 +75,104 @@ def progress_report(
                 _("进度日期不能早于开工日期%(start)s") % {"start": started.isoformat()},
                 details=[{"field": "on", "message": on.isoformat()}],
             )
+        correction_reason = correction_reason.strip()[:255]
+        before, after = reported_around(item, on)
+        goes_back = rules.progress_goes_back(quantity_done, before.quantity_done if before else None, after)
+        if goes_back and not correction_reason:
+            raise Invalid(
+                going_back_message(item, quantity_done, before, after),
+                details=[{"field": "quantity_done", "message": str(quantity_done)}],
+            )
         report = ProgressReport.objects.create(
             item=item,
             on=on,
             quantity_done=quantity_done,
             note=note.strip()[:255],
             reported_by=by if getattr(by, "pk", None) else None,
+            correction_reason=correction_reason if goes_back else "",
         )
         _progress_refresh(project)
         audit_record(
-            action="project.progress", actor=by, target=project, region_code=project.estate.region.code
+            action="project.progress_correction" if report.correction_reason else "project.progress",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"report": report.pk},
         )
     return report
+
+
+def reported_around(item: ProjectItem, on: dt.date) -> tuple[ProgressReport | None, Decimal | None]:
+    """The counted report in force on `on` (the latest on or before it), and the smallest
+    quantity counted after it: a new figure for `on` must lie between them."""
+    counted = ProgressReport.objects.filter(item=item).counted()
+    before = counted.filter(on__lte=on).order_by("-on", "-id").first()
+    after = counted.filter(on__gt=on).aggregate(least=Min("quantity_done"))["least"]
+    return before, after
+
+
+def going_back_message(
+    item: ProjectItem, quantity: Decimal, before: ProgressReport | None, after: Decimal | None
+) -> str:
+    figure = f"{quantity.normalize():f}{item.unit}"
+    if before is not None and quantity < before.quantity_done:
+        return _(
+            "%(item)s累计完成量%(figure)s低于%(on)s已填报的%(before)s；"
+            "如属更正，请勾选更正并写明原因，由监理单位确认后生效"
+        ) % {
+            "item": item.item.name,
+            "figure": figure,
+            "on": before.on.isoformat(),
+            "before": f"{before.quantity_done.normalize():f}{item.unit}",
+        }
+    return _(
+        "%(item)s累计完成量%(figure)s高于此日之后已填报的%(after)s；"
+        "如属更正，请写明原因，由监理单位确认后生效"
+    ) % {"item": item.item.name, "figure": figure, "after": f"{(after or 0):f}{item.unit}"}
+
+
+def progress_correction_confirm(*, by: Any, report_id: int) -> ProgressReport:
+    """The supervisor confirms a correction, which then counts from today. Where the project has
+    no supervision organization, the district confirms; nobody confirms their own correction."""
+    with transaction.atomic():
+        report = get_visible_or_404(
+            ProgressReport.objects.select_related("item__project__estate__region", "item__item"),
+            by,
+            pk=report_id,
+        )
+        project = (
+            Project.objects.select_for_update(of=("self",))
+            .select_related("estate__region")
+            .get(pk=report.item.project_id)
+        )
+        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if not report.correction_reason:
+            raise Refused(_("这不是一条更正，无须确认"))
+        if report.confirmed_on is not None:
+            raise Refused(_("这条更正已于%(on)s确认") % {"on": report.confirmed_on.isoformat()})
+        if not may_confirm_corrections(by, project):
+            raise Forbidden(_("更正由本项目的监理单位确认（未指定监理单位的，由区县确认）"))
+        if report.reported_by_id is not None and report.reported_by_id == getattr(by, "pk", None):
+            raise Forbidden(_("不能确认自己填报的更正"))
+        report.confirmed_by = by
+        report.confirmed_on = clock.today()
+        report.save(update_fields=["confirmed_by", "confirmed_on"])
+        _progress_refresh(project)
+        audit_record(
+            action="project.progress_confirm",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"report": report.pk},
+        )
+    return report
+
+
+def may_confirm_corrections(user: Any, project: Project) -> bool:
+    organization_id = getattr(user, "organization_id", None)
+    if project.supervisor_id is not None:
+        return user.can("projects", "own_progress") and organization_id == project.supervisor_id
+    return bool(user.can("projects", "change"))
 
 
 def _progress_refresh(project: Project) -> None:
@@ -197,11 +293,30 @@ def progress_upload(*, by: Any, project_id: int, file_name: str, content: bytes)
     parsed = read_progress(read_tables(name=file_name, content=content), items, today=clock.today())
     if parsed.errors:
         return {"errors": [error.as_dict() for error in parsed.errors], "reports": 0}
+    errors = []
     with transaction.atomic():
-        for row in parsed.rows:
-            progress_report(
-                by=by, item_id=row.item.pk, on=row.on, quantity_done=row.quantity_done, note=row.note
-            )
+        # in date order, so that a sheet of several weeks is checked as the weeks went
+        for row in sorted(parsed.rows, key=lambda row: (row.on, row.row)):
+            try:
+                with transaction.atomic():
+                    progress_report(
+                        by=by,
+                        item_id=row.item.pk,
+                        on=row.on,
+                        quantity_done=row.quantity_done,
+                        note=row.note,
+                        correction_reason=row.correction_reason,
+                    )
+            except Invalid as refused:
+                errors.append(
+                    LedgerError(row.sheet, row.row, "累计完成量", str(row.quantity_done), refused.message)
+                )
+        if errors:
+            transaction.set_rollback(True)  # all rows or none
+            return {
+                "errors": [error.as_dict() for error in sorted(errors, key=lambda e: e.row or 0)],
+                "reports": 0,
+            }
     return {"errors": [], "reports": len(parsed.rows)}
 
 
@@ -212,6 +327,7 @@ def progress_reports_add(
     on: dt.date,
     quantities: dict[int, Decimal],
     note: str = "",
+    correction_reason: str = "",
     photos: tuple[bytes, ...] = (),
 ) -> int:
     """One day's report on several items of a project (the page's form), with the site photos
@@ -224,7 +340,14 @@ def progress_reports_add(
         if not quantities or set(quantities) - own:
             raise Invalid(_("请填写本项目改造内容的累计完成量"))
         reports = [
-            progress_report(by=by, item_id=item_id, on=on, quantity_done=quantity, note=note)
+            progress_report(
+                by=by,
+                item_id=item_id,
+                on=on,
+                quantity_done=quantity,
+                note=note,
+                correction_reason=correction_reason,
+            )
             for item_id, quantity in quantities.items()
         ]
         only = reports[0] if len(reports) == 1 else None

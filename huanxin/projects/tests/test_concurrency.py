@@ -11,10 +11,11 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huanxin.core.errors import HuanxinError
+from huanxin.core.errors import HuanxinError, Invalid
 from huanxin.projects import rules, services
 from huanxin.projects.models import AcceptanceSignature, ProgressReport, ProjectTransition
 from huanxin.projects.querysets import project_progress
+from huanxin.projects.services.progress import reported_around
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,12 +84,19 @@ def test_progress_as_of_a_date_is_the_latest_report_by_then(city, built, reports
     start = dt.date(2020, 9, 12)
     for index, day, percent in reports:
         item = items[index]
-        services.progress_report(
-            by=city["shigong"],
-            item_id=item.pk,
-            on=start + dt.timedelta(days=day),
-            quantity_done=item.quantity * percent / 100,
-        )
+        quantity = item.quantity * percent / 100
+        on = start + dt.timedelta(days=day)
+        before, after = reported_around(item, on)
+        if rules.progress_goes_back(quantity, before.quantity_done if before else None, after):
+            # refused as it stands; entered as a correction, it counts once the supervisor confirms
+            with pytest.raises(Invalid):
+                services.progress_report(by=city["shigong"], item_id=item.pk, on=on, quantity_done=quantity)
+            correction = services.progress_report(
+                by=city["shigong"], item_id=item.pk, on=on, quantity_done=quantity, correction_reason="复测"
+            )
+            services.progress_correction_confirm(by=city["jianli"], report_id=correction.pk)
+        else:
+            services.progress_report(by=city["shigong"], item_id=item.pk, on=on, quantity_done=quantity)
     as_of = start + dt.timedelta(days=as_of_day)
     latest: dict[int, Decimal] = {}
     for index, day, percent in reports:  # in the order entered: the later one wins on a tie

@@ -30,8 +30,19 @@ def test_the_forecast_extrapolates_the_pace_so_far() -> None:
     )
     assert not rules.is_delayed(rules.ACCEPTED, dt.date(2020, 6, 15), None, dt.date(2020, 9, 1))
     assert rules.milestone_late(dt.date(2020, 6, 1), None, dt.date(2020, 6, 2))
-    assert rules.milestone_late(dt.date(2020, 6, 1), dt.date(2020, 6, 3), dt.date(2020, 9, 1))
+    # reached late: late from its due date until the day it was reached, then done (late)
+    assert rules.milestone_late(dt.date(2020, 6, 1), dt.date(2020, 6, 3), dt.date(2020, 6, 2))
+    assert not rules.milestone_late(dt.date(2020, 6, 1), dt.date(2020, 6, 3), dt.date(2020, 9, 1))
+    assert (
+        rules.milestone_status(dt.date(2020, 6, 1), dt.date(2020, 6, 3), dt.date(2020, 9, 1)) == "done_late"
+    )
     assert not rules.milestone_late(dt.date(2020, 6, 1), dt.date(2020, 6, 1), dt.date(2020, 9, 1))
+    # never reached, the project accepted on 2020-08-01: late until then, closed after
+    assert rules.milestone_late(dt.date(2020, 6, 1), None, dt.date(2020, 7, 31), dt.date(2020, 8, 1))
+    assert (
+        rules.milestone_status(dt.date(2020, 6, 1), None, dt.date(2020, 8, 1), dt.date(2020, 8, 1))
+        == "closed"
+    )
 
 
 @given(
@@ -248,7 +259,8 @@ def test_the_template_filled_in_comes_back(city, built, login) -> None:  # type:
     assert template.status_code == 200
     rows = read_tables(name="t.xlsx", content=template.content)[0].rows
     assert rows[1][:2] == ["编码", "改造内容"] and [row[0] for row in rows[2:]] == ["B02", "B06"]
-    filled = [[row[0], row[1], row[2], row[3], "2020-09-19", row[3], "完工"] for row in rows[2:]]
+    assert rows[1][3:7] == ["设计工程量", "上次填报", "日期", "累计完成量"]
+    filled = [[*row[:5], "2020-09-19", row[3], "完工", ""] for row in rows[2:]]
     sheet = write_xlsx([SheetOut(name="进度周报", header=rows[1], rows=filled)])
     upload = __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
         "周报.xlsx", sheet

@@ -25,7 +25,13 @@ from huanxin.projects.views.participation import (
     photo_public,
     photo_upload,
 )
-from huanxin.projects.views.progress import milestone_done, progress_add, progress_template, progress_upload
+from huanxin.projects.views.progress import (
+    milestone_done,
+    progress_add,
+    progress_confirm,
+    progress_template,
+    progress_upload,
+)
 
 __all__ = [
     "acceptance_paper",
@@ -39,6 +45,7 @@ __all__ = [
     "photo_public",
     "photo_upload",
     "progress_add",
+    "progress_confirm",
     "progress_template",
     "progress_upload",
     "project_detail",

@@ -47,6 +47,7 @@ from huanxin.projects.querysets import (
     households_of,
     item_progress,
     join_candidates,
+    last_reports,
     parties_of,
     photo_board,
     project_progress,
@@ -58,6 +59,7 @@ from huanxin.projects.querysets import (
     with_feedback_counts,
     with_flags,
 )
+from huanxin.projects.services.progress import may_confirm_corrections
 from huanxin.projects.views.common import (
     EDITABLE_DESIGN,
     HIDDEN_HISTORY,
@@ -171,6 +173,9 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         ]
     if tab == "progress":
         context["can_report"] = project.state in REPORTING and context["can_report"]
+        last = last_reports(project)
+        context["report_rows"] = [(item, done, last.get(item.pk)) for item, done in items]
+        context["can_confirm"] = may_confirm_corrections(user, project)
         context["reports"] = (
             ProgressReport.objects.filter(item__project=project)
             .select_related("item__item", "reported_by")

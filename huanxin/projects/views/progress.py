@@ -50,6 +50,9 @@ def progress_add(request: StaffRequest, pk: int) -> HttpResponse:
             on=form_date(request.POST.get("on", ""), _("日期")),
             quantities=quantities,
             note=request.POST.get("note", ""),
+            correction_reason=request.POST.get("correction_reason", "")
+            if request.POST.get("correction")
+            else "",
             photos=tuple(upload.read() for upload in uploads[: services.MAX_REPORT_PHOTOS + 1]),
         )
 
@@ -109,4 +112,16 @@ def milestone_done(request: StaffRequest, pk: int, milestone_pk: int) -> HttpRes
             milestone_id=milestone_pk,
             done_on=form_date(request.POST.get("done_on", ""), _("完成日期")),
         ),
+    )
+
+
+@page("projects", ("change", "own_progress"))
+@require_POST
+def progress_confirm(request: StaffRequest, pk: int, report_pk: int) -> HttpResponse:
+    return run_on_tab(
+        request,
+        pk,
+        "progress",
+        _("更正已确认"),
+        lambda: services.progress_correction_confirm(by=request.user, report_id=report_pk),
     )
