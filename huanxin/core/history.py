@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,10 +40,16 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
     return str(value)
 
 
-def history_of(obj: models.Model, *, hidden: frozenset[str] = frozenset({"version"})) -> list[HistoryEntry]:
-    """Newest first. Fields in `hidden` (bookkeeping) are left out of the changes."""
+def history_of(
+    obj: models.Model, *, hidden: frozenset[str] = frozenset({"version"}), until: dt.datetime | None = None
+) -> list[HistoryEntry]:
+    """Newest first, up to `until` (a page read as of a past day). Fields in `hidden`
+    (bookkeeping) are left out of the changes."""
     model = type(obj)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))  # type: ignore[attr-defined]
+    history = obj.history.select_related("history_user")  # type: ignore[attr-defined]
+    if until is not None:
+        history = history.filter(history_date__lt=until)
+    records = list(history.order_by("-history_date", "-history_id"))
     entries = []
     for index, record in enumerate(records):
         user = record.history_user

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.utils.translation import gettext as _
 
+from huanxin.core import clock
 from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.scoping import ScopedQuerySet
 
@@ -70,6 +71,27 @@ def parse_date(text: Any, *, label: str) -> dt.date:
             _("%(label)s应为日期，如2020-08-31") % {"label": label},
             details=[{"field": label, "message": raw[:20]}],
         ) from None
+
+
+def requested_as_of(params: Any) -> dt.date | None:
+    """A page's or endpoint's `as_of=YYYY-MM-DD`: None for the live view (absent, empty or
+    today); a past date to read the figures of that day; a bad or future date is refused."""
+    raw = str(params.get("as_of") or "").strip()
+    if not raw:
+        return None
+    try:
+        on = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(
+            _("查询日期应为日期，如2020-08-31"), details=[{"field": "as_of", "message": raw[:20]}]
+        ) from None
+    today = clock.today()
+    if on > today:
+        raise Invalid(
+            _("查询日期不能晚于今天（%(today)s）") % {"today": today.isoformat()},
+            details=[{"field": "as_of", "message": raw[:20]}],
+        )
+    return None if on == today else on
 
 
 def error_text(error: HuanxinError) -> str:

@@ -16,17 +16,15 @@ from huanxin.core import clock
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
 from huanxin.core.errors import Invalid, NotFound
-from huanxin.core.http import get_visible_or_404
+from huanxin.core.http import get_visible_or_404, requested_as_of
 from huanxin.projects import rules, services
+from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then
 from huanxin.projects.filtersets import filter_projects
 from huanxin.projects.models import AcceptanceSignature, ProgressReport, Project, ProjectItem
 from huanxin.projects.querysets import (
-    design_budget,
     has_owners_committee,
-    item_progress,
     missing_signatures,
     parties_of,
-    project_progress,
     projects_for,
     signer_label,
     with_flags,
@@ -72,8 +70,13 @@ class ProjectOut(ProjectFields):
         return obj.estate.name
 
     @staticmethod
+    def resolve_state(obj: Project) -> str:
+        return str(getattr(obj, "state_then", obj.state))
+
+    @staticmethod
     def resolve_state_label(obj: Project) -> str:
-        return rules.STATES.get(obj.state, obj.state)
+        state = getattr(obj, "state_then", obj.state)
+        return rules.STATES.get(state, state)
 
     @staticmethod
     def resolve_year(obj: Project) -> int:
@@ -81,7 +84,11 @@ class ProjectOut(ProjectFields):
 
     @staticmethod
     def resolve_progress(obj: Project) -> Decimal:
-        return obj.progress_share
+        return Decimal(getattr(obj, "progress_then", obj.progress_share))
+
+    @staticmethod
+    def resolve_forecast_end(obj: Project) -> dt.date | None:
+        return getattr(obj, "forecast_then", obj.forecast_end)  # type: ignore[no-any-return]
 
     @staticmethod
     def resolve_builder(obj: Project) -> str | None:
@@ -97,8 +104,10 @@ class ProjectOut(ProjectFields):
 
 
 class ItemOut(Schema):
-    id: int = Field(..., description="项目改造内容编号（填报进度时的 item_id）")
-    menu_item_id: int = Field(..., description="菜单项编号（编制设计内容时的 item_id）")
+    id: int | None = Field(
+        ..., description="项目改造内容编号（填报进度时的 item_id）；早先设计版本的内容为空"
+    )
+    menu_item_id: int | None = Field(..., description="菜单项编号（编制设计内容时的 item_id）")
     code: str
     name: str
     quantity: Decimal
@@ -113,6 +122,9 @@ class MilestoneOut(Schema):
     due_on: dt.date
     done_on: dt.date | None
     late: bool
+    status: str = Field(
+        ..., description="pending 未到期 / late 滞后 / done 按期完成 / done_late 逾期完成 / closed 已关闭"
+    )
 
 
 class ActionOut(Schema):
@@ -139,38 +151,45 @@ def _project(user: Any, project_id: int) -> Project:
 
 
 def _detail(user: Any, project_id: int, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The project live, or at the end of `as_of` (read-only: no next states on a past day)."""
     project = _project(user, project_id)
-    items = item_progress(project, as_of)
-    today = clock.today()
+    [project] = attach_then([project], as_of)
+    if as_of is not None and project.state_then is None:  # type: ignore[attr-defined]
+        raise NotFound(_("%(day)s时本项目尚未立项") % {"day": as_of.isoformat()})
+    _revision, items = design_then(project, as_of)
+    on = as_of or clock.today()
+    closed_on = closed_on_by(project, on)
     return {
         **ProjectOut.model_validate(project).model_dump(),
-        "progress": project.progress_share if as_of is None else project_progress(project, as_of),
         "as_of": as_of,
-        "design_budget_yuan": design_budget(project).quantize(CENT),
+        "design_budget_yuan": sum((item.budget_yuan for item in items), Decimal(0)).quantize(CENT),
         "items": [
             {
-                "id": item.pk,
-                "menu_item_id": item.item_id,
-                "code": item.item.code,
-                "name": item.item.name,
+                "id": item.item.pk if item.item else None,
+                "menu_item_id": item.item.item_id if item.item else None,
+                "code": item.code,
+                "name": item.name,
                 "quantity": item.quantity,
                 "unit": item.unit,
                 "unit_cost_yuan": item.unit_cost_yuan,
                 "budget_yuan": item.budget_yuan,
-                "done": done.quantize(SHARE),
+                "done": item.done.quantize(SHARE),
             }
-            for item, done in items
+            for item in items
         ],
         "milestones": [
             {
                 "name": milestone.name,
                 "due_on": milestone.due_on,
-                "done_on": milestone.done_on,
-                "late": rules.milestone_late(milestone.due_on, milestone.done_on, today),
+                "done_on": milestone.done_on if milestone.done_on and milestone.done_on <= on else None,
+                "late": rules.milestone_late(milestone.due_on, milestone.done_on, on, closed_on),
+                "status": rules.milestone_status(milestone.due_on, milestone.done_on, on, closed_on),
             }
             for milestone in project.milestones.order_by("due_on", "id")
         ],
-        "next_states": [
+        "next_states": []
+        if as_of is not None
+        else [
             {
                 "to_state": state,
                 "label": rules.STATES[state],
@@ -187,6 +206,9 @@ class ProjectFilters(Schema):
     year: int | None = Field(None, description="计划年度")
     contractor: int | None = Field(None, description="参建单位编号：施工、监理或设计单位")
     late: bool | None = Field(None, description="true：延期或节点滞后；false：两者都没有")
+    as_of: dt.date | None = Field(
+        None, description="截至某日（YYYY-MM-DD）：状态、进度、滞后都按当日；默认今天"
+    )
 
 
 @router.get("/projects", response={200: list[ProjectOut], **READ_ERRORS})
@@ -198,7 +220,8 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     params = {key: value for key, value in filters.dict().items() if value is not None}
     if isinstance(params.get("late"), bool):
         params["late"] = "true" if params["late"] else "false"
-    projects, filterset = filter_projects(_projects(caller(request)), params)
+    as_of = requested_as_of(params)
+    projects, filterset = filter_projects(_projects(caller(request)), params, as_of)
     if filterset.errors:
         raise Invalid(
             _("筛选条件无效"),
@@ -206,24 +229,20 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
                 {"field": field, "message": "；".join(errors)} for field, errors in filterset.errors.items()
             ],
         )
-    return projects
+    return RowsThen(projects, as_of)
 
 
 def _as_of(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return clock.parse_as_of(value)
-    except ValueError as error:
-        raise Invalid(_("日期格式应为 YYYY-MM-DD"), details=[{"field": "as_of", "message": value}]) from error
+    return requested_as_of({"as_of": value})
 
 
 @router.get("/projects/{project_id}", response={200: ProjectDetailOut, **READ_ERRORS})
 @endpoint("projects", READ)
 def get_project(request: HttpRequest, project_id: int, as_of: str | None = None) -> Any:
     """One project with its items, milestones and the next states, each with the refusals that
-    stand in its way now (empty: allowed). `as_of=YYYY-MM-DD`: progress and each item's share
-    done by the reports on or before that date."""
+    stand in its way now (empty: allowed). `as_of=YYYY-MM-DD`: the project at the end of that day —
+    its state then, the design version then in force, progress by the reports measured by then,
+    milestones as they stood; no next states (a past day is read-only)."""
     return _detail(caller(request), project_id, _as_of(as_of))
 
 

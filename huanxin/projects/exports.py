@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from huanxin.core.spreadsheets import SheetOut
+from huanxin.projects import rules
 
 HEADER = [
     "项目名称",
@@ -29,10 +31,12 @@ HEADER = [
 ]
 
 
-def project_sheet(projects: Any) -> SheetOut:
-    """`projects` annotated by with_flags and with_feedback_counts."""
+def project_sheet(projects: Any, as_of: dt.date) -> SheetOut:
+    """`projects` annotated by with_flags and with_feedback_counts, with their figures of the day
+    attached (as_of.attach_then)."""
     return SheetOut(
         name="改造项目",
+        title=f"改造项目（截至{as_of.isoformat()}）",
         header=HEADER,
         rows=(
             [
@@ -42,13 +46,13 @@ def project_sheet(projects: Any) -> SheetOut:
                 project.estate.region.name,
                 project.estate.code,
                 project.plan_entry.plan.year,
-                project.get_state_display(),
+                rules.STATES.get(project.state_then, ""),
                 project.plan_entry.households,
                 project.estimated_cost_yuan,
-                float(project.progress_share * 100),
+                float(project.progress_then * 100),
                 project.planned_start,
                 project.planned_end,
-                project.forecast_end,
+                project.forecast_then,
                 "是" if project.delayed else "",
                 "是" if project.milestone_late else "",
                 project.builder.name if project.builder else "",

@@ -1,8 +1,10 @@
-"""One filter definition for the project list: the page, its export and the API apply it alike.
-Expects a queryset annotated by `querysets.with_flags` (the late filter reads its flags)."""
+"""One filter definition for the project list: the page, its export and the API apply it alike,
+live or as of a past day. Expects a queryset annotated by `querysets.with_flags` (the live late
+filter reads its flags) and `as_of.with_state_then` (the state filter reads the state of the day)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
@@ -11,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huanxin.projects import rules
+from huanxin.projects.as_of import late_then, with_state_then
 from huanxin.regions import rules as region_rules
 
 
@@ -20,7 +23,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         method="filter_region",
         validators=[RegexValidator(r"^(\d{6}|\d{9}|\d{12})$", _("区划代码应为6、9或12位数字"))],
     )
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=list(rules.STATES.items()))
+    state = django_filters.ChoiceFilter(
+        label=_("状态"), field_name="state_then", choices=list(rules.STATES.items())
+    )
     year = django_filters.NumberFilter(
         label=_("计划年度"), field_name="plan_entry__plan__year", min_value=1990, max_value=2100
     )
@@ -28,6 +33,10 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("参建单位"), method="filter_contractor", min_value=1, max_value=2**63 - 1
     )
     late = django_filters.BooleanFilter(label=_("滞后或节点逾期"), method="filter_late")
+
+    def __init__(self, *args: Any, as_of: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
 
     def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(estate__region__code__startswith=region_rules.significant_prefix(value))
@@ -41,12 +50,17 @@ class ProjectFilterSet(django_filters.FilterSet):
     def filter_late(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
+        if self.as_of is not None:
+            return late_then(queryset, self.as_of, value)
         if value:
             return queryset.filter(Q(delayed=True) | Q(milestone_late=True))
         return queryset.filter(delayed=False, milestone_late=False)
 
 
-def filter_projects(queryset: QuerySet, params: Any) -> tuple[QuerySet, ProjectFilterSet]:
-    """Apply the list's filters; invalid values are reported on the form and filter nothing."""
-    filterset = ProjectFilterSet(params, queryset=queryset)
+def filter_projects(
+    queryset: QuerySet, params: Any, as_of: dt.date | None = None
+) -> tuple[QuerySet, ProjectFilterSet]:
+    """Apply the list's filters, live or on `as_of`; invalid values are reported on the form and
+    filter nothing."""
+    filterset = ProjectFilterSet(params, queryset=with_state_then(queryset, as_of), as_of=as_of)
     return filterset.qs.order_by("estate__code", "pk"), filterset

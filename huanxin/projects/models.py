@@ -149,6 +149,35 @@ class ProjectItem(models.Model):
         return f"{self.project} {self.item.name}"
 
 
+class DesignRevision(models.Model):
+    """Each version of the design as it was saved: its items and budget, so that a project read as
+    of a past date shows the design then in force. The current version's items are ProjectItem."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="design_revisions")
+    number = models.PositiveIntegerField(_("版本"))
+    on = models.DateField(_("日期"))
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    budget_yuan = models.DecimalField(_("设计预算（元）"), max_digits=16, decimal_places=2)
+    # [{"code", "name", "quantity", "unit", "unit_cost_yuan", "budget_yuan"}], amounts as text
+    items = models.JSONField(_("改造内容"))
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("设计版本")
+        verbose_name_plural = _("设计版本")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="design_revision_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} v{self.number}"
+
+
 class ProgressReportQuerySet(ScopedQuerySet):
     scope_region = "item__project__estate__region__code"
     scope_estate = "item__project__estate_id"

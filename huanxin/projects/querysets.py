@@ -58,15 +58,7 @@ def item_progress(project: Project, as_of: dt.date | None = None) -> list[tuple[
     latest: dict[int, Decimal] = {}
     for report in reports:
         latest[report.item_id] = report.quantity_done
-    return [
-        (
-            item,
-            min(Decimal(1), latest.get(item.pk, Decimal(0)) / item.quantity)
-            if item.quantity > 0
-            else Decimal(0),
-        )
-        for item in items
-    ]
+    return [(item, rules.item_share(latest.get(item.pk, Decimal(0)), item.quantity)) for item in items]
 
 
 def last_reports(project: Project, as_of: dt.date | None = None) -> dict[int, ProgressReport]:
@@ -126,14 +118,12 @@ def design_budget(project: Project) -> Decimal:
     return project.items.aggregate(total=Sum("budget_yuan"))["total"] or Decimal(0)
 
 
-def publicity_started_on(project: Project) -> dt.date | None:
+def publicity_started_on(project: Project, as_of: dt.date | None = None) -> dt.date | None:
     """The day the current design went on publicity (the latest entry into that state)."""
-    return (
-        ProjectTransition.objects.filter(project=project, to_state=rules.PUBLICITY)
-        .order_by("-on", "-id")
-        .values_list("on", flat=True)
-        .first()
-    )
+    transitions = ProjectTransition.objects.filter(project=project, to_state=rules.PUBLICITY)
+    if as_of is not None:
+        transitions = transitions.filter(on__lte=as_of)
+    return transitions.order_by("-on", "-id").values_list("on", flat=True).first()
 
 
 def construction_started_on(project: Project) -> dt.date | None:
@@ -152,9 +142,15 @@ def has_owners_committee(project: Project) -> bool:
     ).exists()
 
 
-def missing_signatures(project: Project) -> list[str]:
+def signatures_of(project: Project, as_of: dt.date | None = None) -> Any:
+    """The acceptance record's signatures, all or those signed by the end of `as_of`."""
+    signatures = AcceptanceSignature.objects.filter(project=project)
+    return signatures if as_of is None else signatures.filter(signed_on__lte=as_of)
+
+
+def missing_signatures(project: Project, as_of: dt.date | None = None) -> list[str]:
     """The parties (by their Chinese names) whose signature the record still lacks."""
-    signatures = list(AcceptanceSignature.objects.filter(project=project))
+    signatures = list(signatures_of(project, as_of))
     signed = {s.party for s in signatures if s.household_id is None}
     missing = []
     for party in rules.parties_required(has_owners_committee(project)):
@@ -209,9 +205,8 @@ def parties_of(user: Any, project: Project) -> list[str]:
 
 
 def late_milestones(today: dt.date) -> Any:
-    return Milestone.objects.filter(project=OuterRef("pk"), due_on__lt=today).filter(
-        Q(done_on__isnull=True) | Q(done_on__gt=F("due_on"))
-    )
+    """Past due and not reached (a reached milestone is done, if late; rules.milestone_status)."""
+    return Milestone.objects.filter(project=OuterRef("pk"), due_on__lt=today, done_on__isnull=True)
 
 
 def with_flags(projects: QuerySet[Project], today: dt.date | None = None) -> Any:
@@ -225,8 +220,16 @@ def with_flags(projects: QuerySet[Project], today: dt.date | None = None) -> Any
     )
     return projects.annotate(
         delayed=Case(When(delayed, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        milestone_late=Exists(late_milestones(today)),
+        # an accepted or cancelled project's unreached milestones are closed, not late for ever
+        milestone_late=Case(
+            When(Q(Exists(late_milestones(today))) & ~Q(state__in=CLOSED_STATES), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
+
+
+CLOSED_STATES = [*rules.COMPLETED, rules.CANCELLED]
 
 
 @dataclass
@@ -257,19 +260,31 @@ def signer_label(signature: AcceptanceSignature, *, personal: bool) -> str:
     return f"{names}（纸质记录 {signature.archive_number}）"
 
 
-def acceptance_lines(project: Project, *, personal: bool = False) -> list[PartyLine]:
+def acceptance_lines(
+    project: Project, *, personal: bool = False, as_of: dt.date | None = None
+) -> list[PartyLine]:
     signatures = list(
-        AcceptanceSignature.objects.filter(project=project).select_related(
-            "signer", "household__building", "recorded_by"
-        )
+        signatures_of(project, as_of).select_related("signer", "household__building", "recorded_by")
     )
-    missing = set(missing_signatures(project))
+    missing = set(missing_signatures(project, as_of))
     lines = []
     for party in rules.parties_required(has_owners_committee(project)):
         own = [(s, signer_label(s, personal=personal)) for s in signatures if s.party == party]
         label = rules.PARTIES[party]
         lines.append(PartyLine(party, label, own, signed=not any(text.startswith(label) for text in missing)))
     return lines
+
+
+def paper_vote_of(project: Project, as_of: dt.date | None = None) -> PaperVote | None:
+    votes = PaperVote.objects.filter(project=project)
+    if as_of is not None:
+        votes = votes.filter(held_on__lte=as_of)
+    return votes.first()
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in Asia/Shanghai: timestamps before it belong to the day."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
 
 
 def households_of(user: Any, project: Project) -> Any:
@@ -299,14 +314,15 @@ def coverage_for(project: Project) -> rules.Coverage | None:
     return rules.demand_coverage(demand, set(project.items.values_list("item__code", flat=True)))
 
 
-def design_vote_result(project: Project) -> Any:
+def design_vote_result(project: Project, as_of: dt.date | None = None) -> Any:
     """The design vote counted as Civil Code art. 278 asks, with the city's thresholds: the paper
-    result where the owners voted on paper, else the households' votes on the phone pages."""
+    result where the owners voted on paper, else the households' votes on the phone pages (those
+    cast by the end of `as_of`)."""
     from huanxin.planning.querysets import config_for as eligibility_config_for
     from huanxin.surveys.rules import owners_vote_passes
 
     config = eligibility_config_for(project.estate.region.code)
-    paper = PaperVote.objects.filter(project=project).first()
+    paper = paper_vote_of(project, as_of)
     if paper is not None:
         return owners_vote_passes(
             area_yes=paper.area_yes,
@@ -320,7 +336,10 @@ def design_vote_result(project: Project) -> Any:
         )
     estates = covered_estate_ids(project)
     roster = dict(Household.objects.filter(estate_id__in=estates).values_list("pk", "floor_area_m2"))
-    votes = list(DesignVote.objects.filter(project=project).values_list("household_id", "agrees"))
+    cast = DesignVote.objects.filter(project=project)
+    if as_of is not None:
+        cast = cast.filter(voted_at__lt=end_of(as_of))
+    votes = list(cast.values_list("household_id", "agrees"))
     areas = {pk: area for pk, area in roster.items() if area is not None}
     areas_known = bool(roster) and len(areas) == len(roster)  # by area only when every area is known
     return owners_vote_passes(
@@ -339,32 +358,34 @@ def _households_in(estate_ids: list[int]) -> int:
     return Estate.objects.filter(pk__in=estate_ids).aggregate(total=Sum("households"))["total"] or 0
 
 
-def publicity_ends_on(project: Project) -> dt.date | None:
-    started = publicity_started_on(project)
+def publicity_ends_on(project: Project, as_of: dt.date | None = None) -> dt.date | None:
+    started = publicity_started_on(project, as_of)
     if started is None:
         return None
     return started + dt.timedelta(days=config_for(project.estate.region.code).publicity_days)
 
 
-def satisfaction_levels(project: Project) -> list[str]:
-    return list(SatisfactionRating.objects.filter(project=project).values_list("level", flat=True))
+def ratings_of(project: Project, as_of: dt.date | None = None) -> Any:
+    """The households' ratings, all or those given by the end of `as_of` (as last changed: a
+    rating changed after the day reads as changed)."""
+    ratings = SatisfactionRating.objects.filter(project=project)
+    return ratings if as_of is None else ratings.filter(rated_at__lt=end_of(as_of))
 
 
-def feedback_overdue(today: dt.date | None = None) -> Q:
-    """Unanswered past its deadline, or answered after it."""
-    today = today or clock.today()
-    return Q(answered_on__isnull=True, due_on__lt=today) | Q(answered_on__gt=F("due_on"))
+def satisfaction_levels(project: Project, as_of: dt.date | None = None) -> list[str]:
+    return list(ratings_of(project, as_of).values_list("level", flat=True))
 
 
-def with_feedback_counts(projects: QuerySet[Project], today: dt.date | None = None) -> Any:
-    today = today or clock.today()
+def with_feedback_counts(projects: QuerySet[Project], as_of: dt.date | None = None) -> Any:
+    """Annotate `feedback_open` (received, not yet answered at the end of the day) and
+    `feedback_overdue` (of those, past their deadline)."""
+    on = as_of or clock.today()
+    open_then = Q(feedback__received_on__lte=on) & (
+        Q(feedback__answered_on__isnull=True) | Q(feedback__answered_on__gt=on)
+    )
     return projects.annotate(
-        feedback_open=Count("feedback", filter=Q(feedback__answered_on__isnull=True), distinct=True),
-        feedback_overdue=Count(
-            "feedback",
-            filter=Q(feedback__answered_on__isnull=True, feedback__due_on__lt=today),
-            distinct=True,
-        ),
+        feedback_open=Count("feedback", filter=open_then, distinct=True),
+        feedback_overdue=Count("feedback", filter=open_then & Q(feedback__due_on__lt=on), distinct=True),
     )
 
 
@@ -376,10 +397,8 @@ def feedback_for(user: Any) -> Any:
     return rows
 
 
-def satisfaction_counts(project: Project) -> dict[str, int]:
-    counts = dict(
-        SatisfactionRating.objects.filter(project=project).values_list("level").annotate(n=Count("id"))
-    )
+def satisfaction_counts(project: Project, as_of: dt.date | None = None) -> dict[str, int]:
+    counts = dict(ratings_of(project, as_of).values_list("level").annotate(n=Count("id")))
     return {level: counts.get(level, 0) for level in Satisfaction.values}
 
 
@@ -392,14 +411,14 @@ class PhotoPair:
     after: ProjectPhoto
 
 
-def photo_board(project: Project) -> tuple[list[PhotoPair], list[ProjectPhoto]]:
-    """The project's own photos (not residents' feedback photos): before/after pairs per item
-    (the earliest before, the latest after), and every photo."""
-    photos = list(
-        ProjectPhoto.objects.filter(project=project, feedback__isnull=True)
-        .select_related("item__item")
-        .order_by("taken_at", "uploaded_at", "id")
-    )
+def photo_board(project: Project, as_of: dt.date | None = None) -> tuple[list[PhotoPair], list[ProjectPhoto]]:
+    """The project's own photos (not residents' feedback photos), all or those uploaded by the end
+    of `as_of`: before/after pairs per item (the earliest before, the latest after), and every
+    photo."""
+    uploaded = ProjectPhoto.objects.filter(project=project, feedback__isnull=True)
+    if as_of is not None:
+        uploaded = uploaded.filter(uploaded_at__lt=end_of(as_of))
+    photos = list(uploaded.select_related("item__item").order_by("taken_at", "uploaded_at", "id"))
     pairs = []
     for item_id in dict.fromkeys(photo.item_id for photo in photos):
         before = [p for p in photos if p.item_id == item_id and p.stage == PhotoStage.BEFORE]

@@ -49,6 +49,11 @@ def next_states(state: str, resume_to: str | None = None) -> list[str]:
     return [*following, *([SUSPENDED, CANCELLED] if state in OPEN else [])]
 
 
+def item_share(done: Decimal, quantity: Decimal) -> Decimal:
+    """An item's share done, 0..1: a measured overrun does not count beyond the design."""
+    return min(Decimal(1), done / quantity) if quantity > 0 else Decimal(0)
+
+
 def progress(items: Sequence[tuple[Decimal, Decimal, Decimal]]) -> Decimal:
     """Budget-weighted progress: items as (budget, quantity, quantity done); 0..1."""
     total = sum((budget for budget, _quantity, _done in items), Decimal(0))
@@ -114,26 +119,27 @@ MILESTONE_STATUS = {
     MILESTONE_LATE: "滞后",
     MILESTONE_DONE: "按期完成",
     MILESTONE_DONE_LATE: "逾期完成",
-    MILESTONE_CLOSED: "已关闭（项目已验收）",
+    MILESTONE_CLOSED: "已关闭（项目已验收或终止）",
 }
 
 
 def milestone_status(
-    due_on: dt.date, done_on: dt.date | None, as_of: dt.date, accepted_on: dt.date | None = None
+    due_on: dt.date, done_on: dt.date | None, as_of: dt.date, closed_on: dt.date | None = None
 ) -> str:
     """A milestone as of a date: late only after its due date and before it is reached; once the
-    project is accepted, an unreached milestone is closed rather than late for ever."""
+    project is accepted (or cancelled: `closed_on`), an unreached milestone is closed rather than
+    late for ever."""
     if done_on is not None and done_on <= as_of:
         return MILESTONE_DONE if done_on <= due_on else MILESTONE_DONE_LATE
-    if accepted_on is not None and accepted_on <= as_of:
+    if closed_on is not None and closed_on <= as_of:
         return MILESTONE_CLOSED
     return MILESTONE_LATE if as_of > due_on else MILESTONE_PENDING
 
 
 def milestone_late(
-    due_on: dt.date, done_on: dt.date | None, as_of: dt.date, accepted_on: dt.date | None = None
+    due_on: dt.date, done_on: dt.date | None, as_of: dt.date, closed_on: dt.date | None = None
 ) -> bool:
-    return milestone_status(due_on, done_on, as_of, accepted_on) == MILESTONE_LATE
+    return milestone_status(due_on, done_on, as_of, closed_on) == MILESTONE_LATE
 
 
 def progress_goes_back(quantity: Decimal, before: Decimal | None, after: Decimal | None) -> bool:
@@ -242,6 +248,11 @@ def photo_flags(
         elif works_started_on is not None and stage in ("during", "after") and taken_on < works_started_on:
             flags.append("施工照片拍摄于开工之前")
     return flags
+
+
+def feedback_overdue(due_on: dt.date, answered_on: dt.date | None, on: dt.date) -> bool:
+    """Past its deadline and not yet answered at the end of `on`."""
+    return due_on < on and (answered_on is None or answered_on > on)
 
 
 def feedback_route(category: str) -> str | None:

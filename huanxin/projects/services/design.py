@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from huanxin.accounts.models import Organization
 from huanxin.catalog.models import MenuItem
+from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, Refused
 from huanxin.core.scoping import SYSTEM
@@ -20,6 +21,7 @@ from huanxin.estates.models import EstateTie
 from huanxin.estates.services import estate_tie_add, estate_tie_remove
 from huanxin.projects import rules
 from huanxin.projects.models import (
+    DesignRevision,
     Project,
     ProjectItem,
 )
@@ -83,6 +85,7 @@ def project_items_set(*, by: Any, project_id: int, version: int, rows: list[Item
             )
             for row in rows
         )
+        design_revision_record(project, by=by)
         project.version += 1
         stamp_history(project, by=by, reason="编制设计内容")
         project.save(update_fields=["version"])
@@ -94,6 +97,30 @@ def project_items_set(*, by: Any, project_id: int, version: int, rows: list[Item
             detail={"items": len(rows)},
         )
     return project
+
+
+def design_revision_record(project: Project, *, by: Any) -> DesignRevision:
+    """The design as just saved, kept as a numbered version dated today."""
+    items = list(ProjectItem.objects.filter(project=project).select_related("item").order_by("item__code"))
+    latest = DesignRevision.objects.filter(project=project).order_by("-number").first()
+    return DesignRevision.objects.create(
+        project=project,
+        number=(latest.number + 1) if latest else 1,
+        on=clock.today(),
+        by=by if getattr(by, "pk", None) else None,
+        budget_yuan=sum((item.budget_yuan for item in items), Decimal(0)),
+        items=[
+            {
+                "code": item.item.code,
+                "name": item.item.name,
+                "quantity": str(item.quantity),
+                "unit": item.unit,
+                "unit_cost_yuan": str(item.unit_cost_yuan),
+                "budget_yuan": str(item.budget_yuan),
+            }
+            for item in items
+        ],
+    )
 
 
 def project_assign(

@@ -218,7 +218,8 @@ def test_the_list_filters_by_contractor_and_lateness(api_as, city, project) -> N
     assert item["planned_end"] == "2020-08-31"
 
 
-def test_the_detail_as_of_a_date(api_as, building) -> None:  # type: ignore[no-untyped-def]
+def test_the_detail_as_of_a_date(api_as, building, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.HUANXIN_TODAY = "2020-09-10"  # the day after the reports: a date is read up to today
     client = api_as("yongding")
     now = client.get(f"/api/v1/projects/{building.pk}").json()
     assert now["state"] == "construction" and now["as_of"] is None
@@ -242,6 +243,8 @@ def test_the_detail_as_of_a_date(api_as, building) -> None:  # type: ignore[no-u
     assert before["progress"] == "0.0000"
     bad = client.get(f"/api/v1/projects/{building.pk}?as_of=2020-13-01")
     assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"] == "as_of"
+    future = client.get(f"/api/v1/projects/{building.pk}?as_of=2020-09-11")
+    assert future.status_code == 400 and "不能晚于今天" in future.json()["error"]["message"]
 
 
 def test_items_are_set_with_the_version_and_a_stale_one_is_409(api_as, city, project) -> None:  # type: ignore[no-untyped-def]

@@ -341,10 +341,11 @@ def test_the_list_exports_as_filtered(city, built, login) -> None:  # type: igno
     response = client.get("/projects/export.xlsx?state=construction")
     assert response.status_code == 200
     rows = read_tables(name="p.xlsx", content=response.content)[0].rows
-    assert rows[0][:2] == ["项目名称", "区县"] and rows[1][0] == "市委二号院改造项目（2021年）"
-    assert rows[1][6] == "施工" and rows[1][15] == "张家界市建工集团有限公司"
+    assert rows[0][0] == "改造项目（截至2020-09-20）"  # the day the figures are of, above the header
+    assert rows[1][:2] == ["项目名称", "区县"] and rows[2][0] == "市委二号院改造项目（2021年）"
+    assert rows[2][6] == "施工" and rows[2][15] == "张家界市建工集团有限公司"
     none = read_tables(name="p.xlsx", content=client.get("/projects/export.xlsx?state=accepted").content)[0]
-    assert len(none.rows) == 1  # the header only
+    assert len(none.rows) == 2  # the title and the header only
     from huanxin.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="project.export").count() == 2
