@@ -49,6 +49,7 @@ from huanxin.projects.querysets import (
     join_candidates,
     parties_of,
     photo_board,
+    photos_waiting,
     project_progress,
     projects_for,
     publicity_ends_on,
@@ -141,6 +142,8 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         ],
         "can_report": may_report(user, project),
     }
+    # the header's count of flagged photos the public cannot see until an officer reviews them
+    context["photos_waiting"] = photos_waiting(project).count()
     if tab == "overview":
         context["joined"] = project.joined.select_related("estate")
         if (
@@ -210,6 +213,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
     if tab == "photos":
         context["pairs"], context["photos"] = photo_board(project)
         context["can_report_photos"] = project.state != rules.CANCELLED and may_report(user, project)
+        context["waiting_photos"] = photos_waiting(project)
     if tab == "feedback":
         context |= {
             "feedback_rows": feedback_for(user)
@@ -254,7 +258,7 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
     if project.joined_into_id is not None:  # one notice board for the joint works
         return redirect("projects:public", pk=project.joined_into_id)
     items = item_progress(project)
-    pairs, photos = photo_board(project)
+    pairs, photos = photo_board(project, public=True)
     return render(
         request,
         "projects/public.html",
