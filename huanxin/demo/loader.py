@@ -20,6 +20,7 @@ from huanxin.core import clock
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.demo import money
 from huanxin.demo.participation import run_participation
+from huanxin.demo.photo_review import run_photo_review
 from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, planned_plans, survey_plan
 from huanxin.estates import rules as estate_rules
 from huanxin.estates.ledger import ledger_header
@@ -148,6 +149,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         plans = _plan_the_years()
         projects = _run_projects()
         participation = run_participation()
+        run_photo_review()
     return {
         "regions": regions,
         "organizations": organizations,

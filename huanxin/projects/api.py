@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -20,8 +21,16 @@ from huanxin.core.http import get_visible_or_404, requested_as_of
 from huanxin.projects import rules, services
 from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then
 from huanxin.projects.filtersets import filter_projects
-from huanxin.projects.models import AcceptanceSignature, ProgressReport, Project, ProjectItem
+from huanxin.projects.models import (
+    AcceptanceSignature,
+    PhotoReview,
+    ProgressReport,
+    Project,
+    ProjectItem,
+    ProjectPhoto,
+)
 from huanxin.projects.querysets import (
+    PUBLIC_REVIEW,
     has_owners_committee,
     missing_signatures,
     parties_of,
@@ -417,6 +426,91 @@ def hand_over_project(request: HttpRequest, project_id: int, payload: HandoverIn
         note=payload.note,
     )
     return _detail(user, project_id)
+
+
+class PhotoOut(Schema):
+    id: int
+    stage: str = Field(..., description="before / during / after")
+    item_id: int | None = Field(None, description="项目改造内容编号；空：全景")
+    caption: str
+    taken_at: dt.datetime | None = Field(None, description="照片自带的拍摄时间")
+    uploaded_at: dt.datetime
+    flags: list[str] = Field(..., description="拍摄时间或地点与项目不符之处")
+    review: str = Field(..., description="clear：无疑点；waiting：待审核，不公开；accepted：已审核公开")
+    reviewed_at: dt.datetime | None
+    review_note: str
+    public: bool = Field(..., description="公示页面显示这张照片")
+    thumbnail_url: str = Field(..., description="缩略图（工作人员）")
+    public_url: str | None = Field(None, description="公开图（去除拍摄信息），未公开的照片为空")
+
+    @staticmethod
+    def resolve_public(obj: ProjectPhoto) -> bool:
+        return obj.review in PUBLIC_REVIEW
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: ProjectPhoto) -> str:
+        return reverse("projects:photo", args=[obj.pk, "thumb"])
+
+    @staticmethod
+    def resolve_public_url(obj: ProjectPhoto) -> str | None:
+        if obj.review not in PUBLIC_REVIEW:
+            return None
+        return reverse("projects:public_photo", args=[obj.pk, "public"])
+
+
+def _project_photo(user: Any, project_id: int, photo_id: int) -> int:
+    """A photo of the project in the path, or the same 404 as a missing one."""
+    project = _project(user, project_id)
+    if not ProjectPhoto.objects.filter(project=project, pk=photo_id, feedback__isnull=True).exists():
+        raise NotFound()
+    return photo_id
+
+
+@router.get("/projects/{project_id}/photos", response={200: list[PhotoOut], **READ_ERRORS})
+@endpoint("projects", READ)
+@paginate(Paginated)
+def list_photos(request: HttpRequest, project_id: int, review: str | None = None) -> Any:
+    """The project's own site photos (residents' feedback photos are not among them) with their
+    review state, oldest first; `review=waiting`: the flagged photos the public cannot see yet."""
+    project = _project(caller(request), project_id)
+    photos = ProjectPhoto.objects.filter(project=project, feedback__isnull=True)
+    if review:
+        if review not in PhotoReview.values:
+            raise Invalid(
+                _("审核状态应为 clear、waiting 或 accepted"), details=[{"field": "review", "message": review}]
+            )
+        photos = photos.filter(review=review)
+    return photos.order_by("taken_at", "uploaded_at", "id")
+
+
+class PhotoAcceptIn(Schema):
+    note: str = Field(..., min_length=1, max_length=2000, description="审核意见，如何核实的")
+
+
+@router.post("/projects/{project_id}/photos/{photo_id}/accept", response={200: PhotoOut, **ERRORS})
+@endpoint("projects", "change")
+def accept_photo(request: HttpRequest, project_id: int, photo_id: int, payload: PhotoAcceptIn) -> Any:
+    """A district or city officer lets the public see a flagged photo, with a written note. Not
+    the photo's own uploader, never a contractor."""
+    user = caller(request)
+    photo = services.photo_review_accept(
+        by=user, photo_id=_project_photo(user, project_id, photo_id), note=payload.note
+    )
+    return photo
+
+
+class PhotoRemoveIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000, description="删除原因")
+
+
+@router.post("/projects/{project_id}/photos/{photo_id}/remove", response={204: None, **ERRORS})
+@endpoint("projects", "change")
+def remove_photo(request: HttpRequest, project_id: int, photo_id: int, payload: PhotoRemoveIn) -> Any:
+    """Deletes a photo that does not show this project's works (its files and its row); the audit
+    trail keeps who, when, why and what the photo's metadata said."""
+    user = caller(request)
+    services.photo_remove(by=user, photo_id=_project_photo(user, project_id, photo_id), reason=payload.reason)
+    return 204, None
 
 
 class PartyOut(Schema):

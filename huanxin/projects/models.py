@@ -517,10 +517,20 @@ class PhotoStage(models.TextChoices):
     AFTER = "after", _("改造后")
 
 
+class PhotoReview(models.TextChoices):
+    """Whether the public may see a photo: at once without flags; a flagged one only once a
+    district officer has accepted it with a note (a removed one is deleted, see photo_remove)."""
+
+    CLEAR = "clear", _("无疑点")
+    WAITING = "waiting", _("待审核")
+    ACCEPTED = "accepted", _("已审核")
+
+
 class ProjectPhoto(models.Model):
     """A photo of the works, kept three times under generated names: the original (staff only,
     with its metadata), a public copy and a thumbnail with every metadata stripped. Taken-at time
-    and place come from EXIF and are checked against the project's place and dates."""
+    and place come from EXIF and are checked against the project's place and dates; a flagged
+    photo waits for a district officer's review before the public sees it."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
     item = models.ForeignKey(
@@ -552,6 +562,19 @@ class ProjectPhoto(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    review = models.CharField(
+        _("审核"), max_length=8, choices=PhotoReview.choices, default=PhotoReview.CLEAR, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
 
     objects = ByProjectQuerySet.as_manager()
 
@@ -559,6 +582,14 @@ class ProjectPhoto(models.Model):
         verbose_name = _("项目照片")
         verbose_name_plural = _("项目照片")
         ordering = ["project", "stage", "taken_at", "id"]
+        constraints = [
+            # an accepted flag always says who accepted it, when and why
+            models.CheckConstraint(
+                condition=~Q(review="accepted")
+                | (Q(reviewed_by__isnull=False) & Q(reviewed_at__isnull=False) & ~Q(review_note="")),
+                name="photo_accepted_with_a_note",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_stage_display()}"

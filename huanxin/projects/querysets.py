@@ -36,6 +36,7 @@ from huanxin.projects.models import (
     Feedback,
     Milestone,
     PaperVote,
+    PhotoReview,
     PhotoStage,
     ProgressReport,
     Project,
@@ -411,14 +412,30 @@ class PhotoPair:
     after: ProjectPhoto
 
 
-def photo_board(project: Project, as_of: dt.date | None = None) -> tuple[list[PhotoPair], list[ProjectPhoto]]:
+# What the public may see: photos without flags, and flagged ones an officer has accepted.
+PUBLIC_REVIEW = (PhotoReview.CLEAR, PhotoReview.ACCEPTED)
+
+
+def public_photos() -> Any:
+    """Every photo the public may see, of any project: never a resident's feedback photo, never
+    one whose time or place is flagged and not yet accepted. The one filter of public reads."""
+    return ProjectPhoto.objects.filter(feedback__isnull=True, review__in=PUBLIC_REVIEW)
+
+
+def photo_board(
+    project: Project, as_of: dt.date | None = None, *, public: bool = False
+) -> tuple[list[PhotoPair], list[ProjectPhoto]]:
     """The project's own photos (not residents' feedback photos), all or those uploaded by the end
     of `as_of`: before/after pairs per item (the earliest before, the latest after), and every
-    photo."""
-    uploaded = ProjectPhoto.objects.filter(project=project, feedback__isnull=True)
+    photo; `public`: only those the public may see."""
+    uploaded = public_photos() if public else ProjectPhoto.objects.filter(feedback__isnull=True)
     if as_of is not None:
         uploaded = uploaded.filter(uploaded_at__lt=end_of(as_of))
-    photos = list(uploaded.select_related("item__item").order_by("taken_at", "uploaded_at", "id"))
+    photos = list(
+        uploaded.filter(project=project)
+        .select_related("item__item")
+        .order_by("taken_at", "uploaded_at", "id")
+    )
     pairs = []
     for item_id in dict.fromkeys(photo.item_id for photo in photos):
         before = [p for p in photos if p.item_id == item_id and p.stage == PhotoStage.BEFORE]
@@ -427,6 +444,15 @@ def photo_board(project: Project, as_of: dt.date | None = None) -> tuple[list[Ph
             label = before[0].item.item.name if before[0].item else str(_("全景"))
             pairs.append(PhotoPair(label, before[0], after[-1]))
     return pairs, photos
+
+
+def photos_waiting(project: Project) -> Any:
+    """The project's flagged photos no officer has reviewed yet, oldest upload first."""
+    return (
+        ProjectPhoto.objects.filter(project=project, feedback__isnull=True, review=PhotoReview.WAITING)
+        .select_related("item__item", "uploaded_by")
+        .order_by("uploaded_at", "id")
+    )
 
 
 def covered_estate_ids(project: Project) -> list[int]:

@@ -37,6 +37,8 @@ urlpatterns = [
         "projects/<int:pk>/milestones/<int:milestone_pk>/done/", views.milestone_done, name="milestone_done"
     ),
     path("projects/<int:pk>/photos/", views.photo_upload, name="photo_upload"),
+    path("projects/<int:pk>/photos/<int:photo_pk>/accept/", views.photo_accept, name="photo_accept"),
+    path("projects/<int:pk>/photos/<int:photo_pk>/remove/", views.photo_remove, name="photo_remove"),
     path("projects/<int:pk>/feedback/", views.feedback_enter, name="feedback_enter"),
     path(
         "projects/<int:pk>/feedback/<int:feedback_pk>/answer/", views.feedback_answer, name="feedback_answer"

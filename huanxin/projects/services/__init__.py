@@ -27,7 +27,7 @@ from huanxin.projects.services.participation import (
     paper_vote_record,
     satisfaction_rate,
 )
-from huanxin.projects.services.photos import photo_add, photo_upload
+from huanxin.projects.services.photos import photo_add, photo_remove, photo_review_accept, photo_upload
 from huanxin.projects.services.progress import (
     MAX_REPORT_PHOTOS,
     MilestoneRow,
@@ -57,6 +57,8 @@ __all__ = [
     "milestones_set",
     "paper_vote_record",
     "photo_add",
+    "photo_remove",
+    "photo_review_accept",
     "photo_upload",
     "progress_correction_confirm",
     "progress_report",

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
-from huanxin.core.errors import Invalid, Refused
+from huanxin.core.errors import Forbidden, Invalid, Refused
 from huanxin.core.http import get_visible_or_404
 from huanxin.projects import images, rules
 from huanxin.projects.models import (
     Feedback,
+    PhotoReview,
     PhotoStage,
     ProgressReport,
     Project,
@@ -86,6 +87,8 @@ def photo_add(
             latitude=facts.latitude,
             longitude=facts.longitude,
             flags=flags,
+            # what its own metadata contradicts waits for an officer before the public sees it
+            review=PhotoReview.WAITING if flags else PhotoReview.CLEAR,
             caption=caption.strip()[:255],
             uploaded_by=by if getattr(by, "pk", None) else None,
         )
@@ -120,3 +123,86 @@ def photo_upload(
             detail={"photo": photo.pk, "flags": photo.flags},
         )
     return photo
+
+
+def _photo_for_review(by: Any, photo_id: int) -> ProjectPhoto:
+    """The project's own photo (residents' feedback photos are never public, so never reviewed),
+    locked, for an officer who may change the project: contractors never review their own work."""
+    photo: ProjectPhoto = get_visible_or_404(
+        ProjectPhoto.objects.select_for_update(of=("self",)).select_related("project__estate__region"),
+        by,
+        pk=photo_id,
+        feedback__isnull=True,
+    )
+    if not by.can("projects", "change"):
+        raise Forbidden(_("只有区县或市级主管部门可以审核照片"))
+    return photo
+
+
+def _photo_facts(photo: ProjectPhoto) -> dict[str, Any]:
+    """What an auditor needs to judge a review later, the files aside (no personal data)."""
+    return {
+        "photo": photo.pk,
+        "stage": photo.stage,
+        "flags": photo.flags,
+        "taken_at": photo.taken_at.isoformat() if photo.taken_at else None,
+        "uploaded_by": photo.uploaded_by_id,
+    }
+
+
+def photo_review_accept(*, by: Any, photo_id: int, note: str) -> ProjectPhoto:
+    """A district officer has checked a flagged photo (on site, with the builder) and lets the
+    public see it, saying why in writing."""
+    note = note.strip()
+    if not note:
+        raise Invalid(_("请写明审核意见"), details=[{"field": "note", "message": _("不能为空")}])
+    with transaction.atomic():
+        photo = _photo_for_review(by, photo_id)
+        if photo.review != PhotoReview.WAITING:
+            raise Refused(_("这张照片不需要审核，或已经审核过"))
+        if photo.uploaded_by_id == by.pk:
+            raise Refused(_("不能审核自己上传的照片"))
+        photo.review = PhotoReview.ACCEPTED
+        photo.reviewed_by = by
+        photo.reviewed_at = clock.now()
+        photo.review_note = note[:2000]
+        photo.full_clean()
+        photo.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_note"])
+        project = photo.project
+        audit_record(
+            action="project.photo_accept",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail=_photo_facts(photo),
+        )
+    return photo
+
+
+def photo_remove(*, by: Any, photo_id: int, reason: str) -> None:
+    """Removes a photo that does not show this project's works. Deleted, files and row, rather
+    than hidden: a hidden photo would need one more filter on every read that shows photos (the
+    board, the public files, the API, exports to come), and the one forgotten would publish it;
+    the audit record keeps who removed it, why, and what its metadata said."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(_("请写明删除原因"), details=[{"field": "reason", "message": _("不能为空")}])
+    with transaction.atomic():
+        photo = _photo_for_review(by, photo_id)
+        project = photo.project
+        files = [str(field.name) for field in (photo.original, photo.public_copy, photo.thumbnail) if field]
+        audit_record(
+            action="project.photo_remove",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={**_photo_facts(photo), "reason": reason[:2000]},
+        )
+        photo.delete()
+        # the files go only once the row is surely gone: a rolled-back removal keeps its photo
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

@@ -21,8 +21,10 @@ from huanxin.projects.views.participation import (
     feedback_answer,
     feedback_enter,
     paper_vote,
+    photo_accept,
     photo_file,
     photo_public,
+    photo_remove,
     photo_upload,
 )
 from huanxin.projects.views.progress import (
@@ -41,8 +43,10 @@ __all__ = [
     "feedback_enter",
     "milestone_done",
     "paper_vote",
+    "photo_accept",
     "photo_file",
     "photo_public",
+    "photo_remove",
     "photo_upload",
     "progress_add",
     "progress_confirm",

@@ -54,6 +54,7 @@ from huanxin.projects.querysets import (
     paper_vote_of,
     parties_of,
     photo_board,
+    photos_waiting,
     project_progress,
     projects_for,
     publicity_ends_on,
@@ -173,6 +174,8 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "milestone_labels": rules.MILESTONE_STATUS,
         "can_report": live and may_report(user, project),
     }
+    # the header's count of flagged photos the public cannot see until an officer reviews them
+    context["photos_waiting"] = photos_waiting(project).count() if live else 0
     if tab == "overview":
         context["joined"] = project.joined.select_related("estate")
         if (
@@ -249,6 +252,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
     if tab == "photos":
         context["pairs"], context["photos"] = photo_board(project, as_of)
         context["can_report_photos"] = live and project.state != rules.CANCELLED and may_report(user, project)
+        context["waiting_photos"] = photos_waiting(project) if live else []
     if tab == "feedback":
         rows = list(
             feedback_for(user)
@@ -304,7 +308,7 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
     if project.joined_into_id is not None:  # one notice board for the joint works
         return redirect("projects:public", pk=project.joined_into_id)
     items = item_progress(project)
-    pairs, photos = photo_board(project)
+    pairs, photos = photo_board(project, public=True)
     return render(
         request,
         "projects/public.html",

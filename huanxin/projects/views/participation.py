@@ -22,6 +22,7 @@ from huanxin.projects import rules, services
 from huanxin.projects.models import (
     ProjectPhoto,
 )
+from huanxin.projects.querysets import public_photos
 from huanxin.projects.views.common import form_date, form_decimal, form_whole, run_on_tab
 
 
@@ -51,6 +52,45 @@ def photo_upload(request: StaffRequest, pk: int) -> HttpResponse:
         return photo
 
     return run_on_tab(request, pk, "photos", _("照片已上传"), call)
+
+
+@page("projects", "change")
+@require_POST
+def photo_accept(request: StaffRequest, pk: int, photo_pk: int) -> HttpResponse:
+    """A district officer lets the public see a flagged photo, with a written note."""
+    photo_id = _photo_of(request, pk, photo_pk)
+    return run_on_tab(
+        request,
+        pk,
+        "photos",
+        _("照片已审核，公示页面可见"),
+        lambda: services.photo_review_accept(
+            by=request.user, photo_id=photo_id, note=request.POST.get("note", "")
+        ),
+    )
+
+
+@page("projects", "change")
+@require_POST
+def photo_remove(request: StaffRequest, pk: int, photo_pk: int) -> HttpResponse:
+    photo_id = _photo_of(request, pk, photo_pk)
+    return run_on_tab(
+        request,
+        pk,
+        "photos",
+        _("照片已删除"),
+        lambda: services.photo_remove(
+            by=request.user, photo_id=photo_id, reason=request.POST.get("reason", "")
+        ),
+    )
+
+
+def _photo_of(request: StaffRequest, pk: int, photo_pk: int) -> int:
+    """The photo, as long as it belongs to the project whose page the form is on: another
+    district's photo is a 404 page, not a message on someone else's tab."""
+    if not ProjectPhoto.objects.visible_to(request.user).filter(pk=photo_pk, project_id=pk).exists():
+        raise NotFound()
+    return photo_pk
 
 
 @page("projects", ("change", "answer_feedback"))
@@ -128,12 +168,8 @@ def photo_file(request: StaffRequest, pk: int, kind: str) -> FileResponse:
 @public_page()
 def photo_public(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     """Public copies only (every metadata stripped), of the project's own photos: never the
-    original, never a resident's feedback photo."""
-    photo = (
-        ProjectPhoto.objects.filter(pk=pk, feedback__isnull=True)
-        .exclude(project__state=rules.CANCELLED)
-        .first()
-    )
+    original, never a resident's feedback photo, never a flagged one not yet accepted."""
+    photo = public_photos().filter(pk=pk).exclude(project__state=rules.CANCELLED).first()
     if photo is None or kind not in ("public", "thumb"):
         raise NotFound()
     return _serve(getattr(photo, PHOTO_FILES[kind]))

@@ -160,14 +160,18 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     completed = Project.objects.filter(state__in=["accepted", "handed_over"])
     assert all(missing_signatures(p) == [] for p in completed)
     assert AcceptanceSignature.objects.filter(project__in=completed).exclude(archive_number="").exists()
-    # The residents' side (step 6): votes, photos with one flagged, feedback, ratings.
+    # The residents' side (step 6): votes, photos with two flagged, feedback, ratings.
     from huanxin.projects.models import DesignVote, Feedback, PaperVote, ProjectPhoto, SatisfactionRating
 
     started = Project.objects.filter(state__in=sorted(project_rules.STARTED))
     assert PaperVote.objects.filter(project__in=started).count() == started.count()
     assert DesignVote.objects.filter(project__state="publicity").exists()
-    flagged = [photo for photo in ProjectPhoto.objects.all() if photo.flags]
-    assert len(flagged) == 1 and flagged[0].project.estate.name == "财政局宿舍"
+    flagged_photos = [photo for photo in ProjectPhoto.objects.all() if photo.flags]
+    flagged = {photo.project.estate.name: photo for photo in flagged_photos}
+    # step 8: one reviewed and accepted with a note, one waiting for review
+    assert len(flagged_photos) == 2 and set(flagged) == {"财政局宿舍", "市委二号院"}
+    assert flagged["财政局宿舍"].review == "accepted" and flagged["财政局宿舍"].review_note
+    assert flagged["市委二号院"].review == "waiting"
     assert Feedback.objects.filter(answered_on__isnull=True, due_on__lt="2020-09-01").count() == 1
     assert Feedback.objects.filter(answered_on__gt=F("due_on")).count() == 1
     assert set(SatisfactionRating.objects.values_list("project__state", flat=True)) <= project_rules.COMPLETED
