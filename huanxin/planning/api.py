@@ -214,12 +214,31 @@ class PlanOut(Schema):
         return obj.approved_on.isoformat() if obj.approved_on else None
 
 
+class PlanRecordOut(Schema):
+    at: str
+    by: str | None
+    reason: str
+
+
 class PlanDetailOut(PlanOut):
     entries: list[PlanEntryOut]
+    history: list[PlanRecordOut]
 
     @staticmethod
     def resolve_entries(obj: AnnualPlan) -> list[PlanEntry]:
         return list(obj.entries.select_related("estate").order_by("-priority", "estate__code"))
+
+    @staticmethod
+    def resolve_history(obj: AnnualPlan) -> list[dict[str, Any]]:
+        """Each change with who made it and why (a withdrawal's reason among them), newest first."""
+        return [
+            {
+                "at": record.history_date.isoformat(),
+                "by": record.history_user.username if record.history_user else None,
+                "reason": record.history_change_reason or "",
+            }
+            for record in obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+        ]
 
 
 @router.get("/plans", response={200: list[PlanOut], **READ_ERRORS})
@@ -248,6 +267,19 @@ class PublishIn(VersionIn):
 def publish_plan(request: HttpRequest, plan_id: int, payload: PublishIn) -> Any:
     return services.plan_publish(
         by=caller(request), plan_id=plan_id, version=payload.version, days=payload.days
+    )
+
+
+class WithdrawIn(VersionIn):
+    reason: str
+
+
+@router.post("/plans/{plan_id}/withdraw", response={200: PlanOut, **ERRORS})
+@endpoint("plans", "change")
+def withdraw_plan(request: HttpRequest, plan_id: int, payload: WithdrawIn) -> Any:
+    """A plan in publicity back to draft, with a reason kept in its history (409 once approved)."""
+    return services.plan_withdraw(
+        by=caller(request), plan_id=plan_id, version=payload.version, reason=payload.reason
     )
 
 

@@ -283,6 +283,10 @@ def plan_create(*, by: Any, program_id: int, year: int, budget_yuan: Decimal) ->
     return plan
 
 
+# The history reason of a withdrawal starts with this; the plan page lists those records.
+WITHDRAWN = "撤回公示"
+
+
 def _locked_draft(by: Any, plan_id: int, version: int) -> AnnualPlan:
     plan = get_visible_or_404(
         AnnualPlan.objects.select_for_update(of=("self",)).select_related("program__region"), by, pk=plan_id
@@ -419,6 +423,39 @@ def plan_publish(*, by: Any, plan_id: int, version: int, days: int = 7) -> Annua
         stamp_history(plan, by=by, reason="计划公示")
         plan.save()
         audit_record(action="plan.publish", actor=by, target=plan, region_code=plan.program.region.code)
+    return plan
+
+
+def plan_withdraw(*, by: Any, plan_id: int, version: int, reason: str) -> AnnualPlan:
+    """The city takes a plan in publicity back to draft (撤回公示), with a written reason kept in
+    the plan's history; an approved plan has opened projects and cannot be withdrawn."""
+    _may_plan(by)
+    if not reason.strip():
+        raise Invalid(_("撤回公示须写明原因"), details=[{"field": "reason", "message": _("必填")}])
+    with transaction.atomic():
+        plan = get_visible_or_404(
+            AnnualPlan.objects.select_for_update(of=("self",)).select_related("program__region"),
+            by,
+            pk=plan_id,
+        )
+        if plan.version != version:
+            raise StaleEdit(_("该计划已被他人修改，请刷新后重试"))
+        if plan.status != AnnualPlan.Status.PUBLICITY:
+            raise Refused(
+                _("只有公示中的计划可以撤回（当前：%(status)s）") % {"status": plan.get_status_display()}
+            )
+        plan.status = AnnualPlan.Status.DRAFT
+        plan.publicity_starts = plan.publicity_ends = None
+        plan.version += 1
+        stamp_history(plan, by=by, reason=f"{WITHDRAWN}：{reason.strip()}")
+        plan.save()
+        audit_record(
+            action="plan.withdraw",
+            actor=by,
+            target=plan,
+            region_code=plan.program.region.code,
+            detail={"reason": reason.strip()},
+        )
     return plan
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<int:pk>/optimize/", views.plan_optimize, name="plan_optimize"),
     path("plans/<int:pk>/entries/", views.plan_entries, name="plan_entries"),
     path("plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/withdraw/", views.plan_withdraw, name="plan_withdraw"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("plans/<int:pk>/export.xlsx", views.plan_export, name="plan_export"),
     path("public/plans/<int:pk>/", views.plan_public, name="plan_public"),

@@ -21,7 +21,7 @@ from huanxin.accounts.models import StaffRequest
 from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, NotFound
-from huanxin.core.http import get_visible_or_404, posted_version
+from huanxin.core.http import get_visible_or_404, posted_version, run_and_report
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
@@ -297,6 +297,9 @@ def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "left_out": left_out,
             "can_approve": request.user.can("plans", "approve"),
             "refusals": refusals,
+            "can_withdraw": plan.status == AnnualPlan.Status.PUBLICITY
+            and request.user.can("plans", "change"),
+            "history": plan.history.select_related("history_user").order_by("-history_date", "-history_id"),
             "summary": plan.optimizer_summary,
             "districts": Region.objects.filter(level="county").order_by("code"),
         },
@@ -361,6 +364,22 @@ def plan_publish(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, getattr(error, "message", _("请求无效")))
     else:
         messages.success(request, _("计划已公示"))
+    return redirect("planning:plan", pk=pk)
+
+
+@page("plans", "change")
+@require_POST
+def plan_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
+    run_and_report(
+        request,
+        lambda: services.plan_withdraw(
+            by=request.user,
+            plan_id=pk,
+            version=posted_version(request),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("计划已撤回为草案"),
+    )
     return redirect("planning:plan", pk=pk)
 
 
