@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,12 +9,12 @@ from pydantic import Field
 
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
-from huanxin.core.errors import Invalid
+from huanxin.core.errors import Invalid, NotFound
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import optimizer, services
-from huanxin.planning.models import AnnualPlan, Candidate, PlanEntry
-from huanxin.planning.querysets import candidates_for, estate_eligibility
+from huanxin.planning.models import AnnualPlan, Candidate, PlanEntry, Program
+from huanxin.planning.querysets import candidates_for, estate_eligibility, home_region
 
 router = Router(tags=["资格与储备 planning"])
 
@@ -170,6 +171,69 @@ def optimize_what_if(request: HttpRequest, payload: OptimizeIn) -> Any:
         time_limit_s=payload.time_limit_s,
     )
     return optimizer.as_dict(optimizer.optimize(problem))
+
+
+class ProgramOut(Schema):
+    id: int
+    region_code: str
+    name: str
+    start_year: int
+    end_year: int
+    target_estates: int
+    target_households: int
+    target_area_m2: float
+    target_investment_yuan: float
+    version: int
+
+    @staticmethod
+    def resolve_region_code(obj: Program) -> str:
+        return obj.region.code
+
+
+class ProgramIn(Schema):
+    name: str = Field(..., min_length=1, max_length=128)
+    start_year: int = Field(..., ge=1949, le=2100)
+    end_year: int = Field(..., ge=1949, le=2100)
+    target_estates: int = Field(0, ge=0)
+    target_households: int = Field(0, ge=0)
+    target_area_m2: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    target_investment_yuan: Decimal = Field(Decimal(0), ge=0, max_digits=16, decimal_places=2)
+
+
+class ProgramUpdateIn(ProgramIn):
+    version: int
+
+
+@router.get("/programs", response={200: list[ProgramOut], **READ_ERRORS})
+@endpoint("plans", "view")
+@paginate(Paginated)
+def list_programs(request: HttpRequest) -> Any:
+    return Program.objects.visible_to(caller(request)).select_related("region")
+
+
+@router.post("/programs", response={201: ProgramOut, **ERRORS})
+@endpoint("plans", "change")
+def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
+    """A program at the caller's own node (the administrator's: the first city)."""
+    user = caller(request)
+    region = home_region(user)
+    if region is None:
+        raise NotFound(_("尚未加载行政区划"))
+    return 201, services.program_create(by=user, region_id=region.pk, **payload.dict())
+
+
+@router.put("/programs/{program_id}", response={200: ProgramOut, **ERRORS})
+@endpoint("plans", "change")
+def update_program(request: HttpRequest, program_id: int, payload: ProgramUpdateIn) -> Any:
+    """`409 refused` once a plan under the program is approved."""
+    changes = payload.dict()
+    version = changes.pop("version")
+    return services.program_update(
+        by=caller(request),
+        program_id=program_id,
+        version=version,
+        changes=changes,  # type: ignore[arg-type]
+    )
 
 
 class PlanEntryOut(Schema):

@@ -249,6 +249,17 @@ def candidate_costs_estimate(*, by: Any) -> int:
     return filled
 
 
+def _refuse_negative_targets(program: Program) -> None:
+    # the integer targets are guarded by their field type; the decimal ones are not
+    negative = [
+        {"field": field, "message": _("不能为负数")}
+        for field in ("target_area_m2", "target_investment_yuan")
+        if getattr(program, field) is not None and getattr(program, field) < 0
+    ]
+    if negative:
+        raise Invalid(_("规划目标不能为负数"), details=negative)
+
+
 def program_create(
     *, by: Any, region_id: int, name: str, start_year: int, end_year: int, **targets: Any
 ) -> Program:
@@ -258,9 +269,61 @@ def program_create(
         region = get_visible_or_404(Region.objects.all(), by, pk=region_id)
         program = Program(region=region, name=name, start_year=start_year, end_year=end_year, **targets)
         full_clean_or_invalid(program)
+        _refuse_negative_targets(program)
         stamp_history(program, by=by, reason="建立改造规划")
         program.save()
         audit_record(action="program.create", actor=by, target=program, region_code=region.code)
+    return program
+
+
+class ProgramChanges(TypedDict, total=False):
+    name: str
+    start_year: int
+    end_year: int
+    target_estates: int
+    target_households: int
+    target_area_m2: Decimal
+    target_investment_yuan: Decimal
+
+
+def program_update(*, by: Any, program_id: int, version: int, changes: ProgramChanges) -> Program:
+    """The city corrects its program's name, years or targets — until a plan under it is
+    approved: from then on the targets are what the approved plans are measured against."""
+    if not by.can("plans", "change"):
+        raise Forbidden(_("只有市改造办可以修改改造规划"))
+    with transaction.atomic():
+        program = get_visible_or_404(
+            Program.objects.select_for_update(of=("self",)).select_related("region"), by, pk=program_id
+        )
+        if program.version != version:
+            raise StaleEdit(_("该改造规划已被他人修改，请刷新后重试"))
+        if program.plans.filter(status=AnnualPlan.Status.APPROVED).exists():
+            raise Refused(_("该规划下已有批准的年度计划，不能再修改"))
+        for field, value in changes.items():
+            setattr(program, field, value)
+        full_clean_or_invalid(program)
+        _refuse_negative_targets(program)
+        outside = sorted(
+            program.plans.exclude(year__range=(program.start_year, program.end_year)).values_list(
+                "year", flat=True
+            )
+        )
+        if outside:
+            raise Invalid(
+                _("已有年度计划不在新的规划期内：%(years)s")
+                % {"years": "、".join(f"{y}年" for y in outside)},
+                details=[{"field": "start_year", "message": _("规划期须包含已有的年度计划")}],
+            )
+        program.version += 1
+        stamp_history(program, by=by, reason="修改改造规划")
+        program.save()
+        audit_record(
+            action="program.update",
+            actor=by,
+            target=program,
+            region_code=program.region.code,
+            detail={"fields": sorted(changes)},
+        )
     return program
 
 

@@ -5,6 +5,8 @@ from huanxin.planning import views
 app_name = "planning"
 urlpatterns = [
     path("", views.program_list, name="programs"),
+    path("programs/new/", views.program_new, name="program_new"),
+    path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("programs/<int:program_pk>/plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/optimize/", views.plan_optimize, name="plan_optimize"),

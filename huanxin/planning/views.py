@@ -26,7 +26,7 @@ from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import exports, rules, services
-from huanxin.planning.forms import EligibilitySettingsForm
+from huanxin.planning.forms import EligibilitySettingsForm, ProgramForm
 from huanxin.planning.models import (
     AnnualPlan,
     Candidate,
@@ -35,7 +35,13 @@ from huanxin.planning.models import (
     PriorityWeights,
     Program,
 )
-from huanxin.planning.querysets import candidate_priority, candidates_for, estate_eligibility, settings_for
+from huanxin.planning.querysets import (
+    candidate_priority,
+    candidates_for,
+    estate_eligibility,
+    home_region,
+    settings_for,
+)
 from huanxin.planning.rules import EXCLUSIONS
 from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
@@ -245,13 +251,68 @@ def program_list(request: StaffRequest) -> HttpResponse:
             cost=Sum("estimated_cost_yuan"),
         )
         plans = [(plan, _plan_totals(plan)) for plan in program.plans.order_by("year")]
-        rows.append({"program": program, "approved": approved, "plans": plans})
+        editable = not any(plan.status == AnnualPlan.Status.APPROVED for plan, _totals in plans)
+        rows.append({"program": program, "approved": approved, "plans": plans, "editable": editable})
     return render(
         request,
         "planning/programs.html",
         {
             "rows": rows,
             "can_plan": request.user.can("plans", "change"),
+        },
+    )
+
+
+def _city_region(user: Any) -> Region:
+    region = home_region(user)
+    if region is None:
+        raise NotFound(_("尚未加载行政区划"))
+    return region
+
+
+@page("plans", "change")
+def program_new(request: StaffRequest) -> HttpResponse:
+    """The city sets up a program (改造规划): its years and its targets."""
+    region = _city_region(request.user)
+    form = ProgramForm(request.POST or None, instance=Program(region=region))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_create(by=request.user, region_id=region.pk, **form.changes())
+        except HuanxinError as error:
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("改造规划已建立"))
+            return redirect("planning:programs")
+    return render(request, "planning/program_form.html", {"form": form, "region": region, "program": None})
+
+
+@page("plans", "change")
+def program_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    """Corrections to a program until a plan under it is approved."""
+    program = get_visible_or_404(Program.objects.select_related("region"), request.user, pk=pk)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(
+                by=request.user,
+                program_id=pk,
+                version=form.cleaned_data["version"] or 0,
+                changes=form.changes(),  # type: ignore[arg-type]
+            )
+        except HuanxinError as error:
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("改造规划已保存"))
+            return redirect("planning:programs")
+    return render(
+        request,
+        "planning/program_form.html",
+        {
+            "form": form,
+            "region": program.region,
+            "program": program,
+            "locked": program.plans.filter(status=AnnualPlan.Status.APPROVED).exists(),
+            "history": program.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )
 
