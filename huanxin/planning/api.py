@@ -39,6 +39,16 @@ def get_eligibility(request: HttpRequest, estate_id: int) -> Any:
     return estate_eligibility(estate)
 
 
+class ActorOut(Schema):
+    username: str
+    full_name: str
+    organization: str | None
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str | None:
+        return obj.organization.name if obj.organization else None
+
+
 class CandidateOut(Schema):
     id: int
     estate_id: int
@@ -46,7 +56,14 @@ class CandidateOut(Schema):
     status: str
     note: str
     reason: str
+    submitted_by: ActorOut
     submitted_at: str
+    forwarded_by: ActorOut | None
+    forwarded_at: str | None
+    reviewed_by: ActorOut | None
+    reviewed_at: str | None
+    confirmed_by: ActorOut | None
+    confirmed_at: str | None
     version: int
 
     @staticmethod
@@ -56,6 +73,18 @@ class CandidateOut(Schema):
     @staticmethod
     def resolve_submitted_at(obj: Candidate) -> str:
         return obj.submitted_at.isoformat()
+
+    @staticmethod
+    def resolve_forwarded_at(obj: Candidate) -> str | None:
+        return obj.forwarded_at.isoformat() if obj.forwarded_at else None
+
+    @staticmethod
+    def resolve_reviewed_at(obj: Candidate) -> str | None:
+        return obj.reviewed_at.isoformat() if obj.reviewed_at else None
+
+    @staticmethod
+    def resolve_confirmed_at(obj: Candidate) -> str | None:
+        return obj.confirmed_at.isoformat() if obj.confirmed_at else None
 
 
 @router.get("/candidates", response={200: list[CandidateOut], **READ_ERRORS})
@@ -82,10 +111,24 @@ class ConfirmIn(Schema):
 
 
 @router.post("/candidates", response={201: CandidateOut, **ERRORS})
-@endpoint("eligibility", "submit")
+@endpoint("eligibility", ("submit", "propose"))
 def submit_candidate(request: HttpRequest, payload: SubmitIn) -> Any:
-    """A street submits an eligible estate (申报)."""
+    """A street submits an eligible estate (申报) to the district; a community worker submits one
+    of its community's estates to its street (`proposed`)."""
     return 201, services.candidate_submit(by=caller(request), estate_id=payload.estate_id, note=payload.note)
+
+
+@router.post("/candidates/{candidate_id}/forward", response={200: CandidateOut, **ERRORS})
+@endpoint("eligibility", "forward")
+def forward_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn) -> Any:
+    """The street forwards a community's submission to the district, or returns it with a reason."""
+    return services.candidate_forward(
+        by=caller(request),
+        candidate_id=candidate_id,
+        version=payload.version,
+        accept=payload.accept,
+        reason=payload.reason,
+    )
 
 
 @router.post("/candidates/{candidate_id}/review", response={200: CandidateOut, **ERRORS})

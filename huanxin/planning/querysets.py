@@ -68,9 +68,17 @@ def estate_eligibility(estate: Estate) -> rules.Eligibility:
     return rules.evaluate(estate_facts(estate), config_for(estate.region.code))
 
 
+# Who moved a candidate along: <step>_by and <step>_at on Candidate, in the order they happen.
+CANDIDATE_STEPS = ("submitted", "forwarded", "reviewed", "confirmed")
+
+
 def candidates_for(user: Any) -> CandidateQuerySet:
     return Candidate.objects.visible_to(user).select_related(
-        "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent", "submitted_by"
+        "estate",
+        "estate__region",
+        "estate__region__parent",
+        "estate__region__parent__parent",
+        *(f"{step}_by__organization" for step in CANDIDATE_STEPS),
     )
 
 

@@ -83,16 +83,25 @@ def _locked_candidate(by: Any, candidate_id: int, version: int) -> Candidate:
     return candidate
 
 
+def _refuse_unless_eligible(estate: Estate, step: str) -> None:
+    result = estate_eligibility(estate)
+    if result.status != "eligible":
+        reasons = "；".join(rule.evidence for rule in result.rules if rule.passed is not True)
+        raise Refused(
+            _("该小区不符合改造条件，不能%(step)s：%(reasons)s") % {"step": step, "reasons": reasons}
+        )
+
+
 def candidate_submit(*, by: Any, estate_id: int, note: str = "") -> Candidate:
-    """A street submits an estate (申报). Only an eligible estate can be submitted."""
-    if not by.can("eligibility", "submit"):
-        raise Forbidden(_("只有街道（乡镇）可以申报"))
+    """A street submits an estate (申报) to the district; a community submits one of its own
+    estates to its street, which forwards it (candidate_forward). Only an eligible estate."""
+    direct = by.can("eligibility", "submit")
+    if not direct and not by.can("eligibility", "propose"):
+        raise Forbidden(_("只有街道（乡镇）和社区可以申报"))
     with transaction.atomic():
+        # a community worker sees only its own community's estates: another's is a 404
         estate = get_visible_or_404(Estate.objects.select_for_update(of=("self",)), by, pk=estate_id)
-        result = estate_eligibility(estate)
-        if result.status != "eligible":
-            reasons = "；".join(rule.evidence for rule in result.rules if rule.passed is not True)
-            raise Refused(_("该小区不符合改造条件，不能申报：%(reasons)s") % {"reasons": reasons})
+        _refuse_unless_eligible(estate, _("申报"))
         candidate = Candidate.objects.filter(estate=estate).first()
         if candidate is not None and candidate.status != Candidate.Status.RETURNED:
             raise Refused(_("该小区已申报（%(status)s）") % {"status": candidate.get_status_display()})
@@ -100,12 +109,55 @@ def candidate_submit(*, by: Any, estate_id: int, note: str = "") -> Candidate:
             candidate = Candidate(estate=estate, submitted_by=by, submitted_at=clock.now())
         else:
             candidate.version += 1
-        candidate.status = Candidate.Status.SUBMITTED
+        candidate.status = Candidate.Status.SUBMITTED if direct else Candidate.Status.PROPOSED
         candidate.note, candidate.reason = note.strip(), ""
         candidate.submitted_by, candidate.submitted_at = by, clock.now()
-        stamp_history(candidate, by=by, reason="街道申报")
+        # a new submission starts afresh: whoever forwarded or reviewed the returned one did not
+        # forward or review this one
+        candidate.forwarded_by = candidate.forwarded_at = None
+        candidate.reviewed_by = candidate.reviewed_at = None
+        stamp_history(candidate, by=by, reason="街道申报" if direct else "社区申报")
         candidate.save()
-        audit_record(action="candidate.submit", actor=by, target=candidate, region_code=estate.region.code)
+        audit_record(
+            action="candidate.submit",
+            actor=by,
+            target=candidate,
+            region_code=estate.region.code,
+            detail={"by": "street" if direct else "community"},
+        )
+    return candidate
+
+
+def candidate_forward(
+    *, by: Any, candidate_id: int, version: int, accept: bool, reason: str = ""
+) -> Candidate:
+    """The street forwards (转报) a community's submission to the district, or returns it to the
+    community with a reason."""
+    if not by.can("eligibility", "forward"):
+        raise Forbidden(_("只有街道（乡镇）可以转报社区的申报"))
+    if not accept and not reason.strip():
+        raise Invalid(_("退回须写明原因"), details=[{"field": "reason", "message": _("必填")}])
+    with transaction.atomic():
+        candidate = _locked_candidate(by, candidate_id, version)
+        if candidate.status != Candidate.Status.PROPOSED:
+            raise Refused(
+                _("只能转报社区报来的申报（当前：%(status)s）") % {"status": candidate.get_status_display()}
+            )
+        if accept:
+            _refuse_unless_eligible(candidate.estate, _("转报"))
+        candidate.status = Candidate.Status.SUBMITTED if accept else Candidate.Status.RETURNED
+        candidate.reason = "" if accept else reason.strip()
+        candidate.forwarded_by, candidate.forwarded_at = (by, clock.now()) if accept else (None, None)
+        candidate.version += 1
+        stamp_history(candidate, by=by, reason="街道转报" if accept else "街道退回")
+        candidate.save()
+        audit_record(
+            action="candidate.forward",
+            actor=by,
+            target=candidate,
+            region_code=candidate.estate.region.code,
+            detail={"accept": accept},
+        )
     return candidate
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("candidates/<int:pk>/cost/", views.candidate_cost, name="cost"),
     path("estate/<int:estate_pk>/", views.estate_tab, name="estate_tab"),
     path("estate/<int:estate_pk>/submit/", views.candidate_submit, name="submit"),
+    path("candidates/<int:pk>/forward/", views.candidate_forward, name="forward"),
     path("candidates/<int:pk>/review/", views.candidate_review, name="review"),
     path("candidates/<int:pk>/confirm/", views.candidate_confirm, name="confirm"),
 ]
