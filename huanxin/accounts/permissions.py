@@ -1,8 +1,9 @@
 """The permission table of SPEC 1, as data, in one place.
 
 Each role lists, per area, the verbs it may use. `view` and `change` are the plain ones; the
-others are the named steps of the pipeline (a street submits, a district reviews, the city
-confirms). Scoping — which rows — is separate: `core.scoping` and each model's queryset.
+others are the named steps of the pipeline (a community proposes its estates, a street
+forwards them or submits its own, a district reviews, the city confirms). Scoping — which
+rows — is separate: `core.scoping` and each model's queryset.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     Role.ADMIN: {
         "estates": "view change edit_facts import export",
         "surveys": "view change",
-        "eligibility": "view change submit review confirm",
+        "eligibility": "view change submit forward review confirm",
         "plans": "view change propose approve",
         "projects": "view change",
         "money": "view change",
@@ -78,7 +79,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     Role.STREET_OFFICER: {
         "estates": "view change edit_facts import export",
         "surveys": "view change",
-        "eligibility": "view change submit",
+        "eligibility": "view change submit forward",
         "plans": "view",
         "projects": "view",
         "money": "view",
@@ -89,7 +90,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     Role.COMMUNITY_WORKER: {
         "estates": "view edit_facts export",
         "surveys": "view rounds paper_answers",
-        "eligibility": "view",
+        "eligibility": "view propose",
         "plans": "view",
         "projects": "view answer_feedback sign_acceptance",
         "money": "view",

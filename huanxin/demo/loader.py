@@ -19,6 +19,7 @@ from huanxin.catalog.services import menu_load_defaults
 from huanxin.core import clock
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.demo import money
+from huanxin.demo.communities import community_submissions
 from huanxin.demo.participation import run_participation
 from huanxin.demo.photo_review import run_photo_review
 from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, planned_plans, survey_plan
@@ -145,7 +146,7 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         estates = _import_district_ledgers()
         _tie_owners_committee()
         surveys = _run_surveys()
-        candidates = _fill_the_pool()
+        candidates = community_submissions(_pool_stage) + _fill_the_pool()
         plans = _plan_the_years()
         projects = _run_projects()
         participation = run_participation()

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,12 +9,12 @@ from pydantic import Field
 
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
-from huanxin.core.errors import Invalid
+from huanxin.core.errors import Invalid, NotFound
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import optimizer, services
-from huanxin.planning.models import AnnualPlan, Candidate, PlanEntry
-from huanxin.planning.querysets import candidates_for, estate_eligibility
+from huanxin.planning.models import AnnualPlan, Candidate, PlanEntry, Program
+from huanxin.planning.querysets import candidates_for, estate_eligibility, home_region
 
 router = Router(tags=["资格与储备 planning"])
 
@@ -38,6 +39,16 @@ def get_eligibility(request: HttpRequest, estate_id: int) -> Any:
     return estate_eligibility(estate)
 
 
+class ActorOut(Schema):
+    username: str
+    full_name: str
+    organization: str | None
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str | None:
+        return obj.organization.name if obj.organization else None
+
+
 class CandidateOut(Schema):
     id: int
     estate_id: int
@@ -45,7 +56,14 @@ class CandidateOut(Schema):
     status: str
     note: str
     reason: str
+    submitted_by: ActorOut
     submitted_at: str
+    forwarded_by: ActorOut | None
+    forwarded_at: str | None
+    reviewed_by: ActorOut | None
+    reviewed_at: str | None
+    confirmed_by: ActorOut | None
+    confirmed_at: str | None
     version: int
 
     @staticmethod
@@ -55,6 +73,18 @@ class CandidateOut(Schema):
     @staticmethod
     def resolve_submitted_at(obj: Candidate) -> str:
         return obj.submitted_at.isoformat()
+
+    @staticmethod
+    def resolve_forwarded_at(obj: Candidate) -> str | None:
+        return obj.forwarded_at.isoformat() if obj.forwarded_at else None
+
+    @staticmethod
+    def resolve_reviewed_at(obj: Candidate) -> str | None:
+        return obj.reviewed_at.isoformat() if obj.reviewed_at else None
+
+    @staticmethod
+    def resolve_confirmed_at(obj: Candidate) -> str | None:
+        return obj.confirmed_at.isoformat() if obj.confirmed_at else None
 
 
 @router.get("/candidates", response={200: list[CandidateOut], **READ_ERRORS})
@@ -81,10 +111,24 @@ class ConfirmIn(Schema):
 
 
 @router.post("/candidates", response={201: CandidateOut, **ERRORS})
-@endpoint("eligibility", "submit")
+@endpoint("eligibility", ("submit", "propose"))
 def submit_candidate(request: HttpRequest, payload: SubmitIn) -> Any:
-    """A street submits an eligible estate (申报)."""
+    """A street submits an eligible estate (申报) to the district; a community worker submits one
+    of its community's estates to its street (`proposed`)."""
     return 201, services.candidate_submit(by=caller(request), estate_id=payload.estate_id, note=payload.note)
+
+
+@router.post("/candidates/{candidate_id}/forward", response={200: CandidateOut, **ERRORS})
+@endpoint("eligibility", "forward")
+def forward_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn) -> Any:
+    """The street forwards a community's submission to the district, or returns it with a reason."""
+    return services.candidate_forward(
+        by=caller(request),
+        candidate_id=candidate_id,
+        version=payload.version,
+        accept=payload.accept,
+        reason=payload.reason,
+    )
 
 
 @router.post("/candidates/{candidate_id}/review", response={200: CandidateOut, **ERRORS})
@@ -172,6 +216,69 @@ def optimize_what_if(request: HttpRequest, payload: OptimizeIn) -> Any:
     return optimizer.as_dict(optimizer.optimize(problem))
 
 
+class ProgramOut(Schema):
+    id: int
+    region_code: str
+    name: str
+    start_year: int
+    end_year: int
+    target_estates: int
+    target_households: int
+    target_area_m2: float
+    target_investment_yuan: float
+    version: int
+
+    @staticmethod
+    def resolve_region_code(obj: Program) -> str:
+        return obj.region.code
+
+
+class ProgramIn(Schema):
+    name: str = Field(..., min_length=1, max_length=128)
+    start_year: int = Field(..., ge=1949, le=2100)
+    end_year: int = Field(..., ge=1949, le=2100)
+    target_estates: int = Field(0, ge=0)
+    target_households: int = Field(0, ge=0)
+    target_area_m2: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    target_investment_yuan: Decimal = Field(Decimal(0), ge=0, max_digits=16, decimal_places=2)
+
+
+class ProgramUpdateIn(ProgramIn):
+    version: int
+
+
+@router.get("/programs", response={200: list[ProgramOut], **READ_ERRORS})
+@endpoint("plans", "view")
+@paginate(Paginated)
+def list_programs(request: HttpRequest) -> Any:
+    return Program.objects.visible_to(caller(request)).select_related("region")
+
+
+@router.post("/programs", response={201: ProgramOut, **ERRORS})
+@endpoint("plans", "change")
+def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
+    """A program at the caller's own node (the administrator's: the first city)."""
+    user = caller(request)
+    region = home_region(user)
+    if region is None:
+        raise NotFound(_("尚未加载行政区划"))
+    return 201, services.program_create(by=user, region_id=region.pk, **payload.dict())
+
+
+@router.put("/programs/{program_id}", response={200: ProgramOut, **ERRORS})
+@endpoint("plans", "change")
+def update_program(request: HttpRequest, program_id: int, payload: ProgramUpdateIn) -> Any:
+    """`409 refused` once a plan under the program is approved."""
+    changes = payload.dict()
+    version = changes.pop("version")
+    return services.program_update(
+        by=caller(request),
+        program_id=program_id,
+        version=version,
+        changes=changes,  # type: ignore[arg-type]
+    )
+
+
 class PlanEntryOut(Schema):
     estate_id: int
     estate_name: str
@@ -214,12 +321,31 @@ class PlanOut(Schema):
         return obj.approved_on.isoformat() if obj.approved_on else None
 
 
+class PlanRecordOut(Schema):
+    at: str
+    by: str | None
+    reason: str
+
+
 class PlanDetailOut(PlanOut):
     entries: list[PlanEntryOut]
+    history: list[PlanRecordOut]
 
     @staticmethod
     def resolve_entries(obj: AnnualPlan) -> list[PlanEntry]:
         return list(obj.entries.select_related("estate").order_by("-priority", "estate__code"))
+
+    @staticmethod
+    def resolve_history(obj: AnnualPlan) -> list[dict[str, Any]]:
+        """Each change with who made it and why (a withdrawal's reason among them), newest first."""
+        return [
+            {
+                "at": record.history_date.isoformat(),
+                "by": record.history_user.username if record.history_user else None,
+                "reason": record.history_change_reason or "",
+            }
+            for record in obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+        ]
 
 
 @router.get("/plans", response={200: list[PlanOut], **READ_ERRORS})
@@ -248,6 +374,19 @@ class PublishIn(VersionIn):
 def publish_plan(request: HttpRequest, plan_id: int, payload: PublishIn) -> Any:
     return services.plan_publish(
         by=caller(request), plan_id=plan_id, version=payload.version, days=payload.days
+    )
+
+
+class WithdrawIn(VersionIn):
+    reason: str
+
+
+@router.post("/plans/{plan_id}/withdraw", response={200: PlanOut, **ERRORS})
+@endpoint("plans", "change")
+def withdraw_plan(request: HttpRequest, plan_id: int, payload: WithdrawIn) -> Any:
+    """A plan in publicity back to draft, with a reason kept in its history (409 once approved)."""
+    return services.plan_withdraw(
+        by=caller(request), plan_id=plan_id, version=payload.version, reason=payload.reason
     )
 
 

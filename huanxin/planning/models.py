@@ -84,10 +84,12 @@ class CandidateQuerySet(ScopedQuerySet):
 
 
 class Candidate(VersionedModel):
-    """An estate on its way into the project reserve (项目储备库): the street submits (申报), the
-    district reviews, the city confirms. A returned candidate can be submitted again."""
+    """An estate on its way into the project reserve (项目储备库): the street submits (申报) — its
+    own, or one its community proposed, which it forwards (转报) — the district reviews, the city
+    confirms. A returned candidate can be submitted again."""
 
     class Status(models.TextChoices):
+        PROPOSED = "proposed", _("社区已申报，待街道转报")
         SUBMITTED = "submitted", _("已申报")
         REVIEWED = "reviewed", _("区县已审核")
         RETURNED = "returned", _("已退回")
@@ -101,6 +103,10 @@ class Candidate(VersionedModel):
     reason = models.TextField(_("退回原因"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("申报时间"))
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    forwarded_at = models.DateTimeField(_("转报时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,6 +13,7 @@ from huanxin.estates.models import ConditionAssessment, Estate, Severity
 from huanxin.planning import rules
 from huanxin.planning.models import Candidate, CandidateQuerySet, EligibilitySettings, PriorityWeights
 from huanxin.regions import rules as region_rules
+from huanxin.regions.models import Region
 from huanxin.surveys.models import Answer, SurveyRound
 from huanxin.surveys.services import round_tally
 
@@ -67,9 +68,17 @@ def estate_eligibility(estate: Estate) -> rules.Eligibility:
     return rules.evaluate(estate_facts(estate), config_for(estate.region.code))
 
 
+# Who moved a candidate along: <step>_by and <step>_at on Candidate, in the order they happen.
+CANDIDATE_STEPS = ("submitted", "forwarded", "reviewed", "confirmed")
+
+
 def candidates_for(user: Any) -> CandidateQuerySet:
     return Candidate.objects.visible_to(user).select_related(
-        "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent", "submitted_by"
+        "estate",
+        "estate__region",
+        "estate__region__parent",
+        "estate__region__parent__parent",
+        *(f"{step}_by__organization" for step in CANDIDATE_STEPS),
     )
 
 
@@ -130,3 +139,8 @@ def estimated_cost(estate: Estate) -> float:
         buildings=len(buildings) or (estate.building_count or 1),
         floors=max((b.floors or 0 for b in buildings), default=6),
     )
+
+
+def home_region(user: Any) -> Region | None:
+    """The node a city user plans at; the administrator (no region) plans at the first city."""
+    return user.region or Region.objects.filter(level="city").order_by("code").first()

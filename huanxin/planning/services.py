@@ -83,16 +83,25 @@ def _locked_candidate(by: Any, candidate_id: int, version: int) -> Candidate:
     return candidate
 
 
+def _refuse_unless_eligible(estate: Estate, step: str) -> None:
+    result = estate_eligibility(estate)
+    if result.status != "eligible":
+        reasons = "；".join(rule.evidence for rule in result.rules if rule.passed is not True)
+        raise Refused(
+            _("该小区不符合改造条件，不能%(step)s：%(reasons)s") % {"step": step, "reasons": reasons}
+        )
+
+
 def candidate_submit(*, by: Any, estate_id: int, note: str = "") -> Candidate:
-    """A street submits an estate (申报). Only an eligible estate can be submitted."""
-    if not by.can("eligibility", "submit"):
-        raise Forbidden(_("只有街道（乡镇）可以申报"))
+    """A street submits an estate (申报) to the district; a community submits one of its own
+    estates to its street, which forwards it (candidate_forward). Only an eligible estate."""
+    direct = by.can("eligibility", "submit")
+    if not direct and not by.can("eligibility", "propose"):
+        raise Forbidden(_("只有街道（乡镇）和社区可以申报"))
     with transaction.atomic():
+        # a community worker sees only its own community's estates: another's is a 404
         estate = get_visible_or_404(Estate.objects.select_for_update(of=("self",)), by, pk=estate_id)
-        result = estate_eligibility(estate)
-        if result.status != "eligible":
-            reasons = "；".join(rule.evidence for rule in result.rules if rule.passed is not True)
-            raise Refused(_("该小区不符合改造条件，不能申报：%(reasons)s") % {"reasons": reasons})
+        _refuse_unless_eligible(estate, _("申报"))
         candidate = Candidate.objects.filter(estate=estate).first()
         if candidate is not None and candidate.status != Candidate.Status.RETURNED:
             raise Refused(_("该小区已申报（%(status)s）") % {"status": candidate.get_status_display()})
@@ -100,12 +109,55 @@ def candidate_submit(*, by: Any, estate_id: int, note: str = "") -> Candidate:
             candidate = Candidate(estate=estate, submitted_by=by, submitted_at=clock.now())
         else:
             candidate.version += 1
-        candidate.status = Candidate.Status.SUBMITTED
+        candidate.status = Candidate.Status.SUBMITTED if direct else Candidate.Status.PROPOSED
         candidate.note, candidate.reason = note.strip(), ""
         candidate.submitted_by, candidate.submitted_at = by, clock.now()
-        stamp_history(candidate, by=by, reason="街道申报")
+        # a new submission starts afresh: whoever forwarded or reviewed the returned one did not
+        # forward or review this one
+        candidate.forwarded_by = candidate.forwarded_at = None
+        candidate.reviewed_by = candidate.reviewed_at = None
+        stamp_history(candidate, by=by, reason="街道申报" if direct else "社区申报")
         candidate.save()
-        audit_record(action="candidate.submit", actor=by, target=candidate, region_code=estate.region.code)
+        audit_record(
+            action="candidate.submit",
+            actor=by,
+            target=candidate,
+            region_code=estate.region.code,
+            detail={"by": "street" if direct else "community"},
+        )
+    return candidate
+
+
+def candidate_forward(
+    *, by: Any, candidate_id: int, version: int, accept: bool, reason: str = ""
+) -> Candidate:
+    """The street forwards (转报) a community's submission to the district, or returns it to the
+    community with a reason."""
+    if not by.can("eligibility", "forward"):
+        raise Forbidden(_("只有街道（乡镇）可以转报社区的申报"))
+    if not accept and not reason.strip():
+        raise Invalid(_("退回须写明原因"), details=[{"field": "reason", "message": _("必填")}])
+    with transaction.atomic():
+        candidate = _locked_candidate(by, candidate_id, version)
+        if candidate.status != Candidate.Status.PROPOSED:
+            raise Refused(
+                _("只能转报社区报来的申报（当前：%(status)s）") % {"status": candidate.get_status_display()}
+            )
+        if accept:
+            _refuse_unless_eligible(candidate.estate, _("转报"))
+        candidate.status = Candidate.Status.SUBMITTED if accept else Candidate.Status.RETURNED
+        candidate.reason = "" if accept else reason.strip()
+        candidate.forwarded_by, candidate.forwarded_at = (by, clock.now()) if accept else (None, None)
+        candidate.version += 1
+        stamp_history(candidate, by=by, reason="街道转报" if accept else "街道退回")
+        candidate.save()
+        audit_record(
+            action="candidate.forward",
+            actor=by,
+            target=candidate,
+            region_code=candidate.estate.region.code,
+            detail={"accept": accept},
+        )
     return candidate
 
 
@@ -249,6 +301,17 @@ def candidate_costs_estimate(*, by: Any) -> int:
     return filled
 
 
+def _refuse_negative_targets(program: Program) -> None:
+    # the integer targets are guarded by their field type; the decimal ones are not
+    negative = [
+        {"field": field, "message": _("不能为负数")}
+        for field in ("target_area_m2", "target_investment_yuan")
+        if getattr(program, field) is not None and getattr(program, field) < 0
+    ]
+    if negative:
+        raise Invalid(_("规划目标不能为负数"), details=negative)
+
+
 def program_create(
     *, by: Any, region_id: int, name: str, start_year: int, end_year: int, **targets: Any
 ) -> Program:
@@ -258,9 +321,61 @@ def program_create(
         region = get_visible_or_404(Region.objects.all(), by, pk=region_id)
         program = Program(region=region, name=name, start_year=start_year, end_year=end_year, **targets)
         full_clean_or_invalid(program)
+        _refuse_negative_targets(program)
         stamp_history(program, by=by, reason="建立改造规划")
         program.save()
         audit_record(action="program.create", actor=by, target=program, region_code=region.code)
+    return program
+
+
+class ProgramChanges(TypedDict, total=False):
+    name: str
+    start_year: int
+    end_year: int
+    target_estates: int
+    target_households: int
+    target_area_m2: Decimal
+    target_investment_yuan: Decimal
+
+
+def program_update(*, by: Any, program_id: int, version: int, changes: ProgramChanges) -> Program:
+    """The city corrects its program's name, years or targets — until a plan under it is
+    approved: from then on the targets are what the approved plans are measured against."""
+    if not by.can("plans", "change"):
+        raise Forbidden(_("只有市改造办可以修改改造规划"))
+    with transaction.atomic():
+        program = get_visible_or_404(
+            Program.objects.select_for_update(of=("self",)).select_related("region"), by, pk=program_id
+        )
+        if program.version != version:
+            raise StaleEdit(_("该改造规划已被他人修改，请刷新后重试"))
+        if program.plans.filter(status=AnnualPlan.Status.APPROVED).exists():
+            raise Refused(_("该规划下已有批准的年度计划，不能再修改"))
+        for field, value in changes.items():
+            setattr(program, field, value)
+        full_clean_or_invalid(program)
+        _refuse_negative_targets(program)
+        outside = sorted(
+            program.plans.exclude(year__range=(program.start_year, program.end_year)).values_list(
+                "year", flat=True
+            )
+        )
+        if outside:
+            raise Invalid(
+                _("已有年度计划不在新的规划期内：%(years)s")
+                % {"years": "、".join(f"{y}年" for y in outside)},
+                details=[{"field": "start_year", "message": _("规划期须包含已有的年度计划")}],
+            )
+        program.version += 1
+        stamp_history(program, by=by, reason="修改改造规划")
+        program.save()
+        audit_record(
+            action="program.update",
+            actor=by,
+            target=program,
+            region_code=program.region.code,
+            detail={"fields": sorted(changes)},
+        )
     return program
 
 
@@ -281,6 +396,10 @@ def plan_create(*, by: Any, program_id: int, year: int, budget_yuan: Decimal) ->
         plan.save()
         audit_record(action="plan.create", actor=by, target=plan, region_code=program.region.code)
     return plan
+
+
+# The history reason of a withdrawal starts with this; the plan page lists those records.
+WITHDRAWN = "撤回公示"
 
 
 def _locked_draft(by: Any, plan_id: int, version: int) -> AnnualPlan:
@@ -419,6 +538,39 @@ def plan_publish(*, by: Any, plan_id: int, version: int, days: int = 7) -> Annua
         stamp_history(plan, by=by, reason="计划公示")
         plan.save()
         audit_record(action="plan.publish", actor=by, target=plan, region_code=plan.program.region.code)
+    return plan
+
+
+def plan_withdraw(*, by: Any, plan_id: int, version: int, reason: str) -> AnnualPlan:
+    """The city takes a plan in publicity back to draft (撤回公示), with a written reason kept in
+    the plan's history; an approved plan has opened projects and cannot be withdrawn."""
+    _may_plan(by)
+    if not reason.strip():
+        raise Invalid(_("撤回公示须写明原因"), details=[{"field": "reason", "message": _("必填")}])
+    with transaction.atomic():
+        plan = get_visible_or_404(
+            AnnualPlan.objects.select_for_update(of=("self",)).select_related("program__region"),
+            by,
+            pk=plan_id,
+        )
+        if plan.version != version:
+            raise StaleEdit(_("该计划已被他人修改，请刷新后重试"))
+        if plan.status != AnnualPlan.Status.PUBLICITY:
+            raise Refused(
+                _("只有公示中的计划可以撤回（当前：%(status)s）") % {"status": plan.get_status_display()}
+            )
+        plan.status = AnnualPlan.Status.DRAFT
+        plan.publicity_starts = plan.publicity_ends = None
+        plan.version += 1
+        stamp_history(plan, by=by, reason=f"{WITHDRAWN}：{reason.strip()}")
+        plan.save()
+        audit_record(
+            action="plan.withdraw",
+            actor=by,
+            target=plan,
+            region_code=plan.program.region.code,
+            detail={"reason": reason.strip()},
+        )
     return plan
 
 

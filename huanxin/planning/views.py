@@ -18,15 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huanxin.accounts.models import StaffRequest
+from huanxin.accounts.permissions import may_any
+from huanxin.core import clock
 from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, NotFound
-from huanxin.core.http import get_visible_or_404, posted_version
+from huanxin.core.http import get_visible_or_404, posted_version, run_and_report
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import exports, rules, services
-from huanxin.planning.forms import EligibilitySettingsForm
+from huanxin.planning.forms import EligibilitySettingsForm, ProgramForm
 from huanxin.planning.models import (
     AnnualPlan,
     Candidate,
@@ -35,7 +37,14 @@ from huanxin.planning.models import (
     PriorityWeights,
     Program,
 )
-from huanxin.planning.querysets import candidate_priority, candidates_for, estate_eligibility, settings_for
+from huanxin.planning.querysets import (
+    CANDIDATE_STEPS,
+    candidate_priority,
+    candidates_for,
+    estate_eligibility,
+    home_region,
+    settings_for,
+)
 from huanxin.planning.rules import EXCLUSIONS
 from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
@@ -48,12 +57,18 @@ def _back_to_estate(estate_pk: int) -> HttpResponse:
 @page("eligibility", "view")
 def estate_tab(request: StaffRequest, estate_pk: int) -> HttpResponse:
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=estate_pk)
-    candidate = Candidate.objects.filter(estate=estate).select_related("submitted_by", "reviewed_by").first()
+    candidate = (
+        Candidate.objects.filter(estate=estate)
+        .select_related(*(f"{step}_by__organization" for step in CANDIDATE_STEPS))
+        .first()
+    )
     context = {
         "estate": estate,
         "eligibility": estate_eligibility(estate),
         "candidate": candidate,
-        "can_submit": request.user.can("eligibility", "submit"),
+        "can_submit": may_any(request.user, "eligibility", "submit", "propose"),
+        "can_forward": request.user.can("eligibility", "forward"),
+        "steps": _steps(candidate) if candidate else [],
         "can_review": request.user.can("eligibility", "review"),
         "can_confirm": request.user.can("eligibility", "confirm"),
         "history": candidate.history.select_related("history_user").order_by("-history_date")
@@ -68,16 +83,61 @@ def estate_tab(request: StaffRequest, estate_pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@page("eligibility", "submit")
+STEP_LABELS = {"submitted": _("申报"), "forwarded": _("转报"), "reviewed": _("审核"), "confirmed": _("入库")}
+
+
+def _steps(candidate: Candidate) -> list[dict[str, Any]]:
+    """Who took each step so far — person, organization, date — for the pool and the estate tab."""
+    steps = []
+    for step in CANDIDATE_STEPS:
+        user = getattr(candidate, f"{step}_by")
+        if user is not None:
+            steps.append(
+                {
+                    "step": STEP_LABELS[step],
+                    "who": user.full_name or user.username,
+                    "organization": user.organization.name if user.organization else "",
+                    "at": getattr(candidate, f"{step}_at"),
+                }
+            )
+    return steps
+
+
+@page("eligibility", ("submit", "propose"))
 @require_POST
 def candidate_submit(request: StaffRequest, estate_pk: int) -> HttpResponse:
+    get_visible_or_404(estates_for(request.user), request.user, pk=estate_pk)  # another's: 404
     try:
-        services.candidate_submit(by=request.user, estate_id=estate_pk, note=request.POST.get("note", ""))
+        candidate = services.candidate_submit(
+            by=request.user, estate_id=estate_pk, note=request.POST.get("note", "")
+        )
     except HuanxinError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("已申报，等待区县审核"))
+        if candidate.status == Candidate.Status.PROPOSED:
+            messages.success(request, _("已申报，等待街道转报"))
+        else:
+            messages.success(request, _("已申报，等待区县审核"))
     return _back_to_estate(estate_pk)
+
+
+@page("eligibility", "forward")
+@require_POST
+def candidate_forward(request: StaffRequest, pk: int) -> HttpResponse:
+    candidate = get_visible_or_404(Candidate.objects.all(), request.user, pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    run_and_report(
+        request,
+        lambda: services.candidate_forward(
+            by=request.user,
+            candidate_id=pk,
+            version=posted_version(request),
+            accept=accept,
+            reason=request.POST.get("reason", ""),
+        ),
+        _("已转报区县") if accept else _("已退回社区"),
+    )
+    return _back_to_estate(candidate.estate_id)
 
 
 @page("eligibility", "review")
@@ -125,7 +185,23 @@ POOL_COLUMNS = [
     "申报时间",
     "申报说明",
     "退回原因",
+    "申报人",
+    "申报单位",
+    "转报人",
+    "转报时间",
+    "审核人",
+    "审核时间",
+    "入库确认人",
+    "入库时间",
 ]
+
+
+def _who(user: Any) -> str:
+    return (user.full_name or user.username) if user is not None else ""
+
+
+def _on(moment: Any) -> str:
+    return moment.astimezone(clock.SHANGHAI).date().isoformat() if moment is not None else ""
 
 
 @page("eligibility", "view")
@@ -155,9 +231,17 @@ def pool(request: StaffRequest) -> HttpResponse:
                 c.estate.households,
                 c.estate.floor_area_m2,
                 c.get_status_display(),
-                c.submitted_at.strftime("%Y-%m-%d"),
+                _on(c.submitted_at),
                 c.note,
                 c.reason,
+                _who(c.submitted_by),
+                c.submitted_by.organization.name if c.submitted_by.organization else "",
+                _who(c.forwarded_by),
+                _on(c.forwarded_at),
+                _who(c.reviewed_by),
+                _on(c.reviewed_at),
+                _who(c.confirmed_by),
+                _on(c.confirmed_at),
             ]
             for c in candidates
         )
@@ -245,13 +329,68 @@ def program_list(request: StaffRequest) -> HttpResponse:
             cost=Sum("estimated_cost_yuan"),
         )
         plans = [(plan, _plan_totals(plan)) for plan in program.plans.order_by("year")]
-        rows.append({"program": program, "approved": approved, "plans": plans})
+        editable = not any(plan.status == AnnualPlan.Status.APPROVED for plan, _totals in plans)
+        rows.append({"program": program, "approved": approved, "plans": plans, "editable": editable})
     return render(
         request,
         "planning/programs.html",
         {
             "rows": rows,
             "can_plan": request.user.can("plans", "change"),
+        },
+    )
+
+
+def _city_region(user: Any) -> Region:
+    region = home_region(user)
+    if region is None:
+        raise NotFound(_("尚未加载行政区划"))
+    return region
+
+
+@page("plans", "change")
+def program_new(request: StaffRequest) -> HttpResponse:
+    """The city sets up a program (改造规划): its years and its targets."""
+    region = _city_region(request.user)
+    form = ProgramForm(request.POST or None, instance=Program(region=region))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_create(by=request.user, region_id=region.pk, **form.changes())
+        except HuanxinError as error:
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("改造规划已建立"))
+            return redirect("planning:programs")
+    return render(request, "planning/program_form.html", {"form": form, "region": region, "program": None})
+
+
+@page("plans", "change")
+def program_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    """Corrections to a program until a plan under it is approved."""
+    program = get_visible_or_404(Program.objects.select_related("region"), request.user, pk=pk)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(
+                by=request.user,
+                program_id=pk,
+                version=form.cleaned_data["version"] or 0,
+                changes=form.changes(),  # type: ignore[arg-type]
+            )
+        except HuanxinError as error:
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("改造规划已保存"))
+            return redirect("planning:programs")
+    return render(
+        request,
+        "planning/program_form.html",
+        {
+            "form": form,
+            "region": program.region,
+            "program": program,
+            "locked": program.plans.filter(status=AnnualPlan.Status.APPROVED).exists(),
+            "history": program.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )
 
@@ -297,6 +436,9 @@ def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "left_out": left_out,
             "can_approve": request.user.can("plans", "approve"),
             "refusals": refusals,
+            "can_withdraw": plan.status == AnnualPlan.Status.PUBLICITY
+            and request.user.can("plans", "change"),
+            "history": plan.history.select_related("history_user").order_by("-history_date", "-history_id"),
             "summary": plan.optimizer_summary,
             "districts": Region.objects.filter(level="county").order_by("code"),
         },
@@ -361,6 +503,22 @@ def plan_publish(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, getattr(error, "message", _("请求无效")))
     else:
         messages.success(request, _("计划已公示"))
+    return redirect("planning:plan", pk=pk)
+
+
+@page("plans", "change")
+@require_POST
+def plan_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
+    run_and_report(
+        request,
+        lambda: services.plan_withdraw(
+            by=request.user,
+            plan_id=pk,
+            version=posted_version(request),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("计划已撤回为草案"),
+    )
     return redirect("planning:plan", pk=pk)
 
 
