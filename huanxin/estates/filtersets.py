@@ -10,7 +10,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from huanxin.estates.models import EXCLUSION_FLAGS, ManagementMode
+from huanxin.estates.models import ManagementMode
+from huanxin.estates.rules import EXCLUSION_FLAGS
 from huanxin.regions import rules as region_rules
 
 SORTS = {

@@ -53,6 +53,8 @@ class EstateChanges(TypedDict, total=False):
     has_gas: bool | None
     has_heating: bool | None
     has_elevator: bool | None
+    # The keys of rules.EXCLUSION_FLAGS (a type cannot be built from a mapping; a test keeps
+    # these in step with it).
     in_shantytown_plan: bool
     planned_demolition: bool
     self_built_area: bool
