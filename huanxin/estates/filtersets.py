@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from huanxin.estates import city_rules
 from huanxin.estates.models import ManagementMode
 from huanxin.estates.rules import EXCLUSION_FLAGS
 from huanxin.regions import rules as region_rules
@@ -72,10 +72,8 @@ class EstateFilterSet(django_filters.FilterSet):
     def filter_old(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        cutoff = settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR
-        if value:
-            return queryset.filter(year_built__lte=cutoff)
-        return queryset.filter(Q(year_built__gt=cutoff) | Q(year_built__isnull=True))
+        # The city's own cutoff (its nearest region node's rules), not the server's setting.
+        return city_rules.filter_old(queryset, old=value)
 
     def filter_flag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "any":

@@ -23,7 +23,7 @@ from huanxin.core.history import history_of
 from huanxin.core.http import error_text, get_visible_or_404, posted_version
 from huanxin.core.masking import mask_name, mask_phone
 from huanxin.core.validation import add_error_to_form
-from huanxin.estates import exports, services, tasks
+from huanxin.estates import city_rules, exports, services, tasks
 from huanxin.estates.filtersets import filter_estates
 from huanxin.estates.forms import EstateForm, HouseholdForm, LedgerUploadForm
 from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
@@ -53,6 +53,12 @@ def estate_list(request: StaffRequest) -> HttpResponse:
             "can_import": request.user.can("estates", "import"),
             "can_export": request.user.can("estates", "export"),
             "sort": request.GET.get("sort", ""),
+            # The 老旧小区 filter's label: the cutoff of the user's own city (its nearest node).
+            "old_cutoff_year": (
+                city_rules.rules_for(request.user.region.code)
+                if request.user.region
+                else city_rules.fallback()
+            ).cutoff_year,
             "region_choices": Region.objects.visible_to(request.user)
             .filter(level__in=[Level.COUNTY, Level.STREET, Level.COMMUNITY])
             .order_by("code"),
