@@ -175,6 +175,7 @@ def roster_import(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择住户名册文件"))
         return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=buildings")
     try:
+        services.roster_size_check(upload.size or 0)  # before reading it into memory
         result = services.household_roster_import(
             by=request.user, estate_id=estate.pk, file_name=upload.name or "roster", content=upload.read()
         )
