@@ -28,8 +28,6 @@ from huanxin.estates.filtersets import filter_estates
 from huanxin.estates.forms import EstateForm, HouseholdForm, LedgerUploadForm
 from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
 from huanxin.estates.querysets import estate_totals, estates_for, households_for
-from huanxin.regions.models import Region
-from huanxin.regions.rules import Level
 
 PAGE_SIZE = 50
 
@@ -59,9 +57,6 @@ def estate_list(request: StaffRequest) -> HttpResponse:
                 if request.user.region
                 else city_rules.fallback()
             ).cutoff_year,
-            "region_choices": Region.objects.visible_to(request.user)
-            .filter(level__in=[Level.COUNTY, Level.STREET, Level.COMMUNITY])
-            .order_by("code"),
         },
     )
 

@@ -6,20 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huanxin.projects import rules
-from huanxin.regions import rules as region_rules
+from huanxin.regions.filters import RegionFilter
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    region = django_filters.CharFilter(
-        label=_("区划代码"),
-        method="filter_region",
-        validators=[RegexValidator(r"^(\d{6}|\d{9}|\d{12})$", _("区划代码应为6、9或12位数字"))],
-    )
+    region = RegionFilter(field_name="estate__region__code")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=list(rules.STATES.items()))
     year = django_filters.NumberFilter(
         label=_("计划年度"), field_name="plan_entry__plan__year", min_value=1990, max_value=2100
@@ -28,9 +23,6 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("参建单位"), method="filter_contractor", min_value=1, max_value=2**63 - 1
     )
     late = django_filters.BooleanFilter(label=_("滞后或节点逾期"), method="filter_late")
-
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(estate__region__code__startswith=region_rules.significant_prefix(value))
 
     def filter_contractor(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         organization = int(value)
