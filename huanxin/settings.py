@@ -233,6 +233,8 @@ HUANXIN_SMS_BACKEND = os.environ.get(
 HUANXIN_IMPORT_MAX_BYTES = env_int("HUANXIN_IMPORT_MAX_MB", 50) * 2**20
 # Files larger than this are checked and applied by the background worker, with progress shown.
 HUANXIN_IMPORT_INLINE_BYTES = env_int("HUANXIN_IMPORT_INLINE_KB", 256) * 1024
+# A community's household roster: one estate's rows, far smaller than a ledger; refused above this.
+HUANXIN_ROSTER_MAX_BYTES = env_int("HUANXIN_ROSTER_MAX_MB", 5) * 2**20
 HUANXIN_PHOTO_MAX_BYTES = env_int("HUANXIN_PHOTO_MAX_MB", 10) * 2**20  # one photo, before it is checked
 
 LOGGING = {

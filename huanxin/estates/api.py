@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import Field
+from pydantic import Field, create_model
 
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated
@@ -15,12 +15,27 @@ from huanxin.estates import services
 from huanxin.estates.filtersets import SORTS, filter_estates
 from huanxin.estates.models import Estate, ManagementMode
 from huanxin.estates.querysets import estates_for
+from huanxin.estates.rules import EXCLUSION_FLAGS
 from huanxin.regions.models import Region
 
 router = Router(tags=["小区台账 estates"])
 
 
-class EstateOut(Schema):
+# The exclusion flags come from their one definition (estates/rules.py), so a new flag reaches
+# the API without another list to keep in step.
+ExclusionFlagsOut = create_model(
+    "ExclusionFlagsOut",
+    __base__=Schema,
+    **{flag: (bool, Field(description=str(label))) for flag, label in EXCLUSION_FLAGS.items()},  # type: ignore[call-overload]
+)
+ExclusionFlagsIn = create_model(
+    "ExclusionFlagsIn",
+    __base__=Schema,
+    **{flag: (bool | None, Field(None, description=str(label))) for flag, label in EXCLUSION_FLAGS.items()},  # type: ignore[call-overload]
+)
+
+
+class EstateOut(ExclusionFlagsOut):  # type: ignore[misc,valid-type]
     id: int
     code: str
     name: str
@@ -41,10 +56,6 @@ class EstateOut(Schema):
     has_gas: bool | None
     has_heating: bool | None
     has_elevator: bool | None
-    in_shantytown_plan: bool
-    planned_demolition: bool
-    self_built_area: bool
-    urban_village: bool
     notes: str
     version: int
 
@@ -79,7 +90,7 @@ class EstateFilters(Schema):
     sort: str | None = Field(None, description=" / ".join(SORTS))
 
 
-class EstateFields(Schema):
+class EstateFields(ExclusionFlagsIn):  # type: ignore[misc,valid-type]
     name: str | None = Field(None, min_length=1, max_length=128)
     aliases: str | None = None
     address: str | None = None
@@ -95,10 +106,6 @@ class EstateFields(Schema):
     has_gas: bool | None = None
     has_heating: bool | None = None
     has_elevator: bool | None = None
-    in_shantytown_plan: bool | None = None
-    planned_demolition: bool | None = None
-    self_built_area: bool | None = None
-    urban_village: bool | None = None
     notes: str | None = None
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from huanxin.estates.models import EXCLUSION_FLAGS, ManagementMode
-from huanxin.regions import rules as region_rules
+from huanxin.estates import city_rules
+from huanxin.estates.models import ManagementMode
+from huanxin.estates.rules import EXCLUSION_FLAGS
+from huanxin.regions.filters import RegionFilter
 
 SORTS = {
     "code": "code",
@@ -29,11 +29,7 @@ SORTS = {
 
 class EstateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或别名"), method="filter_search")
-    region = django_filters.CharFilter(
-        label=_("区划代码"),
-        method="filter_region",
-        validators=[RegexValidator(r"^(\d{6}|\d{9}|\d{12})$", _("区划代码应为6、9或12位数字"))],
-    )
+    region = RegionFilter(field_name="region__code")
     year_min = django_filters.NumberFilter(label=_("建成年份起"), field_name="year_built", lookup_expr="gte")
     year_max = django_filters.NumberFilter(label=_("建成年份止"), field_name="year_built", lookup_expr="lte")
     households_min = django_filters.NumberFilter(
@@ -61,20 +57,11 @@ class EstateFilterSet(django_filters.FilterSet):
             Q(name__icontains=value) | Q(aliases__icontains=value) | Q(code__startswith=value)
         )
 
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        try:
-            prefix = region_rules.significant_prefix(value)
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(region__code__startswith=prefix)
-
     def filter_old(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        cutoff = settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR
-        if value:
-            return queryset.filter(year_built__lte=cutoff)
-        return queryset.filter(Q(year_built__gt=cutoff) | Q(year_built__isnull=True))
+        # The city's own cutoff (its nearest region node's rules), not the server's setting.
+        return city_rules.filter_old(queryset, old=value)
 
     def filter_flag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "any":

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from huanxin.accounts.permissions import FACT_FIELDS
 from huanxin.core.forms import style_widgets
 from huanxin.estates.models import Estate
+from huanxin.estates.rules import EXCLUSION_FLAGS
 from huanxin.regions.models import Region
 from huanxin.regions.rules import Level
 
@@ -27,10 +28,7 @@ ESTATE_FIELDS = [
     "has_gas",
     "has_heating",
     "has_elevator",
-    "in_shantytown_plan",
-    "planned_demolition",
-    "self_built_area",
-    "urban_village",
+    *EXCLUSION_FLAGS,
     "notes",
 ]
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from huanxin.core.models import VersionedModel
 from huanxin.core.scoping import ScopedQuerySet
+from huanxin.estates.rules import EXCLUSION_FLAGS
 
 
 class ManagementMode(models.TextChoices):
@@ -27,14 +28,6 @@ class Severity(models.TextChoices):
     MINOR = "minor", _("轻微")
     MAJOR = "major", _("严重")
     HAZARDOUS = "hazardous", _("存在安全隐患")
-
-
-EXCLUSION_FLAGS = {
-    "in_shantytown_plan": _("纳入棚户区改造计划"),
-    "planned_demolition": _("拟拆除新建、改扩建、翻建"),
-    "self_built_area": _("居民自建住房为主"),
-    "urban_village": _("城中村"),
-}
 
 
 class EstateQuerySet(ScopedQuerySet):
@@ -72,6 +65,7 @@ class Estate(VersionedModel):
     has_gas = models.BooleanField(_("已通管道燃气"), null=True, blank=True)
     has_heating = models.BooleanField(_("有集中供暖"), null=True, blank=True)
     has_elevator = models.BooleanField(_("有电梯"), null=True, blank=True)
+    # One field per entry of EXCLUSION_FLAGS (estates/rules.py), labelled from it.
     in_shantytown_plan = models.BooleanField(EXCLUSION_FLAGS["in_shantytown_plan"], default=False)
     planned_demolition = models.BooleanField(EXCLUSION_FLAGS["planned_demolition"], default=False)
     self_built_area = models.BooleanField(EXCLUSION_FLAGS["self_built_area"], default=False)

@@ -9,10 +9,21 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huanxin.core.spreadsheets import cell_text
 
 CODE_PATTERN = re.compile(r"^(\d{12})-(\d{3})$")
+
+# SPEC 5.1's exclusions, defined here once: the estate's boolean fields of the same names, the
+# form, the API schemas, the list filter and planning's eligibility rules all read this mapping.
+# A new exclusion is a new entry here plus its model field (and migration).
+EXCLUSION_FLAGS = {
+    "in_shantytown_plan": gettext_lazy("纳入棚户区改造计划"),
+    "planned_demolition": gettext_lazy("拟拆除新建、改扩建、翻建"),
+    "self_built_area": gettext_lazy("居民自建住房为主"),
+    "urban_village": gettext_lazy("城中村"),
+}
 
 
 def estate_code(community_code: str, serial: int) -> str:

@@ -53,6 +53,8 @@ class EstateChanges(TypedDict, total=False):
     has_gas: bool | None
     has_heating: bool | None
     has_elevator: bool | None
+    # The keys of rules.EXCLUSION_FLAGS (a type cannot be built from a mapping; a test keeps
+    # these in step with it).
     in_shantytown_plan: bool
     planned_demolition: bool
     self_built_area: bool
@@ -697,11 +699,23 @@ def ledger_import_run(*, job_id: Any) -> LedgerImport:
     return job
 
 
+def roster_size_check(size: int) -> None:
+    """A roster has its own limit (HUANXIN_ROSTER_MAX_MB), far below a ledger's: the page checks
+    the upload's size before reading it into memory, the service checks the bytes it is given."""
+    limit = settings.HUANXIN_ROSTER_MAX_BYTES
+    if size > limit:
+        raise Invalid(
+            _("住户名册文件过大（%(size).1f MB），上限为 %(limit)s MB，请分批导入或删去无关的工作表")
+            % {"size": size / 2**20, "limit": f"{limit / 2**20:g}"}
+        )
+
+
 def household_roster_import(*, by: Any, estate_id: int, file_name: str, content: bytes) -> dict[str, Any]:
     """A community's roster file: new households added, changed names, phones or areas updated,
     buildings created as needed. Any error: nothing is written, and every error is returned."""
     if not by.can("estates", "edit_facts"):
         raise Forbidden(_("您的角色不能录入住户名册"))
+    roster_size_check(len(content))
     parsed = read_roster(read_tables(name=file_name, content=content))
     if parsed.errors:
         return {

@@ -23,13 +23,11 @@ from huanxin.core.history import history_of
 from huanxin.core.http import error_text, get_visible_or_404, posted_version
 from huanxin.core.masking import mask_name, mask_phone
 from huanxin.core.validation import add_error_to_form
-from huanxin.estates import exports, services, tasks
+from huanxin.estates import city_rules, exports, services, tasks
 from huanxin.estates.filtersets import filter_estates
 from huanxin.estates.forms import EstateForm, HouseholdForm, LedgerUploadForm
 from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
 from huanxin.estates.querysets import estate_totals, estates_for, households_for
-from huanxin.regions.models import Region
-from huanxin.regions.rules import Level
 
 PAGE_SIZE = 50
 
@@ -53,9 +51,12 @@ def estate_list(request: StaffRequest) -> HttpResponse:
             "can_import": request.user.can("estates", "import"),
             "can_export": request.user.can("estates", "export"),
             "sort": request.GET.get("sort", ""),
-            "region_choices": Region.objects.visible_to(request.user)
-            .filter(level__in=[Level.COUNTY, Level.STREET, Level.COMMUNITY])
-            .order_by("code"),
+            # The 老旧小区 filter's label: the cutoff of the user's own city (its nearest node).
+            "old_cutoff_year": (
+                city_rules.rules_for(request.user.region.code)
+                if request.user.region
+                else city_rules.fallback()
+            ).cutoff_year,
         },
     )
 
@@ -169,6 +170,7 @@ def roster_import(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择住户名册文件"))
         return redirect(f"{reverse('estates:detail', args=[estate.pk])}?tab=buildings")
     try:
+        services.roster_size_check(upload.size or 0)  # before reading it into memory
         result = services.household_roster_import(
             by=request.user, estate_id=estate.pk, file_name=upload.name or "roster", content=upload.read()
         )

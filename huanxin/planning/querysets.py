@@ -9,19 +9,14 @@ from django.conf import settings
 
 from huanxin.catalog.models import Category
 from huanxin.core import clock
+from huanxin.estates.city_rules import CityRules
 from huanxin.estates.models import ConditionAssessment, Estate, Severity
 from huanxin.planning import rules
 from huanxin.planning.models import Candidate, CandidateQuerySet, EligibilitySettings, PriorityWeights
-from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
+from huanxin.regions.rules import ancestors_and_self
 from huanxin.surveys.models import Answer, SurveyRound
 from huanxin.surveys.services import round_tally
-
-
-def ancestors_and_self(code: str) -> list[str]:
-    """430802004001 → its community, street, county, city and province codes, nearest first."""
-    full = region_rules.full_code(code)
-    return [full[:length].ljust(12, "0") for length in (12, 9, 6, 4, 2) if full[:length].ljust(12, "0")]
 
 
 def settings_for(region_code: str) -> EligibilitySettings | None:
@@ -39,6 +34,24 @@ def config_for(region_code: str) -> rules.EligibilityConfig:
     if own is not None:
         return own.as_config()
     return rules.EligibilityConfig(cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR)
+
+
+def own_rules_by_node(codes: list[str] | None = None) -> dict[str, CityRules]:
+    """The rules of every region node that has its own (of `codes` only, when given): what
+    estates and surveys read through estates/city_rules.py, plugged in by PlanningConfig.ready()."""
+    rows = EligibilitySettings.objects.select_related("region")
+    if codes is not None:
+        rows = rows.filter(region__code__in=codes)
+    result = {}
+    for row in rows:
+        config = row.as_config()
+        result[row.region.code] = CityRules(
+            cutoff_year=config.cutoff_year,
+            agreement_share=config.agreement_share,
+            quorum=config.quorum,
+            majority=config.majority,
+        )
+    return result
 
 
 def round_for_eligibility(estate: Estate) -> SurveyRound | None:

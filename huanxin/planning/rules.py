@@ -8,17 +8,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from huanxin.estates.rules import EXCLUSION_FLAGS
 from huanxin.surveys.rules import Tally
 
 Status = Literal["eligible", "ineligible", "undetermined"]
 AgreementMode = Literal["households", "owners_vote"]
 
-EXCLUSIONS = {
-    "in_shantytown_plan": "纳入棚户区改造计划",
-    "planned_demolition": "拟拆除新建、改扩建、翻建",
-    "self_built_area": "居民自建住房为主",
-    "urban_village": "城中村",
-}
+# The estate's own exclusion flags (defined once, in estates); a city's settings pick among them.
+EXCLUSIONS = EXCLUSION_FLAGS
 
 
 @dataclass(frozen=True)

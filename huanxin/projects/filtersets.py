@@ -8,21 +8,16 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huanxin.projects import rules
 from huanxin.projects.as_of import late_then, with_state_then
-from huanxin.regions import rules as region_rules
+from huanxin.regions.filters import RegionFilter
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    region = django_filters.CharFilter(
-        label=_("区划代码"),
-        method="filter_region",
-        validators=[RegexValidator(r"^(\d{6}|\d{9}|\d{12})$", _("区划代码应为6、9或12位数字"))],
-    )
+    region = RegionFilter(field_name="estate__region__code")
     state = django_filters.ChoiceFilter(
         label=_("状态"), field_name="state_then", choices=list(rules.STATES.items())
     )
@@ -37,9 +32,6 @@ class ProjectFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, as_of: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.as_of = as_of
-
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(estate__region__code__startswith=region_rules.significant_prefix(value))
 
     def filter_contractor(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         organization = int(value)

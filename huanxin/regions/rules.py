@@ -57,3 +57,10 @@ def short_code(code: str) -> str:
 
 def in_subtree(code: str, ancestor: str) -> bool:
     return full_code(code).startswith(significant_prefix(ancestor))
+
+
+def ancestors_and_self(code: str) -> list[str]:
+    """430802004001 → its community, street, county, city and province codes, nearest first
+    (a node's own rules apply below it unless a nearer node has its own)."""
+    full = full_code(code)
+    return list(dict.fromkeys(full[:length].ljust(12, "0") for length in (12, 9, 6, 4, 2)))

@@ -3,7 +3,7 @@ the audit trail; the audit keeps household ids and counts only."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +37,35 @@ PHONE_CODES_PER_DAY = 5  # per household: the link is on posters, anyone may ask
 FAILURES_PER_HOUSEHOLD = 5
 FAILURES_PER_ADDRESS = 30
 THROTTLE_MINUTES = 15
+# A sent code is kept a day after it expires: the per-day quota above counts the codes of the
+# last day, so removing one sooner would hand out a fresh quota.
+PHONE_CODE_KEPT = timedelta(days=1)
+ATTEMPTS_KEPT = timedelta(days=30)  # identification attempts hold addresses: kept as axes' logs are
+
+
+def resident_codes_prune() -> dict[str, int]:
+    """Delete the residents' codes that can no longer prove anything: SMS codes a day past their
+    expiry, slip codes revoked by a newer slip, and identification attempts past their keeping.
+    Run by the worker (residents/tasks.py); returns what went, for the log."""
+    now = timezone.now()
+    with transaction.atomic():
+        phone, _by_model = PhoneCode.objects.filter(expires_at__lt=now - PHONE_CODE_KEPT).delete()
+        slips, _by_model = AccessCode.objects.filter(revoked_at__isnull=False).delete()
+        attempts, _by_model = IdentificationAttempt.objects.filter(at__lt=now - ATTEMPTS_KEPT).delete()
+    return {"phone_codes": phone, "access_codes": slips, "attempts": attempts}
+
+
+def _prune_scheduled(after: datetime | None) -> None:
+    """django-tasks has no periodic scheduler, so the codes schedule their own removal: each code
+    sent enqueues the prune for when it becomes prunable, each printing of slips enqueues it at
+    once for the codes it revoked. A prune finding nothing deletes nothing; a lost one is made
+    good by the next code. Imported here, not at the top: tasks.py imports this module."""
+    from huanxin.residents.tasks import resident_codes_prune_task
+
+    task = resident_codes_prune_task
+    if after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=after)
+    transaction.on_commit(task.enqueue)
 
 
 def resident_link_for(estate: Estate) -> ResidentLink:
@@ -88,6 +117,7 @@ def access_codes_issue(
             )
             issued.append((household, code))
         AccessCode.objects.bulk_create(codes)
+        _prune_scheduled(None)
         audit_record(
             action="resident.slips",
             actor=by,
@@ -153,11 +183,12 @@ def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None
     code = rules.new_phone_code()
     # Kept only if the message goes out: a refused or failed send uses up no quota.
     with transaction.atomic():
-        PhoneCode.objects.create(
+        sent = PhoneCode.objects.create(
             household=household,
             code_hash=rules.code_hash(secret=settings.SECRET_KEY, household_id=household.pk, code=code),
             expires_at=timezone.now() + timedelta(minutes=PHONE_CODE_MINUTES),
         )
+        _prune_scheduled(sent.expires_at + PHONE_CODE_KEPT + timedelta(minutes=1))
         send_sms(
             household.owner_phone,
             _("【焕新】您的验证码是%(code)s，%(minutes)d分钟内有效。请勿告诉他人。")

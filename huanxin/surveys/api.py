@@ -131,6 +131,8 @@ class VoteOut(Schema):
     quorum_met: bool | None
     majority_met: bool | None
     passes: bool | None
+    quorum: str = Field(description="本市规则：参与比例门槛，如 2/3")
+    majority: str = Field(description="本市规则：参与者中同意比例门槛，如 3/4")
 
 
 class ItemOut(Schema):
@@ -147,6 +149,8 @@ class TallyOut(Schema):
     agreement_all: float | None
     agreement_respondents: float | None
     agreement_all_by_area: float | None
+    agreement_share: str = Field(description="本市规则：同意户数占全部户数的门槛，如 2/3")
+    agreement_met: bool | None
     vote: VoteOut
     items: list[ItemOut]
     cofund_willing: int
@@ -168,6 +172,8 @@ def tally_out(tally: Tally) -> dict[str, Any]:
         "agreement_all": _ratio(tally.agreement_all),
         "agreement_respondents": _ratio(tally.agreement_respondents),
         "agreement_all_by_area": _ratio(tally.agreement_all_by_area),
+        "agreement_share": str(tally.agreement_share),
+        "agreement_met": tally.agreement_met,
         "vote": {
             "participation_heads": _ratio(vote.participation_heads),
             "participation_area": _ratio(vote.participation_area),
@@ -176,6 +182,8 @@ def tally_out(tally: Tally) -> dict[str, Any]:
             "quorum_met": vote.quorum_met,
             "majority_met": vote.majority_met,
             "passes": vote.passes,
+            "quorum": str(vote.quorum),
+            "majority": str(vote.majority),
         },
         "items": [
             {"code": i.code, "first_choice": i.first_choice, "mentions": i.mentions} for i in tally.items

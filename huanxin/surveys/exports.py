@@ -15,6 +15,10 @@ def _percent(value: Any) -> str:
     return format_percent(float(value)) if value is not None else "—"
 
 
+def _yes_no(value: bool | None) -> str:
+    return {True: "是", False: "否", None: "—"}[value]
+
+
 def tally_rows(tally: Tally, names: dict[str, str]) -> list[list[Any]]:
     vote = tally.vote
     rows: list[list[Any]] = [
@@ -25,11 +29,15 @@ def tally_rows(tally: Tally, names: dict[str, str]) -> list[list[Any]]:
         ["同意率（占全部户数）", _percent(tally.agreement_all)],
         ["同意率（占已答户数）", _percent(tally.agreement_respondents)],
         ["同意率（按面积，占全部）", _percent(tally.agreement_all_by_area)],
+        [f"同意率达到本市规则（≥ {tally.agreement_share}）", _yes_no(tally.agreement_met)],
         ["参与表决：人数比例", _percent(vote.participation_heads)],
         ["参与表决：面积比例", _percent(vote.participation_area)],
         ["参与者中同意：人数比例", _percent(vote.agreement_heads)],
         ["参与者中同意：面积比例", _percent(vote.agreement_area)],
-        ["民法典第278条：表决通过", {True: "是", False: "否", None: "无法判断（面积不全）"}[vote.passes]],
+        [
+            f"民法典第278条：表决通过（参与 ≥ {vote.quorum}，同意 ≥ {vote.majority}）",
+            {True: "是", False: "否", None: "无法判断（面积不全）"}[vote.passes],
+        ],
         ["愿意出资户数", tally.cofund_willing],
     ]
     modes = dict(CofundMode.choices)

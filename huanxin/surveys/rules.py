@@ -42,6 +42,8 @@ class VoteResult:
     agreement_area: Fraction | None
     quorum_met: bool | None
     majority_met: bool | None
+    quorum: Fraction = TWO_THIRDS  # the thresholds judged by, shown beside the result
+    majority: Fraction = THREE_QUARTERS
 
     @property
     def passes(self) -> bool | None:
@@ -93,6 +95,8 @@ def owners_vote_passes(
         agreement_area=agreement_area,
         quorum_met=_all_of(_at_least(participation_heads, quorum), _at_least(participation_area, quorum)),
         majority_met=_all_of(_at_least(agreement_heads, majority), _at_least(agreement_area, majority)),
+        quorum=quorum,
+        majority=majority,
     )
 
 
@@ -126,6 +130,8 @@ class Tally:
     agreement_respondents: Fraction | None  # agree / respondents: shown beside it
     agreement_all_by_area: Fraction | None
     vote: VoteResult
+    agreement_share: Fraction = TWO_THIRDS  # the city's threshold for agreement_all
+    agreement_met: bool | None = None  # agreement_all reaches it; None with no households
     items: list[ItemDemand] = field(default_factory=list)
     cofund_willing: int = 0
     cofund_modes: dict[str, int] = field(default_factory=dict)
@@ -137,12 +143,14 @@ def tally(
     *,
     households_total: int,
     roster_areas: Sequence[Decimal | None] = (),
+    agreement_share: Fraction = TWO_THIRDS,
     quorum: Fraction = TWO_THIRDS,
     majority: Fraction = THREE_QUARTERS,
 ) -> Tally:
     """`households_total` is the estate's household count (what statistics use); `roster_areas`
     the floor area of every household on the roster. Area figures need every area known and a
-    complete roster; otherwise they are None, never a guess."""
+    complete roster; otherwise they are None, never a guess. The thresholds are the city's own
+    (its nearest region node's rules); the defaults are SPEC 5.1's."""
     respondents = len(answers)
     agree = sum(1 for answer in answers if answer.agrees)
     areas_known = (
@@ -171,6 +179,8 @@ def tally(
         agree=agree,
         response_rate=share(respondents, households_total),
         agreement_all=share(agree, households_total),
+        agreement_share=agreement_share,
+        agreement_met=_at_least(share(agree, households_total), agreement_share),
         agreement_respondents=share(agree, respondents),
         agreement_all_by_area=share(area_yes, area_total) if area_yes is not None else None,
         vote=owners_vote_passes(

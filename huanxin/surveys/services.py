@@ -16,6 +16,7 @@ from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import full_clean_or_invalid, stamp_history
+from huanxin.estates import city_rules
 from huanxin.estates.models import Estate, Household
 from huanxin.residents.models import Consent
 from huanxin.residents.services import PRIVACY_NOTICE_VERSION, consent_record, has_consented
@@ -196,6 +197,8 @@ def answer_submit(
 
 
 def round_tally(survey: SurveyRound) -> rules.Tally:
+    """Judged by the city's own thresholds (the estate's nearest region node), not the defaults."""
+    city = city_rules.rules_for(survey.estate.region.code)
     answers = (
         Answer.objects.current()
         .filter(round=survey)
@@ -220,6 +223,9 @@ def round_tally(survey: SurveyRound) -> rules.Tally:
         ],
         households_total=max(survey.estate.households, len(roster_areas)),
         roster_areas=roster_areas,
+        agreement_share=city.agreement_share,
+        quorum=city.quorum,
+        majority=city.majority,
     )
 
 

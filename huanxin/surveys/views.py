@@ -24,6 +24,7 @@ from huanxin.core.masking import mask_name
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.models import Estate, Household
 from huanxin.estates.querysets import estates_for
+from huanxin.regions.filters import in_region
 from huanxin.residents.services import resident_link_for
 from huanxin.residents.slips import qr_svg_data_uri
 from huanxin.surveys import exports, services
@@ -42,6 +43,7 @@ def round_list(request: StaffRequest) -> HttpResponse:
         .select_related("estate", "estate__region")
         .order_by("-opens_on", "-id")
     )
+    rounds = in_region(rounds, request.GET.get("region", "").strip(), "estate__region__code")
     page_obj = Paginator(rounds, 50).get_page(request.GET.get("page"))
     return render(request, "surveys/list.html", {"page_obj": page_obj, "can_run": _can_run(request)})
 

@@ -72,6 +72,29 @@ def test_errors_are_listed_and_nothing_is_written(login, make_estate) -> None:  
     assert not Household.objects.exists()
 
 
+def test_a_roster_over_its_own_size_limit_is_refused_naming_the_limit(login, make_estate, settings) -> None:  # type: ignore[no-untyped-def]
+    estate = make_estate("老街小区")
+    content = xlsx([HEADER, *([1, 1, 100 + n, 78.5, "张建国", ""] for n in range(200))])
+    settings.HUANXIN_IMPORT_MAX_BYTES = 50 * 2**20  # the ledger's limit does not apply to a roster
+    settings.HUANXIN_ROSTER_MAX_BYTES = len(content) - 1
+    response = upload(login("shequ"), estate, content)
+    assert response.status_code == 400
+    assert "住户名册文件过大" in response.content.decode() and "上限为" in response.content.decode()
+    assert not Household.objects.exists()
+    settings.HUANXIN_ROSTER_MAX_BYTES = 2**20
+    response = upload(login("shequ"), estate, content)
+    assert Household.objects.count() == 200
+
+
+def test_the_size_message_names_the_limit_in_megabytes() -> None:
+    from huanxin.core.errors import Invalid
+    from huanxin.estates.services import roster_size_check
+
+    with pytest.raises(Invalid) as refused:
+        roster_size_check(6 * 2**20)
+    assert refused.value.message == "住户名册文件过大（6.0 MB），上限为 5 MB，请分批导入或删去无关的工作表"
+
+
 def test_a_department_cannot_import_a_roster(login, make_estate) -> None:  # type: ignore[no-untyped-def]
     estate = make_estate("老街小区")
     assert upload(login("dianli"), estate, xlsx([HEADER, [1, 1, 101, 78.5, "张建国", ""]])).status_code == 403
