@@ -32,6 +32,12 @@ def now() -> dt.datetime:
     return real.replace(year=pinned.year, month=pinned.month, day=pinned.day)
 
 
+def end_of(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in Asia/Shanghai: a timestamp before it belongs to the day
+    or earlier (what a page read as of `day` may show)."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
+
+
 def parse_as_of(value: str | None) -> dt.date:
     """An `as_of=YYYY-MM-DD` parameter, defaulting to today()."""
     return dt.date.fromisoformat(value) if value else today()

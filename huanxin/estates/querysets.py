@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
-from huanxin.estates.models import Estate, EstateQuerySet, Household
+from huanxin.core import clock
+from huanxin.core.errors import NotFound
+from huanxin.estates.models import ConditionAssessment, Estate, EstateQuerySet, Household
 
 
 def estates_for(user: Any) -> EstateQuerySet:
@@ -27,3 +31,27 @@ def households_for(user: Any, estate: Estate) -> Any:
         .select_related("building")
         .order_by("building__id", "unit", "room")
     )
+
+
+def estate_then(estate: Estate, as_of: dt.date) -> Estate:
+    """The estate's facts as recorded by the end of `as_of` (its history); NotFound when it was
+    not yet in the registry that day."""
+    try:
+        return estate.history.as_of(clock.end_of(as_of))  # type: ignore[attr-defined, no-any-return]
+    except Estate.DoesNotExist:
+        raise NotFound(_("%(day)s时台账中尚无此小区") % {"day": as_of.isoformat()}) from None
+
+
+def assessments_then(estate: Estate, as_of: dt.date | None) -> dict[int, Any]:
+    """Menu item id → the condition assessment as it stood at the end of `as_of` (live: the rows)."""
+    if as_of is None:
+        return {row.item_id: row for row in ConditionAssessment.objects.filter(estate=estate)}
+    latest: dict[int, Any] = {}
+    for record in ConditionAssessment.history.filter(  # type: ignore[attr-defined]
+        estate_id=estate.pk, history_date__lt=clock.end_of(as_of)
+    ).order_by("history_date", "history_id"):
+        if record.history_type == "-":
+            latest.pop(record.item_id, None)
+        else:
+            latest[record.item_id] = record
+    return latest

@@ -20,14 +20,20 @@ from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, StaleEdit
 from huanxin.core.history import history_of
-from huanxin.core.http import error_text, get_visible_or_404, posted_version
+from huanxin.core.http import error_text, get_visible_or_404, posted_version, requested_as_of
 from huanxin.core.masking import mask_name, mask_phone
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates import city_rules, exports, services, tasks
 from huanxin.estates.filtersets import filter_estates
 from huanxin.estates.forms import EstateForm, HouseholdForm, LedgerUploadForm
-from huanxin.estates.models import ConditionAssessment, LedgerImport, Severity
-from huanxin.estates.querysets import estate_totals, estates_for, households_for
+from huanxin.estates.models import LedgerImport, Severity
+from huanxin.estates.querysets import (
+    assessments_then,
+    estate_then,
+    estate_totals,
+    estates_for,
+    households_for,
+)
 
 PAGE_SIZE = 50
 
@@ -63,14 +69,19 @@ def estate_list(request: StaffRequest) -> HttpResponse:
 
 @page("estates", "view")
 def estate_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    """The estate and its tabs, live or as recorded by the end of a past day (`?as_of=`)."""
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=pk)
+    as_of = requested_as_of(request.GET)
+    if as_of is not None:
+        estate = estate_then(estate, as_of)
     tab = request.GET.get("tab", "info")
     if tab not in TABS:
         tab = "info"
     context: dict[str, Any] = {
         "estate": estate,
+        "as_of": as_of,
         "tab": tab,
-        "can_edit": request.user.can("estates", "edit_facts"),
+        "can_edit": as_of is None and request.user.can("estates", "edit_facts"),
     }
     if tab == "buildings":
         unmasked = request.user.sees_personal_data(estate.region.code)
@@ -95,12 +106,12 @@ def estate_detail(request: StaffRequest, pk: int) -> HttpResponse:
                 request=request,
             )
     elif tab == "assessment":
-        assessed = {a.item_id: a for a in ConditionAssessment.objects.filter(estate=estate)}
+        assessed = assessments_then(estate, as_of)
         items = menu_readable_by(request.user).menu_for(estate.region.code).active()
         context["rows"] = [(item, assessed.get(item.pk)) for item in items]
         context["severities"] = Severity.choices
     elif tab == "history":
-        context["history"] = history_of(estate)
+        context["history"] = history_of(estate, until=clock.end_of(as_of) if as_of else None)
     return render(request, "estates/detail.html", context)
 
 

@@ -199,7 +199,9 @@ class ResidentMoney:
     by_source: dict[str, Decimal]  # R01..R04: received, net of reversals
 
 
-def resident_money(project: Project) -> ResidentMoney | None:
+def resident_money(project: Project, as_of: dt.date | None = None) -> ResidentMoney | None:
+    """What residents said they would give against what the ledger shows they gave (by the end of
+    `as_of`)."""
     from huanxin.planning.querysets import round_for_eligibility
     from huanxin.surveys.services import round_tally
 
@@ -208,6 +210,8 @@ def resident_money(project: Project) -> ResidentMoney | None:
     received = LedgerEntry.objects.filter(
         project=project, kind=rules.RECEIPT, source__kind=SourceKind.RESIDENT
     )
+    if as_of is not None:
+        received = received.filter(on__lte=as_of)
     by_source = dict(received.values_list("source__code").annotate(total=Sum("amount_yuan")))
     contributions = (
         received.filter(household__isnull=False)

@@ -26,6 +26,7 @@ from huanxin.core.http import (
     parse_date,
     parse_decimal,
     parse_id,
+    requested_as_of,
     run_and_report,
 )
 from huanxin.core.spreadsheets import write_xlsx
@@ -118,7 +119,11 @@ def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(
         projects_for(request.user).select_related("joined_into"), request.user, pk=pk
     )
-    lines, overall = project_money(project)
+    as_of = requested_as_of(request.GET)  # a past day: the plan then and the ledger up to it, read-only
+    lines, overall = project_money(project, as_of)
+    entries = LedgerEntry.objects.filter(project=project)
+    if as_of is not None:
+        entries = entries.filter(on__lte=as_of)
     plan = FundingPlan.objects.filter(project=project).first()
     planned = {line.source.pk: line.totals.planned for line in lines if line.totals.planned}
     sources = FundingSource.objects.sources_for(project.estate.region.code).filter(
@@ -134,16 +139,15 @@ def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "budget": design_budget(project),
             "sources": [(source, planned.get(source.pk)) for source in sources],
-            "entries": LedgerEntry.objects.filter(project=project)
-            .select_related("source", "created_by", "household__building", "reverses")
-            .order_by("-on", "-id"),
-            "reversed_ids": set(
-                LedgerEntry.objects.filter(project=project, reverses__isnull=False).values_list(
-                    "reverses_id", flat=True
-                )
-            ),
-            "can_change": request.user.can("money", "change") and project.joined_into_id is None,
-            "residents": resident_money(project),
+            "as_of": as_of,
+            "entries": entries.select_related(
+                "source", "created_by", "household__building", "reverses"
+            ).order_by("-on", "-id"),
+            "reversed_ids": set(entries.filter(reverses__isnull=False).values_list("reverses_id", flat=True)),
+            "can_change": as_of is None
+            and request.user.can("money", "change")
+            and project.joined_into_id is None,
+            "residents": resident_money(project, as_of),
             "households": Household.objects.visible_to(request.user)
             .filter(estate_id=project.estate_id)
             .select_related("building"),

@@ -283,11 +283,6 @@ def paper_vote_of(project: Project, as_of: dt.date | None = None) -> PaperVote |
     return votes.first()
 
 
-def end_of(day: dt.date) -> dt.datetime:
-    """The first instant after `day` in Asia/Shanghai: timestamps before it belong to the day."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
-
-
 def households_of(user: Any, project: Project) -> Any:
     """The project's estate's households, as the user's scope allows."""
     return Household.objects.visible_to(user).filter(estate_id=project.estate_id).select_related("building")
@@ -339,7 +334,7 @@ def design_vote_result(project: Project, as_of: dt.date | None = None) -> Any:
     roster = dict(Household.objects.filter(estate_id__in=estates).values_list("pk", "floor_area_m2"))
     cast = DesignVote.objects.filter(project=project)
     if as_of is not None:
-        cast = cast.filter(voted_at__lt=end_of(as_of))
+        cast = cast.filter(voted_at__lt=clock.end_of(as_of))
     votes = list(cast.values_list("household_id", "agrees"))
     areas = {pk: area for pk, area in roster.items() if area is not None}
     areas_known = bool(roster) and len(areas) == len(roster)  # by area only when every area is known
@@ -370,7 +365,7 @@ def ratings_of(project: Project, as_of: dt.date | None = None) -> Any:
     """The households' ratings, all or those given by the end of `as_of` (as last changed: a
     rating changed after the day reads as changed)."""
     ratings = SatisfactionRating.objects.filter(project=project)
-    return ratings if as_of is None else ratings.filter(rated_at__lt=end_of(as_of))
+    return ratings if as_of is None else ratings.filter(rated_at__lt=clock.end_of(as_of))
 
 
 def satisfaction_levels(project: Project, as_of: dt.date | None = None) -> list[str]:
@@ -430,7 +425,7 @@ def photo_board(
     photo; `public`: only those the public may see."""
     uploaded = public_photos() if public else ProjectPhoto.objects.filter(feedback__isnull=True)
     if as_of is not None:
-        uploaded = uploaded.filter(uploaded_at__lt=end_of(as_of))
+        uploaded = uploaded.filter(uploaded_at__lt=clock.end_of(as_of))
     photos = list(
         uploaded.filter(project=project)
         .select_related("item__item")

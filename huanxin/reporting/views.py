@@ -6,6 +6,7 @@ from huanxin.accounts.models import StaffRequest
 from huanxin.core import clock
 from huanxin.core.access import page
 from huanxin.core.errors import NotFound
+from huanxin.core.http import requested_as_of
 from huanxin.regions.models import Region
 from huanxin.reporting import queries
 
@@ -28,11 +29,14 @@ def viewing_region(request: StaffRequest) -> Region | None:
 
 @page()
 def home(request: StaffRequest):  # type: ignore[no-untyped-def]
-    """The dashboard's seed: the summary for a region node, and for each node below it."""
+    """The dashboard: the summary for a region node, and for each node below it, live or at the
+    end of a past day (`?as_of=`)."""
     region = viewing_region(request)
     context: dict[str, object] = {"region": region}
+    as_of = requested_as_of(request.GET)
+    context["as_of"] = as_of
     if region is not None:
-        as_of = clock.today()
+        as_of = as_of or clock.today()
         prefix = request.user.scope.region_prefix
         context["trail"] = [
             node

@@ -19,7 +19,7 @@ from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid
-from huanxin.core.http import get_visible_or_404, posted_version
+from huanxin.core.http import get_visible_or_404, posted_version, requested_as_of
 from huanxin.core.masking import mask_name
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.models import Estate, Household
@@ -232,13 +232,17 @@ def round_export(request: StaffRequest, pk: int) -> HttpResponse:
 def estate_tab(request: StaffRequest, estate_pk: int) -> HttpResponse:
     """The 调查 tab of the estate page: its rounds, the residents' link and the slips."""
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=estate_pk)
+    as_of = requested_as_of(request.GET)
     rounds = SurveyRound.objects.visible_to(request.user).filter(estate=estate).order_by("-opens_on")
+    if as_of is not None:  # the estate page read as of a past day: the rounds opened by then
+        rounds = rounds.filter(opens_on__lte=as_of)
     link = resident_link_for(estate)
     link_url = request.build_absolute_uri(reverse("residents:landing", args=[link.token]))
     context = {
         "estate": estate,
         "rounds": rounds,
-        "can_run": _can_run(request),
+        "can_run": as_of is None and _can_run(request),
+        "as_of": as_of,
         "link": link,
         "link_url": link_url,
         "qr": qr_svg_data_uri(link_url),

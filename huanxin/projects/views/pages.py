@@ -44,7 +44,6 @@ from huanxin.projects.querysets import (
     config_for,
     coverage_for,
     design_vote_result,
-    end_of,
     feedback_for,
     has_owners_committee,
     households_of,
@@ -286,7 +285,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
             .order_by("on", "id")
         )
         context["changes"] = history_of(
-            project, hidden=HIDDEN_HISTORY, until=end_of(as_of) if as_of is not None else None
+            project, hidden=HIDDEN_HISTORY, until=clock.end_of(as_of) if as_of is not None else None
         )
     return render(request, "projects/detail.html", context)
 
