@@ -78,13 +78,15 @@ def figures_then(projects: Sequence[Project], as_of: dt.date) -> dict[int, Then]
     ):
         items[project_id].append((item_id, budget, quantity))
     latest: dict[int, Decimal] = {}
-    for item_id, quantity in (
+    measured: dict[int, dt.date] = {}  # project → its latest report's day
+    for item_id, project_id, on, quantity in (
         ProgressReport.objects.filter(item__project_id__in=ids, on__lte=as_of)
         .counted()
         .order_by("item_id", "on", "id")
-        .values_list("item_id", "quantity_done")
+        .values_list("item_id", "item__project_id", "on", "quantity_done")
     ):
         latest[item_id] = quantity
+        measured[project_id] = max(on, measured.get(project_id, on))
     late: set[int] = set()
     for project_id, due_on, done_on in Milestone.objects.filter(project_id__in=ids).values_list(
         "project_id", "due_on", "done_on"
@@ -102,7 +104,12 @@ def figures_then(projects: Sequence[Project], as_of: dt.date) -> dict[int, Then]
         row.progress = rules.progress(
             [(budget, Decimal(1), row.items[item_id]) for item_id, budget, _quantity in items[project.pk]]
         )
-        row.forecast_end = rules.forecast_end(row.started_on, as_of, row.progress) if row.started_on else None
+        last_measured = measured.get(project.pk)
+        row.forecast_end = (
+            rules.forecast_end(row.started_on, last_measured, row.progress)
+            if row.started_on and last_measured
+            else None
+        )
         row.delayed = row.state is not None and rules.is_delayed(
             row.state, project.planned_end, row.forecast_end, as_of
         )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from huanxin.core import clock
@@ -176,11 +176,18 @@ def may_confirm_corrections(user: Any, project: Project) -> bool:
 
 
 def _progress_refresh(project: Project) -> None:
-    """Keep the project's latest progress and forecast end in step with its reports."""
+    """Keep the project's latest progress and forecast end in step with its reports. The forecast
+    extrapolates the pace measured by the latest report, so that it reads the same on any later
+    day until the next report (and the same as the project read as of a past day)."""
     today = clock.today()
     share = project_progress(project, today)
     start = construction_started_on(project)
-    forecast = rules.forecast_end(start, today, share) if start else None
+    measured = (
+        ProgressReport.objects.filter(item__project=project, on__lte=today)
+        .counted()
+        .aggregate(last=Max("on"))["last"]
+    )
+    forecast = rules.forecast_end(start, measured, share) if start and measured else None
     Project.objects.filter(pk=project.pk).update(progress_share=share, forecast_end=forecast)
 
 
