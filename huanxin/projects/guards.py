@@ -55,8 +55,8 @@ def basic_needs_covered(project: Any) -> str | None:
     design or carries a written reason why not — unless the city has turned the guard off."""
     from huanxin.projects.querysets import basic_coverage_for, config_for, named_problems
 
-    if not config_for(project.estate.region.code).basic_coverage_guard:
-        return None
+    if not config_for(project.estate.region.code).basic_coverage_guard or not project.items.exists():
+        return None  # with no design yet, design_entered says what to do first
     open_problems = basic_coverage_for(project).open
     if not open_problems:
         return None
