@@ -333,7 +333,10 @@ class BasicReview:
 
 def basic_review(project: Project) -> BasicReview:
     """The design against the condition assessment of every estate it renovates (SPEC 4.2):
-    which basic problems, major or worse, it covers, and why the others are left out."""
+    which basic problems, major or worse, it covers, and why the others are left out. A project
+    joined into another is designed there: the lead project's review covers it."""
+    if project.joined_into is not None:
+        project = project.joined_into
     rows = list(
         ConditionAssessment.objects.filter(
             estate_id__in=covered_estate_ids(project), item__category=rules.BASIC

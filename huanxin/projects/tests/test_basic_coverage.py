@@ -8,6 +8,7 @@ import pytest
 
 from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
+from huanxin.core.errors import Refused
 from huanxin.estates.services import assessment_set
 from huanxin.projects import rules
 from huanxin.projects.models import BasicGapReason, Project, ProjectSettings
@@ -152,7 +153,9 @@ def test_enhancement_before_the_basic_need_is_a_warning_on_the_items_tab(login, 
 
 
 def test_the_api_shows_the_basic_coverage_and_sets_a_reason(api_as, city, assessed) -> None:  # type: ignore[no-untyped-def]
-    design(city["yongding"], assessed, [("B02", Decimal(100), Decimal(3000)), ("E01", Decimal(4), Decimal(3000))])
+    design(
+        city["yongding"], assessed, [("B02", Decimal(100), Decimal(3000)), ("E01", Decimal(4), Decimal(3000))]
+    )
     client = api_as("yongding")
     detail = client.get(f"/api/v1/projects/{assessed.pk}").json()
     basic = detail["basic_coverage"]
@@ -161,7 +164,7 @@ def test_the_api_shows_the_basic_coverage_and_sets_a_reason(api_as, city, assess
         ("B05", "严重", "铸铁管老化", None)
     ]
     assert basic["reasons"] == [] and "先基础后提升" in basic["warning"]
-    refused = [a for a in detail["next_states"] if a["to_state"] == "publicity"][0]["refusals"]
+    refused = next(a for a in detail["next_states"] if a["to_state"] == "publicity")["refusals"]
     assert refused == [f"{REFUSAL}{GAS}（严重）"]
     gas = basic["uncovered"][0]["menu_item_id"]
     url = f"/api/v1/projects/{assessed.pk}/basic-reasons/{gas}"
@@ -172,8 +175,10 @@ def test_the_api_shows_the_basic_coverage_and_sets_a_reason(api_as, city, assess
     basic = answer.json()["basic_coverage"]
     assert basic["uncovered"][0]["reason"] == "燃气公司另行立项" and basic["warning"] is None
     assert [(r["code"], r["by"]) for r in basic["reasons"]] == [("B05", str(city["yongding"]))]
-    assert [a for a in answer.json()["next_states"] if a["to_state"] == "publicity"][0]["refusals"] == []
-    stale = client.put(url, {"version": detail["version"], "reason": "另行立项"}, content_type="application/json")
+    assert next(a for a in answer.json()["next_states"] if a["to_state"] == "publicity")["refusals"] == []
+    stale = client.put(
+        url, {"version": detail["version"], "reason": "另行立项"}, content_type="application/json"
+    )
     assert stale.status_code == 409
     version = answer.json()["version"]
     minor = MenuItem.objects.get(code="B09").pk
@@ -204,3 +209,32 @@ def test_another_district_neither_sees_nor_writes_the_reasons(login, api_as, cit
     )
     assert client.get(f"/projects/{assessed.pk}/?tab=items").status_code == 404
     assert not BasicGapReason.objects.exists()
+
+
+def test_a_joint_project_answers_for_the_problems_of_both_estates(login, city, make_estate, project) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.projects import services
+    from huanxin.projects.tests.test_joined import neighbour
+
+    other = neighbour(city, make_estate, project, "市委三号院", "430802004001")
+    assessment_set(
+        by=city["shequ"],
+        estate_id=other.estate_id,
+        version=other.estate.version,
+        entries={MenuItem.objects.get(code="B05").pk: ("hazardous", "三号院燃气立管锈蚀")},
+    )
+    project.refresh_from_db()
+    services.project_join(
+        by=city["yongding"], project_id=project.pk, version=project.version, other_id=other.pk
+    )
+    with clock.pinned(DESIGNED_ON):
+        move(city["yongding"], project, rules.DESIGN)
+        design(city["yongding"], project, [("B02", Decimal(100), Decimal(3000))])
+        with pytest.raises(Refused, match=f"{REFUSAL}{GAS}（存在安全隐患）"):
+            move(city["yongding"], project, rules.PUBLICITY)
+    # the joined estate's page shows the joint design's review, without a form of its own
+    joined = login("yongding").get(f"/projects/{other.pk}/?tab=items").content.decode()
+    assert "三号院燃气立管锈蚀" in joined and "✘ 未纳入，未说明理由" in joined
+    assert "basic-reason-form" not in joined
+    _reason(login, project, "B05", "燃气公司另行立项")
+    with clock.pinned(DESIGNED_ON):
+        assert move(city["yongding"], project, rules.PUBLICITY).state == rules.PUBLICITY
