@@ -31,6 +31,8 @@ from huanxin.projects.models import (
 )
 from huanxin.projects.querysets import (
     PUBLIC_REVIEW,
+    BasicReview,
+    basic_review,
     has_owners_committee,
     missing_signatures,
     parties_of,
@@ -142,12 +144,38 @@ class ActionOut(Schema):
     refusals: list[str]
 
 
+class BasicProblemOut(Schema):
+    menu_item_id: int
+    code: str
+    name: str
+    severity: str = Field(..., description="major（严重）/ hazardous（存在安全隐患）")
+    severity_label: str
+    note: str = Field(..., description="现状评估的说明")
+    reason: str | None = Field(..., description="未纳入设计的理由；null：未说明")
+
+
+class BasicReasonOut(Schema):
+    menu_item_id: int
+    code: str
+    reason: str
+    by: str | None
+    at: dt.datetime
+
+
+class BasicCoverageOut(Schema):
+    covered: list[BasicProblemOut] = Field(..., description="现状评估中严重及以上的基础类问题，已纳入设计")
+    uncovered: list[BasicProblemOut] = Field(..., description="未纳入设计的，有无理由见 reason")
+    reasons: list[BasicReasonOut]
+    warning: str | None = Field(..., description="先基础后提升：有提升类内容而基础类问题未解决时的提醒")
+
+
 class ProjectDetailOut(ProjectFields):
     as_of: dt.date | None
     design_budget_yuan: Decimal
     items: list[ItemOut]
     milestones: list[MilestoneOut]
     next_states: list[ActionOut]
+    basic_coverage: BasicCoverageOut
 
 
 def _projects(user: Any) -> Any:
@@ -206,6 +234,38 @@ def _detail(user: Any, project_id: int, as_of: dt.date | None = None) -> dict[st
             }
             for state in rules.next_states(project.state, project.resume_to or None)
         ],
+        "basic_coverage": _basic_coverage(basic_review(project)),
+    }
+
+
+def _basic_coverage(review: BasicReview) -> dict[str, Any]:
+    def problem(line: Any) -> dict[str, Any]:
+        p = line.problem
+        return {
+            "menu_item_id": line.item_id,
+            "code": p.code,
+            "name": p.name,
+            "severity": p.severity,
+            "severity_label": p.severity_label,
+            "note": p.note,
+            "reason": p.reason or None,
+        }
+
+    return {
+        "covered": [problem(line) for line in review.lines if line.problem.covered],
+        "uncovered": [problem(line) for line in review.lines if not line.problem.covered],
+        "reasons": [
+            {
+                "menu_item_id": line.item_id,
+                "code": line.problem.code,
+                "reason": line.reason.reason,
+                "by": str(line.reason.by) if line.reason.by is not None else None,
+                "at": line.reason.at,
+            }
+            for line in review.lines
+            if line.reason is not None
+        ],
+        "warning": review.warning,
     }
 
 
@@ -284,6 +344,24 @@ def set_items(request: HttpRequest, project_id: int, payload: ItemsIn) -> Any:
             {"item_id": row.item_id, "quantity": row.quantity, "unit_cost_yuan": row.unit_cost_yuan}
             for row in payload.rows
         ],
+    )
+    return _detail(user, project_id)
+
+
+class BasicReasonIn(Schema):
+    version: int
+    reason: str = Field(..., max_length=500, description="为什么不纳入设计，如“燃气公司另行立项”；空：撤回")
+
+
+@router.put("/projects/{project_id}/basic-reasons/{menu_item_id}", response={200: ProjectDetailOut, **ERRORS})
+@endpoint("projects", "change")
+def set_basic_reason(request: HttpRequest, project_id: int, menu_item_id: int, payload: BasicReasonIn) -> Any:
+    """应改尽改: why a basic problem of the condition assessment (major or worse) is not in the
+    design, before its publicity; an empty reason clears it. The answer's `basic_coverage` shows
+    what remains open."""
+    user = caller(request)
+    services.basic_gap_reason_set(
+        by=user, project_id=project_id, version=payload.version, item_id=menu_item_id, reason=payload.reason
     )
     return _detail(user, project_id)
 

@@ -50,6 +50,21 @@ def design_within_estimate(project: Any) -> str | None:
     return None
 
 
+def basic_needs_covered(project: Any) -> str | None:
+    """应改尽改: every basic problem of the condition assessment, major or worse, is in the
+    design or carries a written reason why not — unless the city has turned the guard off."""
+    from huanxin.projects.querysets import basic_coverage_for, config_for, named_problems
+
+    if not config_for(project.estate.region.code).basic_coverage_guard or not project.items.exists():
+        return None  # with no design yet, design_entered says what to do first
+    open_problems = basic_coverage_for(project).open
+    if not open_problems:
+        return None
+    return _("现状评估中的重大问题未纳入设计，也未说明理由：%(problems)s") % {
+        "problems": named_problems(open_problems)
+    }
+
+
 def publicity_period_over(project: Any) -> str | None:
     from huanxin.projects.querysets import config_for, publicity_started_on
 
@@ -142,6 +157,7 @@ def satisfaction_reached(project: Any) -> str | None:
 def register_own_guards() -> None:
     register(rules.PUBLICITY, design_entered)
     register(rules.PUBLICITY, design_within_estimate)
+    register(rules.PUBLICITY, basic_needs_covered)
     register(rules.CONSTRUCTION, publicity_period_over)
     register(rules.CONSTRUCTION, design_vote_passed)
     register(rules.CONSTRUCTION, organizations_assigned)

@@ -240,6 +240,11 @@ class ProjectSettings(models.Model):
     satisfaction_threshold_percent = models.PositiveSmallIntegerField(_("满意度达标线（%）"), default=80)
     photo_max_distance_m = models.PositiveIntegerField(_("照片拍摄地点距小区超过多少米时提示"), default=1000)
     feedback_working_days = models.PositiveSmallIntegerField(_("投诉建议答复时限（工作日）"), default=3)
+    basic_coverage_guard = models.BooleanField(
+        _("设计公示须覆盖现状评估中的基础类重大问题"),
+        default=True,
+        help_text=_("应改尽改：评估为严重或存在安全隐患的基础类问题，须纳入设计或书面说明理由"),
+    )
 
     history = HistoricalRecords()
 
@@ -258,7 +263,41 @@ class ProjectSettings(models.Model):
             satisfaction_threshold=Decimal(self.satisfaction_threshold_percent) / 100,
             photo_max_distance_m=self.photo_max_distance_m,
             feedback_working_days=self.feedback_working_days,
+            basic_coverage_guard=self.basic_coverage_guard,
         )
+
+
+class BasicGapReason(models.Model):
+    """Why a basic problem of the estate's condition assessment (major or worse) is not in the
+    design, e.g. 燃气公司另行立项: one per project and menu item; cleared by deleting the row,
+    which history keeps."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="basic_gap_reasons")
+    item = models.ForeignKey(
+        "catalog.MenuItem", verbose_name=_("改造内容"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("未纳入设计的理由"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("说明人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("说明时间"))
+
+    objects = ByProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("基础类问题未纳入设计的理由")
+        verbose_name_plural = _("基础类问题未纳入设计的理由")
+        ordering = ["project", "item__code"]
+        constraints = [models.UniqueConstraint(fields=["project", "item"], name="one_basic_reason_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.item.name}"
 
 
 class Milestone(models.Model):

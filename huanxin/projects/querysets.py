@@ -27,11 +27,12 @@ from huanxin.accounts.permissions import Role
 from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
 from huanxin.core.masking import mask_name
-from huanxin.estates.models import Estate, EstateTie, Household
+from huanxin.estates.models import ConditionAssessment, Estate, EstateTie, Household
 from huanxin.planning.querysets import ancestors_and_self
 from huanxin.projects import rules
 from huanxin.projects.models import (
     AcceptanceSignature,
+    BasicGapReason,
     DesignVote,
     Feedback,
     Milestone,
@@ -308,6 +309,86 @@ def coverage_for(project: Project) -> rules.Coverage | None:
         for item in round_tally(survey).items
     ]
     return rules.demand_coverage(demand, set(project.items.values_list("item__code", flat=True)))
+
+
+def basic_reasons(project: Project) -> dict[str, BasicGapReason]:
+    """The written reasons why basic problems are not designed, by menu code."""
+    rows = BasicGapReason.objects.filter(project=project).select_related("item", "by")
+    return {row.item.code: row for row in rows}
+
+
+@dataclass
+class BasicLine:
+    """A basic problem as the pages show it: with its menu item and the reason written for it."""
+
+    problem: rules.BasicProblem
+    item_id: int
+    reason: BasicGapReason | None
+
+
+def named_problems(problems: list[rules.BasicProblem]) -> str:
+    return "、".join(f"{p.name}（{p.severity_label}）" for p in problems)
+
+
+@dataclass
+class BasicReview:
+    coverage: rules.BasicCoverage
+    lines: list[BasicLine]
+
+    @property
+    def warning(self) -> str | None:
+        """先基础后提升: a warning (not a guard) when enhancement comes before the basic need."""
+        if not self.coverage.enhancement_first:
+            return None
+        return str(
+            _(
+                "先基础后提升：设计中已有提升类内容（%(e)s），但以下基础类重大问题既未纳入设计，也未说明理由：%(p)s"
+            )
+        ) % {
+            "e": "、".join(self.coverage.enhancements),
+            "p": named_problems(self.coverage.open),
+        }
+
+
+def basic_review(project: Project) -> BasicReview:
+    """The design against the condition assessment of every estate it renovates (SPEC 4.2):
+    which basic problems, major or worse, it covers, and why the others are left out. A project
+    joined into another is designed there: the lead project's review covers it."""
+    if project.joined_into is not None:
+        project = project.joined_into
+    rows = list(
+        ConditionAssessment.objects.filter(
+            estate_id__in=covered_estate_ids(project), item__category=rules.BASIC
+        ).select_related("item")
+    )
+    assessment = [
+        rules.AssessedItem(
+            code=row.item.code,
+            name=row.item.name,
+            category=row.item.category,
+            severity=row.severity,
+            severity_label=str(row.get_severity_display()),
+            note=row.note,
+        )
+        for row in rows
+    ]
+    design = [
+        (item.item.code, item.item.name, item.item.category) for item in project.items.select_related("item")
+    ]
+    reasons = basic_reasons(project)
+    coverage = rules.basic_coverage(assessment, design, {code: row.reason for code, row in reasons.items()})
+    item_ids = {row.item.code: row.item_id for row in rows}
+    return BasicReview(
+        coverage,
+        [
+            BasicLine(problem, item_ids[problem.code], reasons.get(problem.code))
+            for problem in coverage.problems
+        ],
+    )
+
+
+def basic_coverage_for(project: Project) -> rules.BasicCoverage:
+    return basic_review(project).coverage
 
 
 def design_vote_result(project: Project, as_of: dt.date | None = None) -> Any:

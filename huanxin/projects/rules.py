@@ -76,6 +76,7 @@ class ProjectConfig:
     satisfaction_threshold: Decimal = Decimal("0.80")
     photo_max_distance_m: int = 1000
     feedback_working_days: int = 3
+    basic_coverage_guard: bool = True  # 应改尽改: on unless the city turns it off
 
 
 def needs_reapproval(
@@ -265,3 +266,98 @@ def feedback_route(category: str) -> str | None:
         "safety": "supervisor",
         "design": "designer",
     }.get(category)
+
+
+# 应改尽改, 先基础后提升: the design against the estate's condition assessment.
+BASIC = "basic"
+ENHANCEMENT = "enhancement"
+SEVERITY_RANK = {"none": 0, "minor": 1, "major": 2, "hazardous": 3}
+SERIOUS = 2  # major or worse: must be designed, or carry a written reason why not
+
+
+@dataclass(frozen=True)
+class AssessedItem:
+    """One row of a condition assessment: a menu item's problem in one of the estates."""
+
+    code: str
+    name: str
+    category: str
+    severity: str
+    severity_label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BasicProblem:
+    code: str
+    name: str
+    severity: str  # the worst recorded in the project's estates
+    severity_label: str
+    note: str
+    covered: bool  # the design includes the menu item
+    reason: str  # why it is not designed; "" when none was written
+
+    @property
+    def open(self) -> bool:
+        """Neither designed nor explained: what the publicity guard refuses."""
+        return not self.covered and not self.reason
+
+
+@dataclass(frozen=True)
+class BasicCoverage:
+    problems: list[BasicProblem]  # worst first, then by menu code
+    enhancements: list[str]  # the enhancement items in the design, by name
+
+    @property
+    def covered(self) -> list[BasicProblem]:
+        return [p for p in self.problems if p.covered]
+
+    @property
+    def uncovered(self) -> list[BasicProblem]:
+        return [p for p in self.problems if not p.covered]
+
+    @property
+    def open(self) -> list[BasicProblem]:
+        return [p for p in self.problems if p.open]
+
+    @property
+    def enhancement_first(self) -> bool:
+        """Enhancement designed while a basic problem stays open: 先基础后提升 is not followed."""
+        return bool(self.enhancements) and bool(self.open)
+
+
+def basic_coverage(
+    assessment: Sequence[AssessedItem],
+    design: Sequence[tuple[str, str, str]],
+    reasons: dict[str, str],
+) -> BasicCoverage:
+    """Every basic problem recorded as major or worse, covered by the design's item of the same
+    code or explained by a written reason. `design`: (code, name, category) of each item;
+    `reasons`: menu code → reason. An item assessed in several estates (a joint project) counts
+    once, at its worst."""
+    worst: dict[str, AssessedItem] = {}
+    notes: dict[str, list[str]] = {}
+    for row in assessment:
+        if row.category != BASIC or SEVERITY_RANK.get(row.severity, 0) < SERIOUS:
+            continue
+        if row.code not in worst or SEVERITY_RANK[row.severity] > SEVERITY_RANK[worst[row.code].severity]:
+            worst[row.code] = row
+        if row.note and row.note not in notes.setdefault(row.code, []):
+            notes[row.code].append(row.note)
+    designed = {code for code, _name, _category in design}
+    problems = [
+        BasicProblem(
+            code=row.code,
+            name=row.name,
+            severity=row.severity,
+            severity_label=row.severity_label,
+            note="；".join(notes.get(row.code, [])),
+            covered=row.code in designed,
+            reason=reasons.get(row.code, "").strip(),
+        )
+        for row in sorted(worst.values(), key=lambda row: (-SEVERITY_RANK[row.severity], row.code))
+    ]
+    return BasicCoverage(
+        problems=problems,
+        enhancements=[name for _code, name, category in design if category == ENHANCEMENT],
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/transition/", views.project_transition, name="transition"),
     path("projects/<int:pk>/items/", views.project_items, name="items"),
+    path("projects/<int:pk>/basic-reason/", views.project_basic_reason, name="basic_reason"),
     path("projects/<int:pk>/reapprove/", views.project_reapprove, name="reapprove"),
     path("projects/<int:pk>/schedule/", views.project_schedule, name="schedule"),
     path("projects/<int:pk>/progress/", views.progress_add, name="progress_add"),

@@ -8,7 +8,7 @@ from huanxin.projects.services.acceptance import (
     acceptance_sign_as_representative,
     project_representative_remove,
 )
-from huanxin.projects.services.design import ItemRow, project_assign, project_items_set
+from huanxin.projects.services.design import ItemRow, basic_gap_reason_set, project_assign, project_items_set
 from huanxin.projects.services.lifecycle import (
     project_hand_over,
     project_join,
@@ -50,6 +50,7 @@ __all__ = [
     "acceptance_paper_record",
     "acceptance_sign",
     "acceptance_sign_as_representative",
+    "basic_gap_reason_set",
     "design_vote_cast",
     "feedback_answer",
     "feedback_submit",

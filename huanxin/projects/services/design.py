@@ -21,10 +21,12 @@ from huanxin.estates.models import EstateTie
 from huanxin.estates.services import estate_tie_add, estate_tie_remove
 from huanxin.projects import rules
 from huanxin.projects.models import (
+    BasicGapReason,
     DesignRevision,
     Project,
     ProjectItem,
 )
+from huanxin.projects.querysets import basic_coverage_for
 from huanxin.projects.services.common import locked_project
 
 
@@ -121,6 +123,60 @@ def design_revision_record(project: Project, *, by: Any) -> DesignRevision:
             for item in items
         ],
     )
+
+
+REASON_MIN, REASON_MAX = 4, 500
+
+
+def basic_gap_reason_set(*, by: Any, project_id: int, version: int, item_id: int, reason: str) -> Project:
+    """Why a basic problem of the condition assessment (major or worse) is left out of the design
+    (应改尽改), while the design may still change; an empty reason clears it."""
+    if not by.can("projects", "change"):
+        raise Forbidden(_("您的角色不能编制设计内容"))
+    reason = reason.strip()
+    if reason and not REASON_MIN <= len(reason) <= REASON_MAX:
+        raise Invalid(
+            _("理由应写明为什么不纳入设计（%(min)d到%(max)d字）") % {"min": REASON_MIN, "max": REASON_MAX},
+            details=[{"field": "reason", "message": _("长度不符")}],
+        )
+    with transaction.atomic():
+        project = locked_project(by, project_id, version)
+        if project.joined_into_id is not None:
+            raise Refused(_("本项目已并入联片项目，设计内容在联片项目中编制"))
+        if project.state not in (rules.APPROVED, rules.DESIGN):
+            raise Refused(_("设计公示后不能再修改设计内容及其说明"))
+        item = MenuItem.objects.menu_for(project.estate.region.code).filter(pk=item_id).first()
+        current = BasicGapReason.objects.filter(project=project, item_id=item_id).first()
+        # a reason left over from an assessment since corrected may still be cleared
+        if item is None or (
+            reason and item.code not in {p.code for p in basic_coverage_for(project).problems}
+        ):
+            raise Invalid(
+                _("现状评估中没有这项严重及以上的基础类问题"),
+                details=[{"field": "item_id", "message": str(item_id)}],
+            )
+        if not reason:
+            if current is not None:
+                stamp_history(current, by=by, reason="撤回未纳入设计的理由")
+                current.delete()
+        else:
+            if current is None:
+                current = BasicGapReason(project=project, item=item)
+            current.reason, current.at = reason, clock.now()
+            current.by = by if getattr(by, "pk", None) else None
+            stamp_history(current, by=by, reason="说明未纳入设计的理由")
+            current.save()
+        project.version += 1
+        stamp_history(project, by=by, reason=f"{item.name}：未纳入设计的理由")
+        project.save(update_fields=["version"])
+        audit_record(
+            action="project.basic_reason",
+            actor=by,
+            target=project,
+            region_code=project.estate.region.code,
+            detail={"item": item.code, "cleared": not reason},
+        )
+    return project
 
 
 def project_assign(

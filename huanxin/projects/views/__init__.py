@@ -9,6 +9,7 @@ from huanxin.projects.views.acceptance import (
     representative_remove,
 )
 from huanxin.projects.views.design import (
+    project_basic_reason,
     project_items,
     project_join,
     project_organizations,
@@ -52,6 +53,7 @@ __all__ = [
     "progress_confirm",
     "progress_template",
     "progress_upload",
+    "project_basic_reason",
     "project_detail",
     "project_export",
     "project_hand_over",

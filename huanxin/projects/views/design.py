@@ -63,6 +63,27 @@ def project_items(request: StaffRequest, pk: int) -> HttpResponse:
     return run_on_tab(request, pk, "items", _("设计改造内容已保存"), call)
 
 
+@page("projects", "change")
+@require_POST
+def project_basic_reason(request: StaffRequest, pk: int) -> HttpResponse:
+    """Why a basic problem of the condition assessment is left out of the design; empty clears it."""
+    item_id = parse_id(request.POST.get("item"))
+    reason = request.POST.get("reason", "")
+    return run_on_tab(
+        request,
+        pk,
+        "items",
+        _("已保存未纳入设计的理由") if reason.strip() else _("已撤回未纳入设计的理由"),
+        lambda: services.basic_gap_reason_set(
+            by=request.user,
+            project_id=pk,
+            version=posted_version(request),
+            item_id=item_id or 0,
+            reason=reason,
+        ),
+    )
+
+
 @page("plans", "approve")
 @require_POST
 def project_reapprove(request: StaffRequest, pk: int) -> HttpResponse:

@@ -40,6 +40,7 @@ from huanxin.projects.models import (
 )
 from huanxin.projects.querysets import (
     acceptance_lines,
+    basic_review,
     combined_estimate,
     config_for,
     coverage_for,
@@ -239,6 +240,12 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         }
     if tab in ("items", "residents"):
         context["coverage"] = coverage_for(project)
+    if tab == "items":
+        context["basic"] = basic_review(project)
+        context["basic_guard"] = config.basic_coverage_guard
+        context["basic_editable"] = (
+            user.can("projects", "change") and project.state in EDITABLE_DESIGN and not project.joined_into_id
+        )
     if tab == "residents":
         context |= {
             "vote": design_vote_result(project, as_of),
@@ -320,6 +327,7 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
             "signed_parties": [line.label for line in acceptance_lines(project) if line.signed],
             "handover": Handover.objects.filter(project=project).first(),
             "coverage": coverage_for(project),
+            "basic": basic_review(project),
             "vote": design_vote_result(project) if project.state == rules.PUBLICITY else None,
             "publicity_ends": publicity_ends_on(project),
             "pairs": pairs,
