@@ -200,6 +200,28 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     home = login("city").get("/").content.decode()
     assert "15.48 亿元" in home and "4,138" in home and "23,499" in home
 
+    # Any date: 市委二号院 on 1 July, before its summer's work, and the city's dashboard then.
+    july = login("city").get(f"/projects/{shiwei_project.pk}/?as_of=2020-07-01")
+    assert july.status_code == 200 and july.context["progress"] < Decimal("0.9")
+    assert "2020-07-01 当日结束时的情况" in july.content.decode()
+    earlier = login("city").get("/?as_of=2020-07-01").context["summary"]
+    assert earlier["completed_projects"] <= 41 and earlier["started_projects"] <= summary["started_projects"]
+
+    # Communities submit too (step 8): some of 官黎坪社区's candidates, forwarded by the street.
+    from_community = Candidate.objects.filter(submitted_by__username="shequ").select_related("estate")
+    assert from_community.count() >= 3
+    for candidate in from_community:
+        assert candidate.estate.region.code == "430802004001"
+        assert candidate.forwarded_by is not None and candidate.forwarded_by.username == "guanliping"
+        assert candidate.forwarded_at is not None and candidate.submitted_at < candidate.forwarded_at
+        last = candidate.confirmed_at or candidate.reviewed_at or candidate.forwarded_at
+        assert last.date() < dt.date(2020, 9, 1)
+        reasons = [r.history_change_reason for r in candidate.history.order_by("history_id")][:2]
+        assert reasons == ["社区申报", "街道转报"]
+    listed = api_as("shequ").get("/api/v1/candidates?status=confirmed").json()["items"]
+    assert {"shequ"} <= {item["submitted_by"]["username"] for item in listed}
+    assert "官黎坪社区 陈书记" in login("city").get("/planning/pool/?region=430802004001").content.decode()
+
     # Loading again adds nothing.
     counts = (
         Estate.objects.count(),
