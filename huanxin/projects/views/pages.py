@@ -240,7 +240,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         }
     if tab in ("items", "residents"):
         context["coverage"] = coverage_for(project)
-    if tab == "items":
+    if tab == "items" and live:  # the check reads today's assessment and reasons: live only
         context["basic"] = basic_review(project)
         context["basic_guard"] = config.basic_coverage_guard
         context["basic_editable"] = (
