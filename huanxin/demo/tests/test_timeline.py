@@ -5,6 +5,7 @@ reports and its addresses are written once. Loaded once for the module (about a 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -80,3 +81,54 @@ def test_nothing_in_the_demo_happened_after_its_clock() -> None:
                 latest = rows.order_by(f"-{field.name}").values_list(field.name, flat=True).first()
                 late.append(f"{label}.{field.name}: {rows.count()} rows, latest {latest}")
     assert late == [], "\n".join(late)
+
+
+def test_the_guard_room_of_shiwei_is_a_room_and_its_designer_is_named() -> None:
+    from huanxin.projects.models import Project
+
+    shiwei = Project.objects.select_related("designer").get(estate__name="市委二号院")
+    guard_room = shiwei.items.get(item__code="E01")
+    assert 10 <= guard_room.quantity < 200
+    assert shiwei.designer is not None and shiwei.designer.kind == "design"
+    designed = Project.objects.filter(items__isnull=False).distinct()
+    assert not designed.filter(designer__isnull=True).exists()
+
+
+def test_no_address_repeats_its_street_or_community() -> None:
+    from huanxin.estates.models import Estate
+
+    repeated = [
+        f"{estate.name}: {estate.address}"
+        for estate in Estate.objects.select_related("region__parent")
+        if estate.region.name in estate.address
+        or (estate.region.parent is not None and estate.region.parent.name in estate.address)
+    ]
+    assert repeated == []
+
+
+def test_no_milestone_is_reached_before_the_reports_say_so() -> None:
+    """A project's k-th of n milestones is reached when its reports put the works at k/n (the
+    reports round each item to hundredths); 市委二号院's when its named items are reported done."""
+    from huanxin.demo.progress import SHIWEI_MILESTONES
+    from huanxin.projects.models import Milestone, Project
+    from huanxin.projects.querysets import item_progress, project_progress
+
+    early = []
+    for project in Project.objects.filter(milestones__done_on__isnull=False).distinct():
+        milestones = list(project.milestones.order_by("due_on"))
+        for k, milestone in enumerate(milestones, start=1):
+            if milestone.done_on is None:
+                continue
+            reported = project_progress(project, milestone.done_on)
+            if reported < Decimal(k) / len(milestones) - Decimal("0.01"):
+                early.append(f"{project.estate.name} {milestone.name} {milestone.done_on}: {reported}")
+    assert early == []
+    shiwei = Project.objects.get(estate__name="市委二号院")
+    for name, _due, codes in SHIWEI_MILESTONES:
+        milestone = Milestone.objects.get(project=shiwei, name=name)
+        day = milestone.done_on or DEMO_DAY
+        finished = {item.item.code for item, done in item_progress(shiwei, day) if done == 1}
+        assert (milestone.done_on is not None) == (set(codes) <= finished if codes else False), name
+        if milestone.done_on is not None:
+            before = day - dt.timedelta(days=1)
+            assert not set(codes) <= {i.item.code for i, done in item_progress(shiwei, before) if done == 1}
