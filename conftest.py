@@ -4,6 +4,7 @@ HUANXIN_REQUIRE_PG=1."""
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from collections.abc import Callable
@@ -168,3 +169,19 @@ def eligible_estate(city, open_round):  # type: ignore[no-untyped-def]
 def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded photos land in the test's own directory, never in var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
+    """The demo city loaded once for a whole test module (about a minute), inside a transaction
+    rolled back after the module's last test. The module's tests still mark `django_db`: each runs
+    in a savepoint of this transaction."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)

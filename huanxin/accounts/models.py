@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huanxin.accounts.permissions import ESTATE_TIED_ROLES, NATIONWIDE_ROLES, Role, roles_may
+from huanxin.core import clock
 from huanxin.core.scoping import Scope, ScopedQuerySet
 
 
@@ -75,6 +76,8 @@ class User(AbstractUser):
         help_text=_("用户只能查看和修改本辖区内的数据"),
     )
     roles = models.JSONField(_("角色"), default=list, blank=True)
+    # an account opened on a pinned day (the demo's, a backfill) opened that day; logins keep real time
+    date_joined = models.DateTimeField(_("date joined"), default=clock.now)
 
     objects = HuanxinUserManager()  # type: ignore[misc]
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -128,6 +131,7 @@ class ApiToken(models.Model):
     )
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("前缀"), max_length=12)
+    # a credential lives in real time, whatever day the clock is pinned to
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("过期时间"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)

@@ -5,8 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
+from huanxin.core import clock
 from huanxin.core.models import AuditEvent
+
+# Who signed in, who failed to, who holds a credential, who took data away: a record of the real
+# world, kept in real time even while the clock is pinned to record a past day's work.
+SECURITY_ACTIONS = frozenset(
+    {"login", "login.failed", "logout", "token.issue", "token.revoke", "personal_data.view", "resident.slips"}
+)
+
+
+def is_security_action(action: str) -> bool:
+    return action in SECURITY_ACTIONS or action.endswith(".export")
 
 
 def client_address(request: Any) -> str | None:
@@ -35,6 +47,7 @@ def audit_record(
     if not isinstance(actor, models.Model):
         actor = None  # anonymous, or the system acting from the command line
     return AuditEvent.objects.create(
+        at=timezone.now() if is_security_action(action) else clock.now(),
         actor=actor,
         actor_name=name,
         action=action,

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huanxin.core import clock
+
 
 class VersionedModel(models.Model):
     """Optimistic locking: an edit carries the version it was based on; `core.versioning`
@@ -19,7 +21,9 @@ class AuditEvent(models.Model):
     """What is not a row change: logins and failed logins, exports, views of unmasked personal
     data, transitions, permission changes. Row changes live in django-simple-history."""
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # domain events on the clock (a pinned day records that day); audit_record stamps security
+    # events with real time itself
+    at = models.DateTimeField(_("时间"), default=clock.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -18,11 +18,13 @@ from huanxin.catalog.models import MenuItem
 from huanxin.catalog.services import menu_load_defaults
 from huanxin.core import clock
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
-from huanxin.demo import money
+from huanxin.demo import money, progress
 from huanxin.demo.communities import community_submissions
 from huanxin.demo.participation import run_participation
 from huanxin.demo.photo_review import run_photo_review
 from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, has_roster, planned_plans, survey_plan
+from huanxin.demo.progress import SHIWEI
+from huanxin.demo.progress import project_start as _start
 from huanxin.estates import rules as estate_rules
 from huanxin.estates.ledger import ledger_header
 from huanxin.estates.models import Estate, EstateTie, Household, LedgerImport, ManagementMode
@@ -55,12 +57,9 @@ from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project, ProjectTransition
 from huanxin.projects.services import (
     ItemRow,
-    MilestoneRow,
     acceptance_paper_record,
     design_vote_cast,
-    milestones_set,
     paper_vote_record,
-    progress_report,
     project_assign,
     project_hand_over,
     project_items_set,
@@ -136,33 +135,37 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 
 def load_demo(*, stdout: Any = None) -> dict[str, int]:
-    with transaction.atomic():
-        regions = regions_load_csv()
-        organizations = _load_organizations()
-        users = _load_users()
-        city = Region.objects.get(code=CITY)
-        menu = menu_load_defaults(owner=city)
-        national_sources_load()
-        estates = _import_district_ledgers()
-        _tie_owners_committee()
-        surveys = _run_surveys()
-        candidates = community_submissions(_pool_stage) + _fill_the_pool()
-        plans = _plan_the_years()
-        projects = _run_projects()
-        participation = run_participation()
+    """Each step records what happened on the days it happened; whatever is not dated further
+    back happened on the demo's own day. One line per step, in the order the program ran."""
+    counts: dict[str, int] = {}
+    with clock.pinned(dt.date.fromisoformat(DEMO_TODAY)), transaction.atomic():
+        with clock.pinned(REGISTRY_DAY):
+            counts |= _load_the_registry()
+        counts["surveys"] = _run_surveys()
+        counts["candidates"] = community_submissions(_pool_stage) + _fill_the_pool()
+        counts |= _plan_the_years()
+        counts["projects"] = _run_projects()
+        counts["participation"] = run_participation()
         run_photo_review()
-    return {
-        "regions": regions,
-        "organizations": organizations,
-        "users": users,
-        "menu_items": menu,
-        "estates": estates,
-        "surveys": surveys,
-        "candidates": candidates,
-        **plans,
-        "projects": projects,
-        "participation": participation,
+    return counts
+
+
+# The registry as the districts delivered it, before the first surveys of autumn 2018.
+REGISTRY_DAY = dt.date(2018, 8, 20)
+
+
+def _load_the_registry() -> dict[str, int]:
+    """Divisions, organizations, logins, the menu, the national money sources and the estates."""
+    counts = {
+        "regions": regions_load_csv(),
+        "organizations": _load_organizations(),
+        "users": _load_users(),
+        "menu_items": menu_load_defaults(owner=Region.objects.get(code=CITY)),
     }
+    national_sources_load()
+    counts["estates"] = _import_district_ledgers()
+    _tie_owners_committee()
+    return counts
 
 
 def _organization(name: str, kind: str, region_code: str, duties: str = "") -> bool:
@@ -552,8 +555,8 @@ def _plan_the_years() -> dict[str, int]:
 CONTRACTORS = {
     "construction": ["张家界市建工集团有限公司", "张家界永盛建设有限公司", "湖南天门建设工程有限公司"],
     "supervision": ["湖南建科工程监理有限公司", "张家界华诚工程监理有限公司"],
+    "design": ["张家界市建筑设计院", "张家界市规划勘测设计研究院"],
 }
-SHIWEI = "市委二号院"  # the demo logins shigong and jianli are its builder and supervisor
 
 
 def _run_projects() -> int:
@@ -568,6 +571,7 @@ def _run_projects() -> int:
             _organization(name, kind, "430802000000")
     builders = [Organization.objects.get(name=name) for name in CONTRACTORS["construction"][1:]]
     supervisors = [Organization.objects.get(name=name) for name in CONTRACTORS["supervision"][1:]]
+    designers = [Organization.objects.get(name=name) for name in CONTRACTORS["design"]]
     menu = {item.code: item for item in MenuItem.objects.filter(owner__code=CITY)}
     projects = {p.estate.code: p for p in Project.objects.select_related("estate")}
     moved = 0
@@ -593,6 +597,7 @@ def _run_projects() -> int:
             if shiwei
             else supervisors[number % len(supervisors)]
         )
+        designer = designers[0 if shiwei else number % len(designers)]
         for when, state in _timeline(plan):
             with clock.pinned(when):
                 project.refresh_from_db()
@@ -610,16 +615,20 @@ def _run_projects() -> int:
                         by=city_user,
                         project_id=project.pk,
                         version=project.version,
+                        designer=designer,
                         builder=builder,
                         supervisor=supervisor,
                     )
+                    project = _schedule(project, plan, number, city_user)
                     amounts = money.plan_funding(
                         project, property_unit=bool(plan.property_right_unit), by=city_user
                     )
                     continue
                 if state == project_rules.AWAITING_ACCEPTANCE:
-                    _report_halfway(project, _start(plan), when, Decimal(1))
-                    _report(project, when, Decimal(1))
+                    reports = progress.report_evenly(
+                        project, plan, start=_start(plan), last=when, share=Decimal(1)
+                    )
+                    progress.milestones_mark(project, reports)
                     money.pay(project, sum(amounts.values(), Decimal(0)) - _paid(project), when, city_user)
                 if state == project_rules.ACCEPTED:
                     _paper_acceptance(project, when, city_user)
@@ -642,25 +651,16 @@ def _run_projects() -> int:
                     _money_at_start(project, plan, amounts, when, city_user)
                 if state == project_rules.CONSTRUCTION and plan.state in (project_rules.CONSTRUCTION,):
                     last = dt.date(2020, 8, 31)
-                    _report_halfway(project, when, last, plan.progress or Decimal(0))
-                    with clock.pinned(last):
-                        if shiwei:
-                            _report_shiwei(project, last)
-                        else:
-                            _report(project, last, plan.progress or Decimal(0))
+                    if shiwei:
+                        progress.report_shiwei(project)
+                    else:
+                        share = plan.progress or Decimal(0)
+                        reports = progress.report_evenly(project, plan, start=when, last=last, share=share)
+                        progress.milestones_mark(project, reports)
                     _pay_for_progress(project, plan, amounts, last, city_user)
-        project.refresh_from_db()
-        project_schedule_set(
-            by=city_user,
-            project_id=project.pk,
-            version=project.version,
-            planned_start=_start(plan),
-            planned_end=dt.date.fromisoformat(plan.planned_end) if plan.planned_end else None,
-            contact_phone=f"0744-82{number % 100:02d}{project.pk % 1000:03d}",
-        )
-        if plan.planned_end and plan.state in project_rules.STARTED:
-            _milestones(project, plan)
         if plan.state == project_rules.APPROVED:  # not designed yet: planned against the estimate
+            project.refresh_from_db()
+            _schedule(project, plan, number, city_user)
             money.plan_funding(
                 project,
                 property_unit=bool(plan.property_right_unit),
@@ -739,34 +739,17 @@ def _design_vote(project: Project, plan: EstatePlan, on: dt.date, by: Any) -> No
     )
 
 
-SHIWEI_MILESTONES = [
-    ("雨污管网铺设完成", dt.date(2020, 7, 10), dt.date(2020, 7, 8)),
-    ("单元入口地面完成", dt.date(2020, 8, 15), dt.date(2020, 8, 14)),
-    ("门卫室主体完成", dt.date(2020, 8, 25), None),  # base layer still under way: late
-    ("竣工", dt.date(2020, 9, 30), None),
-]
-
-
-def _milestones(project: Project, plan: EstatePlan) -> None:
-    """Three milestones across the schedule; reached on time as far as the work has got."""
-    rows: list[MilestoneRow]
-    if plan.name == SHIWEI:
-        rows = [{"name": name, "due_on": due, "done_on": done} for name, due, done in SHIWEI_MILESTONES]
-    else:
-        today = dt.date.fromisoformat(DEMO_TODAY)
-        start = _start(plan)
-        end = dt.date.fromisoformat(plan.planned_end or "2020-12-31")
-        finished = plan.state != project_rules.CONSTRUCTION
-        share = Decimal(1) if finished else plan.progress or Decimal(0)
-        rows = []
-        for k, name in enumerate(("管网及基础设施完成", "道路及外立面完成", "竣工"), start=1):
-            due = start + (end - start) * k / 3
-            reached = share >= Decimal(k) / 3 and (finished or due < today)
-            done = min(due, today - dt.timedelta(days=1)) if reached else None
-            rows.append({"name": name, "due_on": due, "done_on": done})
-    project.refresh_from_db()
-    milestones_set(
-        by=User.objects.get(username="city"), project_id=project.pk, version=project.version, rows=rows
+def _schedule(project: Project, plan: EstatePlan, number: int, by: Any) -> Project:
+    """Planned dates, the public phone and, for works that start, the milestones: set at design."""
+    started = plan.planned_end and plan.state in project_rules.STARTED
+    return project_schedule_set(
+        by=by,
+        project_id=project.pk,
+        version=project.version,
+        planned_start=_start(plan),
+        planned_end=dt.date.fromisoformat(plan.planned_end) if plan.planned_end else None,
+        contact_phone=f"0744-82{number % 100:02d}{project.pk % 1000:03d}",
+        milestones=progress.milestone_rows(plan) if started else None,
     )
 
 
@@ -795,13 +778,6 @@ def _mode_after(plan: EstatePlan) -> str:
     if plan.management_mode in ("", ManagementMode.NONE):
         return ManagementMode.PROFESSIONAL
     return plan.management_mode
-
-
-def _start(plan: EstatePlan) -> dt.date:
-    if plan.plan_year == 2020:
-        return dt.date(2020, 5, 15)
-    end = dt.date.fromisoformat(plan.planned_end or "2020-12-31")
-    return max(dt.date(2019, 4, 28), end - dt.timedelta(days=180))
 
 
 def _timeline(plan: EstatePlan) -> list[tuple[dt.date, str]]:
@@ -838,31 +814,13 @@ def _timeline(plan: EstatePlan) -> list[tuple[dt.date, str]]:
 
 def _design_items(plan: EstatePlan, menu: dict[str, MenuItem]) -> list[ItemRow]:
     """The design from the estate's deficiencies, priced so that it totals the approved estimate."""
-    from huanxin.planning.rules import estimate_quantity
-
     deficient = [(code, severity) for code, severity in sorted(plan.deficiencies.items())] or [
         ("B06", "major")
     ]
     raw = []
     for code, _severity in deficient:
         item = menu[code]
-        quantity = Decimal(
-            str(
-                round(
-                    max(
-                        1.0,
-                        estimate_quantity(
-                            item.unit,
-                            households=plan.households,
-                            floor_area=plan.floor_area_m2,
-                            buildings=plan.buildings,
-                            floors=plan.floors,
-                        ),
-                    ),
-                    0,
-                )
-            )
-        )
+        quantity = _designed_quantity(plan, item)
         raw.append((item, quantity, (item.unit_cost_min or Decimal(0)) + (item.unit_cost_max or Decimal(0))))
     total = sum((quantity * cost for _item, quantity, cost in raw), Decimal(0)) or Decimal(1)
     scale = Decimal(plan.estimated_cost or 0) / total
@@ -872,51 +830,20 @@ def _design_items(plan: EstatePlan, menu: dict[str, MenuItem]) -> list[ItemRow]:
     ]
 
 
-def _report_halfway(project: Project, start: dt.date, end: dt.date, share: Decimal) -> None:
-    """A weekly report half-way through the works, so that progress on a past date has history."""
-    halfway = start + (end - start) / 2
-    if start < halfway < end:
-        with clock.pinned(halfway):
-            _report(project, halfway, (share / 2).quantize(Decimal("0.01")))
+def _designed_quantity(plan: EstatePlan, item: MenuItem) -> Decimal:
+    """What the plan names, else rooms by the households they serve (some 30 ㎡ a hundred), else
+    the planners' rough estimate from the estate's size."""
+    from huanxin.planning.rules import estimate_quantity
 
-
-SHIWEI_DONE = {"B02": "雨污管网已铺设", "B10": "单元入户地坪已完成"}
-SHIWEI_UNDER_WAY = {"E01": "门卫室基层施工中"}
-
-
-def _report_shiwei(project: Project, on: dt.date) -> None:
-    """市委二号院 on 31 August (DEMO.md): drains laid and entrance floors done, the guard room's
-    base layer under way, the rest far along — 90 % of the budget in all, exactly."""
-    builder = User.objects.get(organization=project.builder)
-    items = {item.item.code: item for item in project.items.select_related("item")}
-    total = sum((item.budget_yuan for item in items.values()), Decimal(0))
-    done = sum((items[code].budget_yuan for code in SHIWEI_DONE), Decimal(0))
-    rest = [item for code, item in items.items() if code not in SHIWEI_DONE]
-    rest_budget = sum((item.budget_yuan for item in rest), Decimal(0))
-    share_of_rest = (Decimal("0.9") * total - done) / rest_budget
-    quantities = {code: items[code].quantity for code in SHIWEI_DONE}
-    quantities |= {item.item.code: (item.quantity * share_of_rest).quantize(Decimal("0.01")) for item in rest}
-    # nudge the largest unfinished item by hundredths until the weighted total is 90 % exactly
-    largest = max(rest, key=lambda item: item.budget_yuan)
-    for _step in range(200):
-        shares = [(i.budget_yuan, i.quantity, quantities[i.item.code]) for i in items.values()]
-        gap = project_rules.progress(shares) - Decimal("0.9")
-        if gap == 0:
-            break
-        quantities[largest.item.code] -= Decimal("0.01") if gap > 0 else Decimal("-0.01")
-    for code, item in items.items():
-        note = SHIWEI_DONE.get(code) or SHIWEI_UNDER_WAY.get(code) or "施工单位周报"
-        progress_report(by=builder, item_id=item.pk, on=on, quantity_done=quantities[code], note=note)
-
-
-def _report(project: Project, on: dt.date, share: Decimal) -> None:
-    """Cumulative progress of every item of the project, on one day, by its builder."""
-    builder = User.objects.filter(organization=project.builder).first() or User.objects.get(username="city")
-    for item in project.items.all():
-        progress_report(
-            by=builder if builder.can("projects", "own_progress") else User.objects.get(username="city"),
-            item_id=item.pk,
-            on=on,
-            quantity_done=(item.quantity * share).quantize(Decimal("0.01")),
-            note="施工单位周报",
-        )
+    if item.code in plan.design_quantities:
+        return Decimal(plan.design_quantities[item.code])
+    if item.code == "E01":
+        return Decimal(max(20, round(plan.households * 0.3)))
+    estimate = estimate_quantity(
+        item.unit,
+        households=plan.households,
+        floor_area=plan.floor_area_m2,
+        buildings=plan.buildings,
+        floors=plan.floors,
+    )
+    return Decimal(str(round(max(1.0, estimate), 0)))

@@ -76,6 +76,7 @@ class EstatePlan:
     gated: bool = False
     deficiencies: dict[str, str] = field(default_factory=dict)  # menu code → severity
     roster: bool = False  # the community has entered its household roster
+    design_quantities: dict[str, int] = field(default_factory=dict)  # menu code → designed quantity
 
 
 # District code → (share of estates, centre lat, lng, streets → communities from regions.csv).
@@ -233,7 +234,7 @@ NAMED = [
         progress=Decimal("0.90"),
         planned_end="2020-09-30",
         estimated_cost=6_480_000,
-        address="官黎坪街道",
+        address="子午路市委机关大院内",
         notes="雨污管网已铺设，单元入户地坪已完成，门卫室基层施工中；施工队伍坚持度过7月汛期。",
         latitude=Decimal("29.112840"),
         longitude=Decimal("110.487120"),
@@ -247,6 +248,7 @@ NAMED = [
             "E01": "minor",
         },
         roster=True,
+        design_quantities={"E01": 36},  # the guard room (门卫室)
     ),
 ]
 

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from huanxin.core import clock
+from huanxin.core.fields import ClockUpdatedField
 from huanxin.core.models import VersionedModel
 from huanxin.core.scoping import ScopedQuerySet
 from huanxin.estates.rules import EXCLUSION_FLAGS
@@ -244,8 +246,8 @@ class LedgerImport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("上传时间"), default=clock.now, editable=False)
+    updated_at = ClockUpdatedField(_("更新时间"))
     file_name = models.CharField(_("文件名"), max_length=255)
     content = models.BinaryField(_("文件内容"))
     root = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from huanxin.core import clock
 from huanxin.core.models import VersionedModel
 from huanxin.funding import rules
 from huanxin.projects.models import ByProjectQuerySet
@@ -144,7 +145,7 @@ class LedgerEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = ByProjectQuerySet.as_manager()
 

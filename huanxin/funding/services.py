@@ -96,6 +96,7 @@ def funding_plan_set(
             FundingLine,
             default_user=by if getattr(by, "pk", None) else None,
             default_change_reason="编制资金计划",
+            default_date=clock.now(),
         )
         audit_record(
             action="funding.plan",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from huanxin.core import clock
 from huanxin.core.models import VersionedModel
 from huanxin.core.scoping import ScopedQuerySet
 from huanxin.estates.models import ManagementMode
@@ -106,7 +107,7 @@ class ProjectTransition(models.Model):
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24)
     on = models.DateField(_("日期"))
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -156,7 +157,7 @@ class DesignRevision(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="design_revisions")
     number = models.PositiveIntegerField(_("版本"))
     on = models.DateField(_("日期"))
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -202,7 +203,7 @@ class ProgressReport(models.Model):
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
     correction_reason = models.CharField(_("更正原因"), max_length=255, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -355,7 +356,7 @@ class AcceptanceSignature(models.Model):
     )
     opinion = models.CharField(_("验收意见"), max_length=255, default="同意验收")
     signed_on = models.DateField(_("签字日期"))
-    signed_at = models.DateTimeField(_("签字时间"), auto_now_add=True)
+    signed_at = models.DateTimeField(_("签字时间"), default=clock.now, editable=False)
 
     objects = ByProjectQuerySet.as_manager()
 
@@ -535,7 +536,7 @@ class Feedback(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = ByProjectQuerySet.as_manager()
     history = HistoricalRecords()
@@ -600,7 +601,7 @@ class ProjectPhoto(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
     review = models.CharField(
         _("审核"), max_length=8, choices=PhotoReview.choices, default=PhotoReview.CLEAR, db_index=True
     )

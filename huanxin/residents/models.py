@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huanxin.core import clock
 from huanxin.core.scoping import ScopedQuerySet
 
 
@@ -28,7 +29,7 @@ class ResidentLink(models.Model):
         "estates.Estate", verbose_name=_("小区"), on_delete=models.CASCADE, related_name="resident_link"
     )
     token = models.CharField(_("链接码"), max_length=32, unique=True, default=new_link_token)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = ResidentLinkQuerySet.as_manager()
 
@@ -47,6 +48,7 @@ class AccessCode(models.Model):
         "estates.Household", verbose_name=_("住户"), on_delete=models.CASCADE, related_name="access_codes"
     )
     code_hash = models.CharField(max_length=64)
+    # codes are credentials: issued, expired and pruned in real time, whatever the clock says
     issued_at = models.DateTimeField(_("发放时间"), auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,6 +76,7 @@ class PhoneCode(models.Model):
         "estates.Household", verbose_name=_("住户"), on_delete=models.CASCADE, related_name="phone_codes"
     )
     code_hash = models.CharField(max_length=64)
+    # real time: the code expires in minutes of it
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -94,6 +97,7 @@ class IdentificationAttempt(models.Model):
         "estates.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # real time: throttling counts real minutes
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     succeeded = models.BooleanField(default=False)
 
@@ -112,7 +116,7 @@ class Consent(models.Model):
         "estates.Household", verbose_name=_("住户"), on_delete=models.CASCADE, related_name="consents"
     )
     notice_version = models.CharField(_("告知书版本"), max_length=16)
-    at = models.DateTimeField(_("同意时间"), auto_now_add=True)
+    at = models.DateTimeField(_("同意时间"), default=clock.now, editable=False)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

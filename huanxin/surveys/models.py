@@ -53,7 +53,7 @@ class SurveyRound(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     objects = SurveyRoundQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[items])
@@ -141,7 +141,7 @@ class Answer(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("提交时间"), default=clock.now, editable=False)
 
     objects = AnswerQuerySet.as_manager()
 
