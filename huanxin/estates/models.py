@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -40,6 +41,10 @@ class EstateQuerySet(ScopedQuerySet):
         """Old estates: built in or before the cutoff year."""
         return self.filter(year_built__lte=year)
 
+    def registered_by(self, day: dt.date) -> EstateQuerySet:
+        """The estates in the registry at the end of `day`."""
+        return self.filter(registered_on__lte=day)
+
     def with_regions(self) -> EstateQuerySet:
         return self.select_related("region", "region__parent", "region__parent__parent")
 
@@ -73,6 +78,8 @@ class Estate(VersionedModel):
     self_built_area = models.BooleanField(EXCLUSION_FLAGS["self_built_area"], default=False)
     urban_village = models.BooleanField(EXCLUSION_FLAGS["urban_village"], default=False)
     notes = models.TextField(_("备注"), blank=True)
+    # The day the estate entered the registry: figures as of an earlier day leave it out.
+    registered_on = models.DateField(_("登记日期"), default=clock.today, editable=False)
 
     objects = EstateQuerySet.as_manager()
     history = HistoricalRecords()

@@ -39,12 +39,14 @@ class Summary(TypedDict):
 
 
 def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
-    """Old estates (built in or before the cutoff year of the region's eligibility rules), their
-    floor area and households, inside the region and inside what the user may see."""
+    """Old estates (built in or before the cutoff year of the region's eligibility rules) in the
+    registry by `as_of`, their floor area and households, inside the region and inside what the
+    user may see; the plans, projects and money of that day."""
     prefix = region_rules.significant_prefix(region_code)
     old = (
         Estate.objects.visible_to(user)
         .filter(region__code__startswith=prefix)
+        .registered_by(as_of)
         .built_by(config_for(region_code).cutoff_year)
         .order_by()
         .aggregate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))

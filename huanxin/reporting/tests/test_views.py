@@ -24,3 +24,24 @@ def test_a_district_cannot_switch_outside_its_jurisdiction(login, city) -> None:
     assert client.get("/?region=430800").status_code == 404
     assert client.get("/?region=garbage").status_code == 404
     assert client.get("/?region=430802004").status_code == 200
+
+
+def test_the_dashboard_reads_any_past_day(login, make_estate, settings) -> None:  # type: ignore[no-untyped-def]
+    """An estate registered on 1 Sept is not in the figures of 31 Aug; the day is kept when
+    drilling down, and a future day is refused."""
+    import datetime as dt
+
+    from huanxin.core import clock
+
+    with clock.pinned(dt.date(2020, 8, 1)):
+        make_estate("老街小区", households=40, year_built=1988)
+    make_estate("新登记小区", households=60, year_built=1992)  # today: 1 Sept 2020
+    client = login("city")
+    assert client.get("/").context["summary"]["old_households"] == 100
+    before = client.get("/?as_of=2020-08-31")
+    assert before.context["summary"]["old_households"] == 40
+    page = before.content.decode()
+    assert "2020-08-31 当日结束时的情况" in page
+    assert 'href="?as_of=2020-08-31&amp;region=430802"' in page  # drilling down keeps the day
+    assert client.get("/?as_of=2020-09-02").status_code == 400
+    assert client.get("/?as_of=2020-02-30").status_code == 400
