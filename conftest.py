@@ -35,12 +35,12 @@ def pytest_configure(config: Any) -> None:
 def city(db: Any) -> dict[str, User]:
     """Regions, organizations, the menu and the eleven demo logins, by username."""
     from huanxin.catalog.services import menu_load_defaults
-    from huanxin.demo.loader import CITY, _load_organizations, _load_users
+    from huanxin.demo.people import CITY, load_organizations, load_users
     from huanxin.regions.services import regions_load_csv
 
     regions_load_csv()
-    _load_organizations()
-    _load_users()
+    load_organizations()
+    load_users()
     menu_load_defaults(owner=Region.objects.get(code=CITY))
     return {user.username: user for user in User.objects.select_related("region", "organization")}
 

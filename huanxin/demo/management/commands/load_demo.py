@@ -2,7 +2,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from huanxin.demo.loader import DEMO_PASSWORD, LOGINS, demo_access_codes, load_demo
+from huanxin.demo.loader import load_demo
+from huanxin.demo.people import DEMO_PASSWORD, LOGINS
+from huanxin.demo.pool import demo_access_codes
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from huanxin.demo.loader import DEMO_PASSWORD, LOGINS
+from huanxin.demo.people import DEMO_PASSWORD, LOGINS
 
 
 class Command(BaseCommand):
