@@ -97,14 +97,16 @@ def test_a_run_that_dies_half_way_writes_nothing_and_can_run_again(city, monkeyp
     services.ledger_import_check(job_id=job.pk)
     services.ledger_import_confirm(by=city["yongding"], job_id=job.pk)
 
-    real_history_copy = services.history_copy_rows
+    from huanxin.estates.services import ledger_import
+
+    real_history_copy = ledger_import.history_copy_rows
 
     def worker_killed(model, ids, *, kind, by, reason):  # type: ignore[no-untyped-def]
         if kind == "~":
             raise SystemExit("worker killed")  # the creations are written, the updates half-way
         real_history_copy(model, ids, kind=kind, by=by, reason=reason)
 
-    monkeypatch.setattr(services, "history_copy_rows", worker_killed)
+    monkeypatch.setattr(ledger_import, "history_copy_rows", worker_killed)
     with pytest.raises(SystemExit):
         services.ledger_import_run(job_id=job.pk)
     assert Estate.objects.count() == 1 and Estate.objects.get().households == 84

@@ -1,0 +1,68 @@
+"""Every write to estates, by sub-domain: their facts, the ledger import, households. Callers
+import from here."""
+
+from huanxin.estates.services.facts import (
+    BuildingFacts,
+    EstateChanges,
+    assessment_set,
+    buildings_add,
+    estate_create,
+    estate_tie_add,
+    estate_tie_remove,
+    estate_update,
+)
+from huanxin.estates.services.households import (
+    HouseholdRow,
+    household_add,
+    household_roster_add,
+    household_roster_import,
+    roster_size_check,
+)
+from huanxin.estates.services.ledger_import import (
+    LEDGER_REASON,
+    PREVIEW_LIMIT,
+    REGION_SUFFIXES,
+    UPDATABLE,
+    LedgerPlan,
+    PlannedCreate,
+    PlannedUpdate,
+    ledger_apply,
+    ledger_import_check,
+    ledger_import_confirm,
+    ledger_import_run,
+    ledger_import_runs_in_background,
+    ledger_import_start,
+    ledger_plan,
+    ledger_read,
+)
+
+__all__ = [
+    "LEDGER_REASON",
+    "PREVIEW_LIMIT",
+    "REGION_SUFFIXES",
+    "UPDATABLE",
+    "BuildingFacts",
+    "EstateChanges",
+    "HouseholdRow",
+    "LedgerPlan",
+    "PlannedCreate",
+    "PlannedUpdate",
+    "assessment_set",
+    "buildings_add",
+    "estate_create",
+    "estate_tie_add",
+    "estate_tie_remove",
+    "estate_update",
+    "household_add",
+    "household_roster_add",
+    "household_roster_import",
+    "ledger_apply",
+    "ledger_import_check",
+    "ledger_import_confirm",
+    "ledger_import_run",
+    "ledger_import_runs_in_background",
+    "ledger_import_start",
+    "ledger_plan",
+    "ledger_read",
+    "roster_size_check",
+]
