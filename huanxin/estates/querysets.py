@@ -37,7 +37,9 @@ def estate_then(estate: Estate, as_of: dt.date) -> Estate:
     """The estate's facts as recorded by the end of `as_of` (its history); NotFound when it was
     not yet in the registry that day."""
     try:
-        return estate.history.as_of(clock.end_of(as_of))  # type: ignore[attr-defined, no-any-return]
+        # simple_history's as_of includes its bound; the next day's first instant is not this day
+        last_instant = clock.end_of(as_of) - dt.timedelta(microseconds=1)
+        return estate.history.as_of(last_instant)  # type: ignore[attr-defined, no-any-return]
     except Estate.DoesNotExist:
         raise NotFound(_("%(day)s时台账中尚无此小区") % {"day": as_of.isoformat()}) from None
 

@@ -34,7 +34,8 @@ from huanxin.estates.models import Household
 from huanxin.funding import exports, services
 from huanxin.funding.models import FundingPlan, FundingSource, LedgerEntry, SourceKind
 from huanxin.funding.querysets import GROUPS, advanced_projects, project_money, resident_money, rollup
-from huanxin.projects.querysets import design_budget, projects_for
+from huanxin.projects.as_of import attach_then, design_then
+from huanxin.projects.querysets import projects_for
 from huanxin.regions import rules as region_rules
 
 GROUP_LABELS = {
@@ -119,7 +120,10 @@ def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(
         projects_for(request.user).select_related("joined_into"), request.user, pk=pk
     )
-    as_of = requested_as_of(request.GET)  # a past day: the plan then and the ledger up to it, read-only
+    as_of = requested_as_of(request.GET)  # a past day: the ledger up to it, read-only
+    [project] = attach_then([project], as_of)
+    if as_of is not None and project.state_then is None:  # type: ignore[attr-defined]
+        raise NotFound(_("%(day)s时本项目尚未立项") % {"day": as_of.isoformat()})
     lines, overall = project_money(project, as_of)
     entries = LedgerEntry.objects.filter(project=project)
     if as_of is not None:
@@ -137,7 +141,7 @@ def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "overall": overall,
             "plan": plan,
-            "budget": design_budget(project),
+            "budget": sum((line.budget_yuan for line in design_then(project, as_of)[1]), Decimal(0)),
             "sources": [(source, planned.get(source.pk)) for source in sources],
             "as_of": as_of,
             "entries": entries.select_related(

@@ -175,7 +175,9 @@ class ProjectDetailOut(ProjectFields):
     items: list[ItemOut]
     milestones: list[MilestoneOut]
     next_states: list[ActionOut]
-    basic_coverage: BasicCoverageOut
+    basic_coverage: BasicCoverageOut | None = Field(
+        None, description="今天的现状评估对照；查看过去日期时为 null"
+    )
 
 
 def _projects(user: Any) -> Any:
@@ -234,7 +236,8 @@ def _detail(user: Any, project_id: int, as_of: dt.date | None = None) -> dict[st
             }
             for state in rules.next_states(project.state, project.resume_to or None)
         ],
-        "basic_coverage": _basic_coverage(basic_review(project)),
+        # the check reads today's assessment and reasons: for the live project only
+        "basic_coverage": _basic_coverage(basic_review(project)) if as_of is None else None,
     }
 
 

@@ -159,7 +159,7 @@ class RowsThen:
 def late_then(projects: QuerySet[Project], as_of: dt.date, late: bool) -> QuerySet[Project]:
     """The `late` filter on a past day: the flags need the progress of that day, so they are
     computed for the projects in hand (one jurisdiction's) and the list narrowed to them."""
-    rows = list(projects.only("pk", "planned_end"))
+    rows = list(projects.select_related(None).only("pk", "planned_end"))
     figures = figures_then(rows, as_of)
     chosen = [pk for pk, row in figures.items() if (row.delayed or row.milestone_late) == late]
     return projects.filter(pk__in=chosen)

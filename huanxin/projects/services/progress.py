@@ -132,11 +132,14 @@ def going_back_message(
 
 
 def progress_correction_confirm(*, by: Any, report_id: int) -> ProgressReport:
-    """The supervisor confirms a correction, which then counts from today. Where the project has
-    no supervision organization, the district confirms; nobody confirms their own correction."""
+    """The supervisor confirms a correction, which then counts — for the day it was measured, as
+    any report does. A correction the supervision organization made itself, or one on a project
+    without a supervisor, is confirmed by the district; nobody confirms their own organization's."""
     with transaction.atomic():
         report = get_visible_or_404(
-            ProgressReport.objects.select_related("item__project__estate__region", "item__item"),
+            ProgressReport.objects.select_related(
+                "item__project__estate__region", "item__item", "reported_by"
+            ),
             by,
             pk=report_id,
         )
@@ -150,10 +153,15 @@ def progress_correction_confirm(*, by: Any, report_id: int) -> ProgressReport:
             raise Refused(_("这不是一条更正，无须确认"))
         if report.confirmed_on is not None:
             raise Refused(_("这条更正已于%(on)s确认") % {"on": report.confirmed_on.isoformat()})
-        if not may_confirm_corrections(by, project):
-            raise Forbidden(_("更正由本项目的监理单位确认（未指定监理单位的，由区县确认）"))
-        if report.reported_by_id is not None and report.reported_by_id == getattr(by, "pk", None):
-            raise Forbidden(_("不能确认自己填报的更正"))
+        if project.state not in (rules.CONSTRUCTION, rules.AWAITING_ACCEPTANCE):
+            raise Refused(_("项目不在施工阶段，不能确认更正"))
+        if not may_confirm(by, project, report):
+            raise Forbidden(
+                _(
+                    "更正由本项目的监理单位确认（监理单位自己的更正、或未指定监理单位的，由区县确认）；"
+                    "不能确认本单位填报的更正"
+                )
+            )
         report.confirmed_by = by
         report.confirmed_on = clock.today()
         report.save(update_fields=["confirmed_by", "confirmed_on"])
@@ -168,10 +176,21 @@ def progress_correction_confirm(*, by: Any, report_id: int) -> ProgressReport:
     return report
 
 
-def may_confirm_corrections(user: Any, project: Project) -> bool:
+def may_confirm(user: Any, project: Project, report: ProgressReport) -> bool:
+    """The project's supervisor confirms a correction; the district confirms where there is no
+    supervisor, or where the correction is the supervisor's own. Nobody confirms a correction
+    entered by their own organization (or by themselves)."""
     organization_id = getattr(user, "organization_id", None)
-    if project.supervisor_id is not None:
-        return user.can("projects", "own_progress") and organization_id == project.supervisor_id
+    reporter = report.reported_by
+    if reporter is not None and (
+        reporter.pk == getattr(user, "pk", None)
+        or (reporter.organization_id is not None and reporter.organization_id == organization_id)
+    ):
+        return False
+    supervisor = project.supervisor_id
+    by_supervisor = reporter is not None and supervisor is not None and reporter.organization_id == supervisor
+    if supervisor is not None and not by_supervisor:
+        return bool(user.can("projects", "own_progress")) and organization_id == supervisor
     return bool(user.can("projects", "change"))
 
 

@@ -240,3 +240,30 @@ def check_pages(city, project, login, api_as, log, as_of) -> None:  # type: igno
     )
     assert api["milestone_late"] == want["milestone_late"]
     assert (api["next_states"] == []) == (as_of < clock.today())  # a past day is read-only
+
+
+def test_the_late_filter_reads_the_day_on_the_page_the_export_and_the_api(city, built, login, api_as) -> None:  # type: ignore[no-untyped-def]
+    """Past its first milestone on the 16th and not reached: late on the 16th, not on the 14th."""
+    with clock.pinned(STARTED_ON):
+        services.milestones_set(
+            by=city["yongding"],
+            project_id=built.pk,
+            version=built.version,
+            rows=[{"name": "管网完工", "due_on": FIRST_DUE, "done_on": None}],
+        )
+    district = login("yongding")
+    for day, late in (("2020-09-14", False), ("2020-09-16", True)):
+        listed = [p.pk for p in district.get(f"/projects/?as_of={day}&late=1").context["page_obj"]]
+        assert listed == ([built.pk] if late else [])
+        export = district.get(f"/projects/export.xlsx?as_of={day}&late=1")
+        assert export.status_code == 200
+        api = api_as("yongding").get(f"/api/v1/projects?as_of={day}&late=true").json()
+        assert [p["id"] for p in api["items"]] == ([built.pk] if late else [])
+        assert api_as("yongding").get(f"/api/v1/projects?as_of={day}&late=false").json()["count"] == (
+            0 if late else 1
+        )
+
+
+def test_the_money_page_of_a_day_before_the_project_was_opened_is_not_found(city, built, login) -> None:  # type: ignore[no-untyped-def]
+    assert login("yongding").get(f"/funding/projects/{built.pk}/?as_of=2020-08-31").status_code == 404
+    assert login("yongding").get(f"/funding/projects/{built.pk}/?as_of=2020-09-13").status_code == 200

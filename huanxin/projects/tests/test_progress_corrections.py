@@ -140,3 +140,20 @@ def test_corrections_through_the_api(city, built, drains_done, api_as) -> None: 
         confirmed = api_as("jianli").post(f"/api/v1/projects/{built.pk}/progress/{report_id}/confirm")
     assert confirmed.status_code == 200 and confirmed.json()["confirmed_on"] == "2020-09-20"
     assert project_progress(built) == Decimal("0.375")
+
+
+def test_the_supervisors_own_correction_is_confirmed_by_the_district(city, built, drains_done) -> None:  # type: ignore[no-untyped-def]
+    with clock.pinned(IN_PROGRESS):
+        correction = services.progress_report(
+            by=city["jianli"],
+            item_id=drains_done.pk,
+            on=IN_PROGRESS,
+            quantity_done=Decimal(80),
+            correction_reason="监理复核",
+        )
+        with pytest.raises(Forbidden):  # not by the supervision organization that entered it
+            services.progress_correction_confirm(by=city["jianli"], report_id=correction.pk)
+        with pytest.raises(Forbidden):  # nor by the builder
+            services.progress_correction_confirm(by=city["shigong"], report_id=correction.pk)
+        services.progress_correction_confirm(by=city["yongding"], report_id=correction.pk)
+    assert project_progress(built) == Decimal("0.6")

@@ -64,7 +64,7 @@ from huanxin.projects.querysets import (
     with_feedback_counts,
     with_flags,
 )
-from huanxin.projects.services.progress import may_confirm_corrections
+from huanxin.projects.services.progress import may_confirm
 from huanxin.projects.views.common import (
     EDITABLE_DESIGN,
     HIDDEN_HISTORY,
@@ -211,13 +211,21 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         context["report_rows"] = [
             (line.item, line.done, last.get(line.item.pk)) for line in items if line.item is not None
         ]
-        context["can_confirm"] = live and may_confirm_corrections(user, project)
         reports = ProgressReport.objects.filter(item__project=project)
         if as_of is not None:
             reports = reports.filter(on__lte=as_of)
-        context["reports"] = reports.select_related("item__item", "reported_by", "confirmed_by").order_by(
-            "-on", "-id"
-        )[:100]
+        shown = list(
+            reports.select_related("item__item", "reported_by", "confirmed_by").order_by("-on", "-id")[:100]
+        )
+        context["reports"] = shown
+        context["confirmable"] = {
+            report.pk
+            for report in shown
+            if live
+            and report.correction_reason
+            and report.confirmed_on is None
+            and may_confirm(user, project, report)
+        }
     if tab == "acceptance":
         personal = user.sees_personal_data(project.estate.region.code)
         context |= {
@@ -238,7 +246,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "parties": rules.parties_required(has_owners_committee(project)),
             "party_labels": rules.PARTIES,
         }
-    if tab in ("items", "residents"):
+    if tab in ("items", "residents") and live:  # today's design against today's tally
         context["coverage"] = coverage_for(project)
     if tab == "items" and live:  # the check reads today's assessment and reasons: live only
         context["basic"] = basic_review(project)
