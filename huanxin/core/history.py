@@ -106,3 +106,25 @@ def history_copy_rows(model: type[models.Model], ids: list[Any], *, kind: str, b
                 f"({', '.join(['%s'] * len(part))})",
                 [when, kind, user_id, reason, *part],
             )
+
+
+def versions_then(model: type[models.Model], end: dt.datetime) -> models.QuerySet[Any]:
+    """The version of each row in force just before `end`, from its django-simple-history table,
+    rows deleted by then left out. Read as an anti-join (no later version before `end`), which the
+    database answers in one pass however many rows there are."""
+    historical = model.history.model  # type: ignore[attr-defined]
+    later = historical.objects.filter(id=models.OuterRef("id"), history_date__lt=end).filter(
+        models.Q(history_date__gt=models.OuterRef("history_date"))
+        | models.Q(history_date=models.OuterRef("history_date"), history_id__gt=models.OuterRef("history_id"))
+    )
+    return (
+        historical.objects.filter(history_date__lt=end)
+        .exclude(models.Exists(later))
+        .exclude(history_type="-")
+    )
+
+
+def changed_since(model: type[models.Model], end: dt.datetime) -> models.QuerySet[Any]:
+    """The versions recorded at or after `end`: the rows whose current state is not the one of
+    before `end` (a past day reads those through `versions_then`, the rest as they are)."""
+    return model.history.filter(history_date__gte=end)  # type: ignore[attr-defined, no-any-return]

@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Substr, TruncMonth
 
+from huanxin.core import clock
+from huanxin.core.history import changed_since, versions_then
 from huanxin.funding import rules
 from huanxin.funding.models import FundingLine, FundingSource, LedgerEntry, SourceKind
 from huanxin.projects import rules as project_rules
@@ -34,10 +36,11 @@ class SourceLine:
 
 
 def project_money(project: Project, as_of: dt.date | None = None) -> tuple[list[SourceLine], rules.Totals]:
-    """Per source and in all: planned, received, paid (by entries dated on or before `as_of`)."""
+    """Per source and in all: planned (the plan's lines as they stood at the end of `as_of`),
+    received and paid (by entries dated on or before `as_of`)."""
     planned = {
         line.source_id: (line.source, line.amount_yuan)
-        for line in FundingLine.objects.filter(plan__project=project).select_related("source")
+        for line in _lines_on(as_of).filter(plan__project=project).select_related("source")
     }
     entries = LedgerEntry.objects.filter(project=project).select_related("source")
     if as_of is not None:
@@ -69,12 +72,29 @@ def projects_with_money(user: Any) -> Any:
     return Project.objects.visible_to(user).filter(joined_into__isnull=True)
 
 
-def planned_by(projects: Any, as_of: dt.date) -> Any:
+def _lines_on(as_of: dt.date | None) -> Any:
+    """The plans' lines as they stood at the end of `as_of` (live, or today: the rows)."""
+    if as_of is None or as_of >= clock.today():
+        return FundingLine.objects.all()
+    return versions_then(FundingLine, clock.end_of(as_of))
+
+
+def planned_by(projects: Any, as_of: dt.date) -> list[Any]:
     """The funding lines that count on `as_of`: of projects approved by then and not yet
-    cancelled by then."""
+    cancelled by then, each plan as it stood that day. Two sets to add up on a past day: the
+    plans unchanged since, read as they are, and the few changed since, read from history."""
     approved = projects.filter(transitions__to_state=project_rules.APPROVED, transitions__on__lte=as_of)
     cancelled = projects.filter(transitions__to_state=project_rules.CANCELLED, transitions__on__lte=as_of)
-    return FundingLine.objects.filter(plan__project__in=approved).exclude(plan__project__in=cancelled)
+    counted = FundingLine.objects.filter(plan__project__in=approved).exclude(plan__project__in=cancelled)
+    if as_of >= clock.today():
+        return [counted]
+    changed = changed_since(FundingLine, clock.end_of(as_of)).values("plan_id")
+    then = (
+        versions_then(FundingLine, clock.end_of(as_of))
+        .filter(plan_id__in=changed, plan__project__in=approved)
+        .exclude(plan__project__in=cancelled)
+    )
+    return [counted.exclude(plan_id__in=changed), then]
 
 
 # Grouped by codes, not names (two sources or districts may share a name); labelled after.
@@ -101,12 +121,14 @@ def rollup(user: Any, *, region_prefix: str, as_of: dt.date, group: str) -> list
     }.get(group)
     planned: dict[Any, Decimal] = {}
     if planned_key is not None:
-        planned = dict(
-            lines.annotate(group=_expression(planned_key))
-            .values_list("group")
-            .annotate(t=Sum("amount_yuan"))
-            .order_by()
-        )
+        for line_set in lines:
+            for value, total in (
+                line_set.annotate(group=_expression(planned_key))
+                .values_list("group")
+                .annotate(t=Sum("amount_yuan"))
+                .order_by()
+            ):
+                planned[value] = planned.get(value, Decimal(0)) + total
     received: dict[Any, Decimal] = {}
     paid: dict[Any, Decimal] = {}
     moved = (
@@ -155,7 +177,13 @@ def funds_summary(user: Any, *, region_prefix: str, as_of: dt.date) -> rules.Tot
     """The three figures of the summary: planned (plans of projects approved by `as_of`), in
     place and paid (entries dated on or before `as_of`)."""
     projects = projects_with_money(user).filter(estate__region__code__startswith=region_prefix)
-    planned = planned_by(projects, as_of).aggregate(total=Sum("amount_yuan"))["total"]
+    planned = sum(
+        (
+            line_set.aggregate(total=Sum("amount_yuan"))["total"] or Decimal(0)
+            for line_set in planned_by(projects, as_of)
+        ),
+        Decimal(0),
+    )
     moved = LedgerEntry.objects.filter(project__in=projects, on__lte=as_of).aggregate(
         received=Sum("amount_yuan", filter=Q(kind=rules.RECEIPT)),
         paid=Sum("amount_yuan", filter=Q(kind=rules.PAYMENT)),

@@ -19,7 +19,7 @@ from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
 from huanxin.core.errors import Invalid, NotFound
 from huanxin.core.http import get_visible_or_404, requested_as_of
 from huanxin.projects import rules, services
-from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then
+from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then, milestones_then
 from huanxin.projects.filtersets import filter_projects
 from huanxin.projects.models import (
     AcceptanceSignature,
@@ -224,7 +224,7 @@ def _detail(user: Any, project_id: int, as_of: dt.date | None = None) -> dict[st
                 "late": rules.milestone_late(milestone.due_on, milestone.done_on, on, closed_on),
                 "status": rules.milestone_status(milestone.due_on, milestone.done_on, on, closed_on),
             }
-            for milestone in project.milestones.order_by("due_on", "id")
+            for milestone in milestones_then([project.pk], as_of)
         ],
         "next_states": []
         if as_of is not None

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
+from huanxin.core import clock
+from huanxin.core.history import versions_then
 from huanxin.projects import rules
 from huanxin.projects.models import (
     DesignRevision,
@@ -88,7 +90,7 @@ def figures_then(projects: Sequence[Project], as_of: dt.date) -> dict[int, Then]
         latest[item_id] = quantity
         measured[project_id] = max(on, measured.get(project_id, on))
     late: set[int] = set()
-    for project_id, due_on, done_on in Milestone.objects.filter(project_id__in=ids).values_list(
+    for project_id, due_on, done_on in milestones_then(ids, as_of).values_list(
         "project_id", "due_on", "done_on"
     ):
         if rules.milestone_late(due_on, done_on, as_of, then[project_id].closed_on):
@@ -115,6 +117,19 @@ def figures_then(projects: Sequence[Project], as_of: dt.date) -> dict[int, Then]
         )
         row.milestone_late = project.pk in late
     return then
+
+
+def milestones_then(project_ids: Sequence[int], as_of: dt.date | None) -> QuerySet[Any]:
+    """The milestones of these projects as the schedule stood at the end of `as_of`, by due date
+    (live: the rows). A milestone reached later than the day still carries its `done_on`: the
+    callers read it as reached only on or before the day."""
+    if as_of is None:
+        return Milestone.objects.filter(project_id__in=project_ids).order_by("project_id", "due_on", "id")
+    return (
+        versions_then(Milestone, clock.end_of(as_of))
+        .filter(project_id__in=project_ids)
+        .order_by("project_id", "due_on", "id")
+    )
 
 
 def attach_then(projects: Iterable[Project], as_of: dt.date | None) -> list[Project]:

@@ -9,6 +9,8 @@ from typing import Any, TypedDict
 
 from django.db.models import Count, Sum
 
+from huanxin.core import clock
+from huanxin.core.history import changed_since, versions_then
 from huanxin.estates.models import Estate
 from huanxin.funding.querysets import funds_summary
 from huanxin.planning.models import AnnualPlan, PlanEntry
@@ -38,18 +40,34 @@ class Summary(TypedDict):
     funds_paid_yuan: Decimal
 
 
+def census(estates: Any, *, cutoff_year: int, as_of: dt.date) -> dict[str, Any]:
+    """Count, floor area and households of the old estates among `estates`, each read as it stood
+    at the end of `as_of`: the estates unchanged since as they are, the few changed since from
+    their history (the year built, households and area of that day)."""
+    figures = ("count", "area", "households")
+    aggregates = {"count": Count("id"), "area": Sum("floor_area_m2"), "households": Sum("households")}
+    if as_of >= clock.today():
+        return estates.built_by(cutoff_year).order_by().aggregate(**aggregates)  # type: ignore[no-any-return]
+    changed = changed_since(Estate, clock.end_of(as_of)).values("id")
+    unchanged = estates.exclude(pk__in=changed).built_by(cutoff_year).order_by().aggregate(**aggregates)
+    then = (
+        versions_then(Estate, clock.end_of(as_of))
+        .filter(id__in=estates.filter(pk__in=changed).values("pk"), year_built__lte=cutoff_year)
+        .order_by()
+        .aggregate(**aggregates)
+    )
+    return {name: (unchanged[name] or 0) + (then[name] or 0) for name in figures}
+
+
 def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
     """Old estates (built in or before the cutoff year of the region's eligibility rules) in the
     registry by `as_of`, their floor area and households, inside the region and inside what the
     user may see; the plans, projects and money of that day."""
     prefix = region_rules.significant_prefix(region_code)
-    old = (
-        Estate.objects.visible_to(user)
-        .filter(region__code__startswith=prefix)
-        .registered_by(as_of)
-        .built_by(config_for(region_code).cutoff_year)
-        .order_by()
-        .aggregate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))
+    old = census(
+        Estate.objects.visible_to(user).filter(region__code__startswith=prefix).registered_by(as_of),
+        cutoff_year=config_for(region_code).cutoff_year,
+        as_of=as_of,
     )
     # Cancelled projects leave the plan's figures from the day they are cancelled.
     cancelled = ProjectTransition.objects.filter(to_state=project_rules.CANCELLED, on__lte=as_of).values(

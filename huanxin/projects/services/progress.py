@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
@@ -265,12 +266,22 @@ def milestones_set(*, by: Any, project_id: int, version: int, rows: list[Milesto
         raise Invalid(_("进度节点有误"), details=problems)
     with transaction.atomic():
         project = locked_project(by, project_id, version)
+        # each row's removal and creation goes into its history: a past day reads the schedule then
         Milestone.objects.filter(project=project).delete()
-        Milestone.objects.bulk_create(
-            Milestone(
-                project=project, name=row["name"].strip()[:64], due_on=row["due_on"], done_on=row["done_on"]
-            )
-            for row in rows
+        bulk_create_with_history(
+            [
+                Milestone(
+                    project=project,
+                    name=row["name"].strip()[:64],
+                    due_on=row["due_on"],
+                    done_on=row["done_on"],
+                )
+                for row in rows
+            ],
+            Milestone,
+            default_user=by if getattr(by, "pk", None) else None,
+            default_change_reason="修改进度节点",
+            default_date=clock.now(),
         )
         project.version += 1
         stamp_history(project, by=by, reason="修改进度节点")
@@ -297,6 +308,7 @@ def milestone_done(*, by: Any, milestone_id: int, done_on: dt.date) -> Milestone
                 _("完成日期不能晚于今天"), details=[{"field": "done_on", "message": done_on.isoformat()}]
             )
         milestone.done_on = done_on
+        stamp_history(milestone, by=by, reason="节点完成")
         milestone.save(update_fields=["done_on"])
         audit_record(
             action="project.milestone_done",

@@ -1,6 +1,7 @@
 """Any date, everywhere: random dated events are driven through the services — progress reports
-(backdated, corrected and confirmed), suspensions and resumptions, milestones reached, residents'
-feedback and its answers, money received and paid — and then, for a random day, every page's
+(backdated, corrected and confirmed), suspensions and resumptions, milestones reached and
+rescheduled, residents' feedback and its answers, money planned, received and paid, the estate's
+households recounted — and then, for a random day, every page's
 figures as of that day (the project list, the project page, its money page, the dashboard and the
 API) must equal a brute-force recount of the events up to that day."""
 
@@ -14,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huanxin.core import clock
+from huanxin.estates.models import Estate
+from huanxin.estates.services import estate_update
 from huanxin.funding.models import FundingSource
-from huanxin.funding.services import ledger_record
+from huanxin.funding.services import funding_plan_set, ledger_record
 from huanxin.projects import rules, services
 from huanxin.projects.models import DesignRevision, Feedback, ProjectTransition
-from huanxin.projects.tests.conftest import STARTED_ON
+from huanxin.projects.tests.conftest import DESIGNED_ON, STARTED_ON
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,11 @@ EVENTS = st.one_of(
     st.tuples(st.just("payment"), st.integers(1, 40)),
     st.tuples(st.just("pause")),
     st.tuples(st.just("milestone")),
+    st.tuples(st.just("reschedule"), st.integers(-5, 10)),
+    st.tuples(st.just("replan"), st.integers(1, 60)),
+    st.tuples(st.just("recount"), st.integers(50, 400)),
 )
+MILESTONES = ("管网完工", "道路完工")
 
 
 @dataclass
@@ -53,7 +60,16 @@ class Log:
     reports: list[tuple[int, dt.date, Decimal]] = field(default_factory=list)  # item, on, quantity
     feedback: list[Complaint] = field(default_factory=list)
     money: list[tuple[str, dt.date, Decimal]] = field(default_factory=list)
-    milestones_done: dict[dt.date, dt.date] = field(default_factory=dict)  # due → done
+    schedules: list[tuple[dt.date, dict[str, dt.date]]] = field(default_factory=list)  # from, name → due
+    milestones_done: dict[str, dt.date] = field(default_factory=dict)  # name → done
+    plans: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # from, total planned
+    households: list[tuple[dt.date, int]] = field(default_factory=list)  # from, the estate's count
+
+    @staticmethod
+    def then(changes, day: dt.date, default=None):  # type: ignore[no-untyped-def]
+        """The value in force at the end of `day` of a list of (from, value)."""
+        then = [value for on, value in changes if on <= day]
+        return then[-1] if then else default
 
     def state_on(self, day: dt.date) -> str | None:
         then = [state for on, state in self.states if on <= day]
@@ -96,17 +112,10 @@ def drive(city, project, steps) -> Log:  # type: ignore[no-untyped-def]
         .order_by("on")
         .values_list("on", flat=True)[0],
     )
+    log.plans.append((DESIGNED_ON, project.funding_plan.lines.get().amount_yuan))
+    log.households.append((project.estate.registered_on, project.estate.households))
     with clock.pinned(STARTED_ON):
-        project.refresh_from_db()
-        services.milestones_set(
-            by=district,
-            project_id=project.pk,
-            version=project.version,
-            rows=[
-                {"name": "管网完工", "due_on": FIRST_DUE, "done_on": None},
-                {"name": "道路完工", "due_on": SECOND_DUE, "done_on": None},
-            ],
-        )
+        schedule(district, project, log, {MILESTONES[0]: FIRST_DUE, MILESTONES[1]: SECOND_DUE})
     day = STARTED_ON
     for gap, event in steps:
         day += dt.timedelta(days=gap)
@@ -167,12 +176,43 @@ def drive(city, project, steps) -> Log:  # type: ignore[no-untyped-def]
                 )
                 log.states.append((day, to_state))
             elif kind == "milestone":
-                due = next((d for d in (FIRST_DUE, SECOND_DUE) if d not in log.milestones_done), None)
-                if due is not None:
-                    milestone = project.milestones.get(due_on=due)
+                name = next((n for n in MILESTONES if n not in log.milestones_done), None)
+                if name is not None:
+                    milestone = project.milestones.get(name=name)
                     services.milestone_done(by=builder, milestone_id=milestone.pk, done_on=day)
-                    log.milestones_done[due] = day
+                    log.milestones_done[name] = day
+            elif kind == "reschedule":
+                dues = log.schedules[-1][1]
+                schedule(
+                    district, project, log, {n: due + dt.timedelta(days=event[1]) for n, due in dues.items()}
+                )
+            elif kind == "replan":
+                plan = project.funding_plan
+                plan.refresh_from_db()
+                amount = Decimal(event[1] * 10_000)
+                funding_plan_set(
+                    by=district, project_id=project.pk, version=plan.version, lines={central.pk: amount}
+                )
+                log.plans.append((day, amount))
+            elif kind == "recount":
+                estate = Estate.objects.get(pk=project.estate_id)
+                estate_update(
+                    by=district, estate_id=estate.pk, version=estate.version, changes={"households": event[1]}
+                )
+                log.households.append((day, event[1]))
     return log
+
+
+def schedule(district, project, log, dues) -> None:  # type: ignore[no-untyped-def]
+    """The milestones set anew with these due dates, the ones reached keeping their day."""
+    project.refresh_from_db()
+    services.milestones_set(
+        by=district,
+        project_id=project.pk,
+        version=project.version,
+        rows=[{"name": n, "due_on": due, "done_on": log.milestones_done.get(n)} for n, due in dues.items()],
+    )
+    log.schedules.append((clock.today(), dues))
 
 
 def expected(log: Log, project, as_of: dt.date) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -197,10 +237,13 @@ def expected(log: Log, project, as_of: dt.date) -> dict[str, object]:  # type: i
         "progress": progress,
         "shares": shares,
         "delayed": state is not None and rules.is_delayed(state, PLANNED_END, forecast, as_of),
+        "dues": sorted(Log.then(log.schedules, as_of, {}).values()),
         "milestone_late": any(
-            due < as_of and (log.milestones_done.get(due) is None or log.milestones_done[due] > as_of)
-            for due in (FIRST_DUE, SECOND_DUE)
+            due < as_of and (log.milestones_done.get(name) is None or log.milestones_done[name] > as_of)
+            for name, due in Log.then(log.schedules, as_of, {}).items()
         ),
+        "planned": Log.then(log.plans, as_of, Decimal(0)),
+        "households": Log.then(log.households, as_of, 0),
         "feedback_open": len(open_feedback),
         "feedback_overdue": sum(1 for c in open_feedback if c.due < as_of),
         "received": sum((a for k, on, a in log.money if k == "receipt" and on <= as_of), Decimal(0)),
@@ -226,11 +269,14 @@ def check_pages(city, project, login, api_as, log, as_of) -> None:  # type: igno
     assert [line.done for line in page["items"]] == want["shares"]
     statuses = [status for _m, _done, status in page["milestones"]]
     assert ("late" in statuses) == want["milestone_late"]
+    assert [m.due_on for m, _done, _status in page["milestones"]] == want["dues"]
     feedback = district.get(f"/projects/{project.pk}/?as_of={day}&tab=feedback").context["feedback_rows"]
     assert sum(1 for f in feedback if not f.answered_then) == want["feedback_open"]
     money = district.get(f"/funding/projects/{project.pk}/?as_of={day}").context["overall"]
-    assert (money.received, money.paid) == (want["received"], want["paid"])
+    assert (money.planned, money.received, money.paid) == (want["planned"], want["received"], want["paid"])
     summary = district.get(f"/?as_of={day}").context["summary"]
+    assert summary["funds_planned_yuan"] == want["planned"]
+    assert summary["old_households"] == want["households"]
     assert summary["started_projects"] == (1 if want["state"] in rules.STARTED else 0)
     assert (summary["funds_received_yuan"], summary["funds_paid_yuan"]) == (want["received"], want["paid"])
     api = api_as("yongding").get(f"/api/v1/projects/{project.pk}?as_of={day}").json()
@@ -239,6 +285,7 @@ def check_pages(city, project, login, api_as, log, as_of) -> None:  # type: igno
         Decimal(str(want["progress"])).quantize(Decimal("0.0001")),
     )
     assert api["milestone_late"] == want["milestone_late"]
+    assert [dt.date.fromisoformat(m["due_on"]) for m in api["milestones"]] == want["dues"]
     assert (api["next_states"] == []) == (as_of < clock.today())  # a past day is read-only
 
 

@@ -29,7 +29,7 @@ from huanxin.core.http import (
 from huanxin.core.spreadsheets import write_xlsx
 from huanxin.estates.models import ManagementMode
 from huanxin.projects import exports, rules, services
-from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then
+from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then, milestones_then
 from huanxin.projects.filtersets import filter_projects
 from huanxin.projects.models import (
     FeedbackCategory,
@@ -169,7 +169,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
                 m.done_on if m.done_on and m.done_on <= on else None,
                 rules.milestone_status(m.due_on, m.done_on, on, closed_on),
             )
-            for m in project.milestones.all()
+            for m in milestones_then([project.pk], as_of)
         ],
         "milestone_labels": rules.MILESTONE_STATUS,
         "can_report": live and may_report(user, project),
