@@ -178,7 +178,12 @@ class Household(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.building.name}{self.unit}单元{self.room}"
+        return household_address(self.building.name, self.unit, self.room)
+
+
+def household_address(building: str, unit: str, room: str) -> str:
+    """How a household is written on slips and lists: 3栋2单元301."""
+    return f"{building}{unit}单元{room}"
 
 
 class ConditionAssessmentQuerySet(ScopedQuerySet):

@@ -10,7 +10,15 @@ from django.utils.translation import gettext as _
 
 from huanxin.core import clock
 from huanxin.core.errors import NotFound
-from huanxin.estates.models import ConditionAssessment, Estate, EstateQuerySet, Household
+from huanxin.core.history import versions_then
+from huanxin.estates.models import (
+    Building,
+    ConditionAssessment,
+    Estate,
+    EstateQuerySet,
+    Household,
+    household_address,
+)
 
 
 def estates_for(user: Any) -> EstateQuerySet:
@@ -31,6 +39,27 @@ def households_for(user: Any, estate: Estate) -> Any:
         .select_related("building")
         .order_by("building__id", "unit", "room")
     )
+
+
+def buildings_then(estate: Estate, as_of: dt.date | None) -> list[Any]:
+    """The estate's buildings as recorded by the end of `as_of` (live: the rows)."""
+    if as_of is None:
+        return list(estate.buildings.all())
+    return list(versions_then(Building, clock.end_of(as_of)).filter(estate_id=estate.pk).order_by("id"))
+
+
+def roster_then(user: Any, estate: Estate, as_of: dt.date | None, *, limit: int) -> list[tuple[str, Any]]:
+    """The first `limit` households of the roster with their addresses, as recorded by the end
+    of `as_of` (live: the rows). The estate is one the user may see, and so is its roster."""
+    if as_of is None:
+        return [(str(row), row) for row in households_for(user, estate)[:limit]]
+    names = {building.id: building.name for building in buildings_then(estate, as_of)}
+    rows = (
+        versions_then(Household, clock.end_of(as_of))
+        .filter(estate_id=estate.pk)
+        .order_by("building_id", "unit", "room")[:limit]
+    )
+    return [(household_address(names.get(row.building_id, ""), row.unit, row.room), row) for row in rows]
 
 
 def estate_then(estate: Estate, as_of: dt.date) -> Estate:

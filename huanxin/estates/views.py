@@ -29,10 +29,11 @@ from huanxin.estates.forms import EstateForm, HouseholdForm, LedgerUploadForm
 from huanxin.estates.models import LedgerImport, Severity
 from huanxin.estates.querysets import (
     assessments_then,
+    buildings_then,
     estate_then,
     estate_totals,
     estates_for,
-    households_for,
+    roster_then,
 )
 
 PAGE_SIZE = 50
@@ -85,15 +86,15 @@ def estate_detail(request: StaffRequest, pk: int) -> HttpResponse:
     }
     if tab == "buildings":
         unmasked = request.user.sees_personal_data(estate.region.code)
-        context["buildings"] = estate.buildings.all()
+        context["buildings"] = buildings_then(estate, as_of)
         context["households"] = [
             {
-                "address": str(row),
+                "address": address,
                 "area": row.floor_area_m2,
                 "name": row.owner_name if unmasked else mask_name(row.owner_name),
                 "phone": row.owner_phone if unmasked else mask_phone(row.owner_phone),
             }
-            for row in households_for(request.user, estate)[:500]
+            for address, row in roster_then(request.user, estate, as_of, limit=500)
         ]
         context["unmasked"] = unmasked
         if unmasked and context["households"]:

@@ -139,3 +139,44 @@ def test_a_garbage_version_on_the_assessment_is_refused_as_stale(login, estates)
     )
     assert response.status_code == 200
     assert "已被他人修改" in response.content.decode()
+
+
+def test_the_buildings_tab_of_a_past_day_shows_the_buildings_and_roster_recorded_by_then(  # type: ignore[no-untyped-def]
+    login, city, estates, settings
+) -> None:
+    import datetime as dt
+
+    from huanxin.core import clock
+    from huanxin.estates.services import buildings_add, household_roster_add
+
+    estate, community = estates["old"], city["shequ"]
+    facts = {"floors": 6, "units": 2, "households": 24, "structure": "砖混", "year_built": 1988}
+    with clock.pinned(dt.date(2020, 9, 10)):
+        buildings_add(by=community, estate_id=estate.pk, buildings=[{"name": "1栋", **facts}])  # type: ignore[typeddict-item]
+    with clock.pinned(dt.date(2020, 9, 20)):
+        household_roster_add(
+            by=community,
+            estate_id=estate.pk,
+            rows=[
+                {
+                    "building": "1栋",
+                    "unit": "1",
+                    "room": "101",
+                    "owner_name": "张建国",
+                    "owner_phone": "13812345678",
+                }
+            ],
+        )
+        buildings_add(by=community, estate_id=estate.pk, buildings=[{"name": "2栋", **facts}])  # type: ignore[typeddict-item]
+    settings.HUANXIN_TODAY = "2020-10-01"
+    client = login("shequ")
+
+    def tab(day: str) -> tuple[list[str], list[str]]:
+        context = client.get(f"/estates/{estate.pk}/?tab=buildings&as_of={day}").context
+        return [b.name for b in context["buildings"]], [h["address"] for h in context["households"]]
+
+    assert tab("2020-09-09") == ([], [])
+    assert tab("2020-09-10") == (["1栋"], [])
+    assert tab("2020-09-20") == (["1栋", "2栋"], ["1栋1单元101"])
+    live = client.get(f"/estates/{estate.pk}/?tab=buildings").context
+    assert [h["name"] for h in live["households"]] == ["张建国"]
