@@ -3,6 +3,7 @@ steps (submit, review, confirm), and the city's eligibility rules."""
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -269,6 +270,19 @@ def pool(request: StaffRequest) -> HttpResponse:
     )
 
 
+def _rules_to_start_from(region: Region, inherited: EligibilitySettings | None) -> EligibilitySettings:
+    """A node without rules of its own starts from the ones it follows today (its city's, or the
+    server's defaults), not from blank defaults that would silently differ."""
+    if inherited is None:
+        return EligibilitySettings(
+            region=region, cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR, exclusions=list(EXCLUSIONS)
+        )
+    start = copy.copy(inherited)
+    start.pk, start.region, start.version = None, region, 0
+    start._state.adding = True
+    return start
+
+
 @page("settings", "rules")
 def rules_edit(request: StaffRequest) -> HttpResponse:
     """The city's eligibility rules (SPEC 5.1): they apply to every estate below its node."""
@@ -278,11 +292,7 @@ def rules_edit(request: StaffRequest) -> HttpResponse:
     current = settings_for(region.code)
     own = current if current is not None and current.region_id == region.pk else None
     form = EligibilitySettingsForm(
-        request.POST or None,
-        instance=own
-        or EligibilitySettings(
-            region=region, cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR, exclusions=list(EXCLUSIONS)
-        ),
+        request.POST or None, instance=own or _rules_to_start_from(region, current)
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,6 +7,7 @@ from huanxin.core import clock
 from huanxin.core.access import page
 from huanxin.core.errors import NotFound
 from huanxin.core.http import requested_as_of
+from huanxin.planning.querysets import config_for
 from huanxin.regions.models import Region
 from huanxin.reporting import queries
 
@@ -43,6 +44,7 @@ def home(request: StaffRequest):  # type: ignore[no-untyped-def]
             for node in [*region.ancestors(), region]
             if prefix is None or node.code.startswith(prefix) or node == region
         ]
+        context["old_cutoff_year"] = config_for(region.code).cutoff_year  # the caption: the region's own rule
         context["summary"] = queries.summary(
             user=request.user, region_code=region.code, region_name=region.name, as_of=as_of
         )

@@ -6,6 +6,7 @@ import pytest
 from huanxin.core.errors import Forbidden, Invalid, Refused
 from huanxin.planning import services
 from huanxin.planning.models import Candidate
+from huanxin.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,15 @@ def test_the_pool_steps_through_the_api(api_as, eligible_estate) -> None:  # typ
     )
     assert confirmed.json()["status"] == "confirmed"
     assert api_as("cili").get("/api/v1/candidates").json()["count"] == 0
+
+
+def test_a_node_without_rules_starts_from_the_ones_it_follows_and_the_dashboard_says_its_cutoff(  # type: ignore[no-untyped-def]
+    login, city
+) -> None:
+    province = Region.objects.get(code="430000000000")
+    services.eligibility_settings_save(
+        by=city["admin"], region_id=province.pk, changes={"cutoff_year": 1995}, version=None
+    )
+    form = login("city").get("/planning/rules/").context["form"]
+    assert form["cutoff_year"].value() == 1995  # the province's, not the server's 2000
+    assert "1995年底前建成" in login("yongding").get("/").content.decode()
