@@ -80,10 +80,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "huanxin.core",  # before django_tasks_db: its db_worker command recovers dead workers' tasks
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "huanxin.core",
     "huanxin.regions",
     "huanxin.accounts",
     "huanxin.catalog",
@@ -219,6 +219,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task running longer than this was left by a worker that died (core/worker.py).
+HUANXIN_TASK_STALE_MINUTES = env_int("HUANXIN_TASK_STALE_MINUTES", 30)
+HUANXIN_TASK_ATTEMPTS = env_int("HUANXIN_TASK_ATTEMPTS", 2)
 
 # The program's own settings.
 HUANXIN_TODAY = os.environ.get("HUANXIN_TODAY", "")  # YYYY-MM-DD pins the clock
@@ -235,6 +238,12 @@ HUANXIN_IMPORT_MAX_BYTES = env_int("HUANXIN_IMPORT_MAX_MB", 50) * 2**20
 HUANXIN_IMPORT_INLINE_BYTES = env_int("HUANXIN_IMPORT_INLINE_KB", 256) * 1024
 # A community's household roster: one estate's rows, far smaller than a ledger; refused above this.
 HUANXIN_ROSTER_MAX_BYTES = env_int("HUANXIN_ROSTER_MAX_MB", 5) * 2**20
+# What a spreadsheet may ask of the reader (core/sheet_guard.py): a province's ledger fits.
+HUANXIN_SHEET_MAX_ROWS = env_int("HUANXIN_SHEET_MAX_ROWS", 200_000)
+HUANXIN_SHEET_MAX_COLUMNS = env_int("HUANXIN_SHEET_MAX_COLUMNS", 200)
+HUANXIN_SHEET_MAX_CELLS = env_int("HUANXIN_SHEET_MAX_CELLS", 10_000_000)
+HUANXIN_SHEET_MAX_UNPACKED_MB = env_int("HUANXIN_SHEET_MAX_UNPACKED_MB", 500)
+HUANXIN_SHEET_MAX_RATIO = env_int("HUANXIN_SHEET_MAX_RATIO", 100)
 HUANXIN_PHOTO_MAX_BYTES = env_int("HUANXIN_PHOTO_MAX_MB", 10) * 2**20  # one photo, before it is checked
 
 LOGGING = {

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from huanxin.core.errors import Invalid
+from huanxin.core.sheet_guard import check_table, check_workbook
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -85,15 +86,21 @@ def read_tables(*, name: str, content: bytes) -> list[Table]:
 
 
 def _read_workbook(name: str, content: bytes) -> list[Table]:
+    if content.startswith(ZIP_MAGIC):
+        check_workbook(name, content)  # before the reader allocates what the file asks for
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         tables = []
         for sheet_name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(sheet_name)
+            # the old binary xls is checked by the area it declares, before its rows are built
+            check_table(name, sheet_name, sheet.total_height, sheet.total_width)
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
             tables.append(Table(sheet=sheet_name, rows=[list(row) for row in rows], merged=merged))
         return tables
+    except Invalid:
+        raise
     except python_calamine.CalamineError as error:
         raise Invalid(_("无法读取文件“%(name)s”：%(reason)s") % {"name": name, "reason": error}) from error
     except Exception as error:  # calamine raises plain errors for some damaged files
@@ -118,8 +125,11 @@ def _read_csv(name: str, content: bytes) -> Table:
         raise Invalid(_("文件“%(name)s”不是文本格式的 CSV") % {"name": name})
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    sheet = name.rsplit("/", 1)[-1]
+    check_table(name, sheet, text.count("\n"), 0)  # a rough bound before the rows are built
     rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return Table(sheet=name.rsplit("/", 1)[-1], rows=rows)
+    check_table(name, sheet, len(rows), max((len(row) for row in rows), default=0))
+    return Table(sheet=sheet, rows=rows)
 
 
 @dataclass

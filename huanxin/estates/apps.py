@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class EstatesConfig(AppConfig):
     name = "huanxin.estates"
     verbose_name = "小区台账"
+
+    def ready(self) -> None:
+        from huanxin.estates import tasks  # noqa: F401  (tells the worker what to do with abandoned imports)

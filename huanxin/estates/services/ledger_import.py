@@ -4,6 +4,7 @@ file is large, preview, confirm, apply all or nothing."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ from huanxin.estates.models import (
 )
 from huanxin.regions.models import Region
 from huanxin.regions.rules import Level
+
+logger = logging.getLogger(__name__)
 
 LEDGER_REASON = "台账导入"  # stored in history as data, in the program's language
 
@@ -354,6 +357,12 @@ def ledger_import_check(*, job_id: Any) -> LedgerImport:
     except Invalid as error:
         plan = LedgerPlan(errors=[LedgerError("", None, "", "", error.message)])
         parsed = ParsedLedger()
+    except Exception as error:  # never left "checking": the job ends failed, with its reason
+        logger.exception("ledger import %s: reading failed (%s)", job.pk, type(error).__name__)
+        job.status, job.finished_at = LedgerImport.Status.FAILED, clock.now()
+        job.failure = _("读取文件时出错，文件可能已损坏；请另存为 xlsx 后重新上传")
+        job.save(update_fields=["status", "failure", "finished_at", "updated_at"])
+        return job
     job.total_rows = job.processed_rows = len(parsed.rows)
     job.errors = [error.as_dict() for error in plan.errors]
     job.notices = plan.notices
@@ -437,9 +446,26 @@ def ledger_import_run(*, job_id: Any) -> LedgerImport:
                 counts = ledger_apply(by=job.created_by, plan=plan)
         except HuanxinError as error:
             job.status, job.failure = LedgerImport.Status.FAILED, error.message
+        except Exception as error:  # the savepoint undid the writes; the job says why it stopped
+            logger.exception("ledger import %s: applying failed (%s)", job.pk, type(error).__name__)
+            job.status, job.failure = LedgerImport.Status.FAILED, _("导入时出错，未写入任何数据；请重新上传")
         else:
             job.status, job.summary, job.failure = LedgerImport.Status.DONE, {**job.summary, **counts}, ""
             job.processed_rows = job.total_rows
         job.finished_at = clock.now()
         job.save()
     return job
+
+
+def ledger_import_abandoned(*, job_id: Any) -> None:
+    """The worker checking or applying the file stopped for good: the job ends failed, with a
+    reason the uploader can act on (an apply that stopped wrote nothing)."""
+    LedgerImport.objects.filter(
+        pk=job_id,
+        status__in=(LedgerImport.Status.PENDING, LedgerImport.Status.CHECKING, LedgerImport.Status.APPLYING),
+    ).update(
+        status=LedgerImport.Status.FAILED,
+        failure=_("后台任务中断（处理该文件的进程已停止），请重新上传"),
+        finished_at=clock.now(),
+        updated_at=clock.now(),
+    )

@@ -163,6 +163,59 @@ def test_large_files_go_through_the_background_worker(login) -> None:  # type: i
     assert Estate.objects.count() == 2
 
 
+def _left_running(job: LedgerImport, *, attempts: int, minutes_ago: int) -> None:
+    """What a worker killed mid-check leaves behind: its task RUNNING, the job checking."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    result = DBTaskResult.objects.get(args_kwargs__args=[str(job.pk)])
+    for attempt in range(attempts):
+        result.claim(f"worker-{attempt}")
+    DBTaskResult.objects.filter(pk=result.pk).update(
+        started_at=timezone.now() - dt.timedelta(minutes=minutes_ago)
+    )
+    LedgerImport.objects.filter(pk=job.pk).update(status=LedgerImport.Status.CHECKING)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(
+    HUANXIN_IMPORT_INLINE_BYTES=0,
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+)
+def test_a_check_left_running_by_a_dead_worker_is_taken_up_by_the_next_one(login) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    upload(login("yongding"), xlsx([HEADER, *ROWS]))
+    job = LedgerImport.objects.get()
+    _left_running(job, attempts=1, minutes_ago=5)
+    call_command("db_worker", batch=True, verbosity=0)
+    assert LedgerImport.objects.get().status == LedgerImport.Status.CHECKING  # 5 minutes: maybe alive
+    _left_running(job, attempts=0, minutes_ago=90)  # the same dead worker's task, now long gone
+    call_command("db_worker", batch=True, verbosity=0)
+    assert LedgerImport.objects.get().status == LedgerImport.Status.READY  # checked again, to the end
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(
+    HUANXIN_IMPORT_INLINE_BYTES=0,
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+)
+def test_a_check_that_killed_its_worker_twice_ends_failed_with_its_reason(login) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    response = upload(login("yongding"), xlsx([HEADER, *ROWS]))
+    job = LedgerImport.objects.get()
+    _left_running(job, attempts=2, minutes_ago=90)
+    call_command("tasks_recover", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == LedgerImport.Status.FAILED and "后台任务中断" in job.failure
+    assert DBTaskResult.objects.get().status == "FAILED"
+    assert "后台任务中断" in login("yongding").get(response["Location"]).content.decode()
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_then_import_changes_nothing(login, make_estate, fmt: str) -> None:  # type: ignore[no-untyped-def]
     make_estate(
