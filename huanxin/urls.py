@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from huanxin.api import api
 
+handler400 = "huanxin.core.views.bad_request"
 handler403 = "huanxin.core.views.permission_denied"
 handler404 = "huanxin.core.views.page_not_found"
 handler500 = "huanxin.core.views.server_error"

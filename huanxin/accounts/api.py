@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.security import HttpBearer, SessionAuth
 
@@ -10,6 +10,7 @@ from huanxin.accounts.querysets import organizations_for
 from huanxin.accounts.services import token_issue, token_revoke, token_user
 from huanxin.core.access import endpoint, public_endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, ErrorOut, Paginated
+from huanxin.core.bounds import Code32, Code150
 from huanxin.core.errors import NotAuthenticated
 
 
@@ -31,8 +32,8 @@ router = Router(tags=["账号 accounts"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: Code150
+    password: str = Field(..., max_length=128)
 
 
 class TokenOut(Schema):
@@ -80,7 +81,7 @@ class OrganizationOut(Schema):
 @router.get("/organizations", response={200: list[OrganizationOut], **READ_ERRORS})
 @endpoint()
 @paginate(Paginated)
-def list_organizations(request: HttpRequest, kind: str | None = None) -> Any:
+def list_organizations(request: HttpRequest, kind: Code32 | None = None) -> Any:
     organizations = organizations_for(request.auth)  # type: ignore[attr-defined]
     if kind:
         organizations = organizations.filter(kind=kind)

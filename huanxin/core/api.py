@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
@@ -35,11 +35,19 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 400: ErrorOut}
 
 
+PAGE_MAX = 500
+OFFSET_MAX = 10_000_000  # past any list Huanxin holds; a 20-digit offset is a 400, not a 500
+
+
 class Paginated(LimitOffsetPagination):
     """`?limit=&offset=` → `{"items": [...], "count": N}`; at most 500 rows a page."""
 
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=PAGE_MAX)
+        offset: int = Field(0, ge=0, le=OFFSET_MAX)
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=500, **kwargs)
+        super().__init__(max_limit=PAGE_MAX, **kwargs)
 
 
 def _respond(api: NinjaAPI, request: HttpRequest, error: HuanxinError) -> HttpResponse:
@@ -75,6 +83,8 @@ def _field_name(error: dict[str, Any]) -> str | None:
 
 
 def _reason(error: dict[str, Any]) -> str:
+    if error.get("type", "").startswith("text_"):  # core/text.py's own refusals, already in Chinese
+        return str(error.get("msg", ""))
     template = REASONS.get(error.get("type", ""))
     if template is None:
         return f"{_('格式不正确')}（{error.get('msg', '')}）"

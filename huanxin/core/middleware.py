@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from huanxin.core.errors import HuanxinError
 
@@ -24,3 +25,36 @@ class ApplicationErrorMiddleware:
             return None
         template = {404: "404.html", 403: "403.html"}.get(exception.status, "error.html")
         return render(request, template, {"error": exception}, status=exception.status)
+
+
+API_ERROR_CODES = {
+    400: "invalid",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Whatever answers an /api/ request with an error — ninja's 405, Django's own refusals —
+    answers in the API's envelope, never an HTML page a client cannot read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            error = HuanxinError(_("请求未能完成（%(status)d）") % {"status": status})
+            error.code = API_ERROR_CODES.get(status, "server_error" if status >= 500 else "invalid")
+            replaced = JsonResponse(error.envelope(), status=status)
+            if "Allow" in response:
+                replaced["Allow"] = response["Allow"]
+            return replaced
+        return response

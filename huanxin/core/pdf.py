@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from huanxin.core.errors import Refused
+from huanxin.core.text import for_export
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -15,5 +16,5 @@ def html_to_pdf(html: str) -> bytes:
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # Pango missing: `huanxin check` says what to install
         raise Refused(_("服务器缺少生成PDF所需的组件（Pango），请联系系统管理员")) from error
-    document: Any = HTML(string=html)
+    document: Any = HTML(string=for_export(html))  # old stored text may hold control characters
     return document.write_pdf()

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from huanxin.core.errors import Invalid
 from huanxin.core.sheet_guard import check_table, check_workbook
+from huanxin.core.text import for_export, strip_controls
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -58,7 +59,7 @@ def cell_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
+    text = unicodedata.normalize("NFKC", strip_controls(str(value))).replace("\u3000", " ")
     return " ".join(text.split())
 
 
@@ -69,7 +70,7 @@ def cell_words(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    lines = str(value).replace("\u3000", " ").replace("\r\n", "\n").split("\n")
+    lines = strip_controls(str(value)).replace("\u3000", " ").split("\n")
     text = "\n".join(" ".join(line.split()) for line in lines).strip()
     if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]  # the apostrophe our csv export puts before formula-like text
@@ -151,10 +152,10 @@ def write_xlsx(sheets: Sequence[SheetOut]) -> bytes:
         for index, width in enumerate(spec.widths):
             sheet.column_dimensions[_column_letter(index)].width = width
         if spec.title:
-            sheet.append([spec.title])
+            sheet.append([for_export(spec.title)])
         header = []
         for label in spec.header:
-            cell = _styled(sheet, label, font=bold, fill=fill)
+            cell = _styled(sheet, for_export(str(label)), font=bold, fill=fill)
             header.append(cell)
         sheet.append(header)
         for row in spec.rows:
@@ -168,7 +169,10 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _as_text_if_formula(sheet: Any, value: Any) -> Any:
-    """A resident's comment "=HYPERLINK(…)" stays text: Excel must not run what residents type."""
+    """A resident's comment "=HYPERLINK(…)" stays text: Excel must not run what residents type.
+    Text stored before input was cleaned loses what XML cannot hold, rather than the export."""
+    if isinstance(value, str):
+        value = for_export(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         from openpyxl.cell import WriteOnlyCell
 
@@ -190,7 +194,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
                 ""
                 if value is None
                 else ("'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value)
-                for value in row
+                for value in (for_export(v) if isinstance(v, str) else v for v in row)
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

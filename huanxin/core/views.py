@@ -8,15 +8,30 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from huanxin.core.errors import NotFound
+from huanxin.core.errors import Forbidden, HuanxinError, Invalid, NotFound
+
+
+def _for_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """What Django refuses before any view runs (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields, a disallowed host): the API answers in its envelope, a page in Chinese."""
+    if _for_api(request):
+        message = _("请求过大或格式不正确") if exception is not None else _("请求格式不正确")
+        return JsonResponse(Invalid(message).envelope(), status=400)
+    return render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if _for_api(request):
+        return JsonResponse(Forbidden().envelope(), status=403)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if _for_api(request):
         return JsonResponse(
             NotFound(_("接口不存在：%(path)s") % {"path": request.path}).envelope(), status=404
         )
@@ -24,4 +39,8 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _for_api(request):
+        error = HuanxinError(_("系统出错了，已记录此错误，请稍后重试"))
+        error.code = "server_error"
+        return JsonResponse(error.envelope(), status=500)
     return render(request, "500.html", status=500)

@@ -9,6 +9,23 @@ from pydantic import Field, create_model
 
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated
+from huanxin.core.bounds import (
+    AreaM2,
+    Code32,
+    Count,
+    Households,
+    Id,
+    Latitude,
+    Longitude,
+    Name128,
+    Note,
+    RegionCode,
+    Text100,
+    Text128,
+    Text255,
+    Version,
+    Year,
+)
 from huanxin.core.errors import Invalid
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates import services
@@ -78,46 +95,46 @@ class EstateOut(ExclusionFlagsOut):  # type: ignore[misc,valid-type]
 
 
 class EstateFilters(Schema):
-    q: str | None = None
-    region: str | None = None
-    year_min: int | None = None
-    year_max: int | None = None
-    households_min: int | None = None
-    households_max: int | None = None
+    q: Text100 | None = None
+    region: RegionCode | None = None
+    year_min: Year | None = None
+    year_max: Year | None = None
+    households_min: Households | None = None
+    households_max: Households | None = None
     management_mode: ManagementMode | None = None
     old: bool | None = None
-    flag: str | None = None
-    sort: str | None = Field(None, description=" / ".join(SORTS))
+    flag: Code32 | None = None
+    sort: Code32 | None = Field(None, description=" / ".join(SORTS))
 
 
 class EstateFields(ExclusionFlagsIn):  # type: ignore[misc,valid-type]
-    name: str | None = Field(None, min_length=1, max_length=128)
-    aliases: str | None = None
-    address: str | None = None
-    region: str | None = Field(None, description="社区的12位区划代码")
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    year_built: int | None = None
-    building_count: int | None = Field(None, ge=0)
-    households: int | None = Field(None, ge=0)
-    floor_area_m2: Decimal | None = Field(None, ge=0, decimal_places=2)
-    property_right_unit: str | None = None
+    name: Name128 | None = None
+    aliases: Text255 | None = None
+    address: Text255 | None = None
+    region: RegionCode | None = Field(None, description="社区的12位区划代码")
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    year_built: Year | None = None
+    building_count: Count | None = None
+    households: Households | None = None
+    floor_area_m2: AreaM2 | None = None
+    property_right_unit: Text128 | None = None
     management_mode: ManagementMode | None = None
     has_gas: bool | None = None
     has_heating: bool | None = None
     has_elevator: bool | None = None
-    notes: str | None = None
+    notes: Note | None = None
 
 
 class EstateCreate(EstateFields):
-    name: str = Field(..., min_length=1, max_length=128)
-    region: str
-    households: int = Field(..., ge=0)
-    floor_area_m2: Decimal = Field(..., ge=0, decimal_places=2)
+    name: Name128
+    region: RegionCode
+    households: Households
+    floor_area_m2: AreaM2
 
 
 class EstateUpdate(EstateFields):
-    version: int
+    version: Version
 
 
 NULLABLE = {"latitude", "longitude", "year_built", "building_count", "has_gas", "has_heating", "has_elevator"}
@@ -127,6 +144,8 @@ BLANKABLE_TEXT = {"aliases", "address", "property_right_unit", "notes"}
 def _changes(request: HttpRequest, payload: EstateFields) -> dict[str, Any]:
     """Only the fields the client sent; the region code resolved inside the jurisdiction."""
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if changes.get("region", "") is None:
+        raise Invalid(_("提交的内容有误"), details=[{"field": "region", "message": _("不能为空")}])
     if "region" in changes:
         code = changes["region"]
         try:
@@ -166,7 +185,7 @@ def list_estates(request: HttpRequest, filters: Query[EstateFilters]) -> Any:
 
 @router.get("/estates/{estate_id}", response={200: EstateOut, **READ_ERRORS})
 @endpoint("estates", "view")
-def get_estate(request: HttpRequest, estate_id: int) -> Estate:
+def get_estate(request: HttpRequest, estate_id: Id) -> Estate:
     return get_visible_or_404(estates_for(request.auth), request.auth, pk=estate_id)  # type: ignore[attr-defined]
 
 
@@ -179,7 +198,7 @@ def create_estate(request: HttpRequest, payload: EstateCreate) -> tuple[int, Est
 
 @router.patch("/estates/{estate_id}", response={200: EstateOut, **ERRORS})
 @endpoint("estates", "edit_facts")
-def update_estate(request: HttpRequest, estate_id: int, payload: EstateUpdate) -> Estate:
+def update_estate(request: HttpRequest, estate_id: Id, payload: EstateUpdate) -> Estate:
     services.estate_update(
         by=request.auth,  # type: ignore[attr-defined]
         estate_id=estate_id,

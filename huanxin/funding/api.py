@@ -3,7 +3,7 @@ the rollup — the same services and reads as the pages."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from pydantic import Field
 from huanxin.core import clock
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, caller
+from huanxin.core.bounds import Code10, Code16, Code64, Day, Id, PositiveYuan, RegionCode, Text255
 from huanxin.core.errors import Invalid
 from huanxin.core.http import get_visible_or_404
 from huanxin.funding import services
@@ -59,7 +60,7 @@ class ProjectMoneyOut(Schema):
 
 @router.get("/projects/{project_id}/funding", response={200: ProjectMoneyOut, **READ_ERRORS})
 @endpoint("money", "view")
-def get_project_money(request: HttpRequest, project_id: int, as_of: str | None = None) -> Any:
+def get_project_money(request: HttpRequest, project_id: Id, as_of: Code10 | None = None) -> Any:
     """Planned, received and paid by source, as of a date (entries dated on or before it)."""
     user = caller(request)
     project = get_visible_or_404(projects_for(user), user, pk=project_id)
@@ -80,14 +81,14 @@ def get_project_money(request: HttpRequest, project_id: int, as_of: str | None =
 
 
 class EntryIn(Schema):
-    source_id: int
-    kind: str = Field(..., description="receipt（到位）或 payment（支出）")
-    amount_yuan: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2)
-    on: dt.date
-    document_number: str = Field(..., max_length=64)
-    note: str = Field("", max_length=255)
+    source_id: Id
+    kind: Literal["receipt", "payment"] = Field(..., description="receipt（到位）或 payment（支出）")
+    amount_yuan: PositiveYuan
+    on: Day
+    document_number: Code64
+    note: Text255 = ""
     advance: bool = False
-    household_id: int | None = None
+    household_id: Id | None = None
 
 
 class EntryOut(Schema):
@@ -111,7 +112,7 @@ class EntryOut(Schema):
 
 @router.get("/projects/{project_id}/funding/entries", response={200: list[EntryOut], **READ_ERRORS})
 @endpoint("money", "view")
-def list_entries(request: HttpRequest, project_id: int) -> Any:
+def list_entries(request: HttpRequest, project_id: Id) -> Any:
     user = caller(request)
     project = get_visible_or_404(projects_for(user), user, pk=project_id)
     return LedgerEntry.objects.filter(project=project).select_related("source").order_by("on", "id")
@@ -119,7 +120,7 @@ def list_entries(request: HttpRequest, project_id: int) -> Any:
 
 @router.post("/projects/{project_id}/funding/entries", response={201: EntryOut, **ERRORS})
 @endpoint("money", "change")
-def record_entry(request: HttpRequest, project_id: int, payload: EntryIn) -> Any:
+def record_entry(request: HttpRequest, project_id: Id, payload: EntryIn) -> Any:
     """A receipt or a payment; a payment beyond what its source received is `409` unless the
     district marks it as its advance. Corrections: record a reversal on the page (冲销)."""
     entry = services.ledger_record(
@@ -144,7 +145,10 @@ class RollupRowOut(TotalsOut):
 @router.get("/funding/rollup", response={200: list[RollupRowOut], **READ_ERRORS})
 @endpoint("money", "view")
 def get_rollup(
-    request: HttpRequest, region: str | None = None, as_of: str | None = None, group: str = "kind"
+    request: HttpRequest,
+    region: RegionCode | None = None,
+    as_of: Code10 | None = None,
+    group: Code16 = "kind",
 ) -> Any:
     """Planned, received and paid grouped by `kind`, `source`, `district`, `year` or `month`."""
     user = caller(request)

@@ -9,6 +9,20 @@ from pydantic import Field
 
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
+from huanxin.core.bounds import (
+    Code32,
+    Code64,
+    Count,
+    Id,
+    Name128,
+    Note,
+    PlanYear,
+    Share,
+    TargetAreaM2,
+    Text64,
+    Version,
+    Yuan,
+)
 from huanxin.core.errors import Invalid, NotFound
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.querysets import estates_for
@@ -32,7 +46,7 @@ class EligibilityOut(Schema):
 
 @router.get("/estates/{estate_id}/eligibility", response={200: EligibilityOut, **READ_ERRORS})
 @endpoint("eligibility", "view")
-def get_eligibility(request: HttpRequest, estate_id: int) -> Any:
+def get_eligibility(request: HttpRequest, estate_id: Id) -> Any:
     """eligible / ineligible / undetermined, with each rule's result and evidence (`passed` is
     null where facts are missing)."""
     estate = get_visible_or_404(estates_for(caller(request)), caller(request), pk=estate_id)
@@ -90,24 +104,24 @@ class CandidateOut(Schema):
 @router.get("/candidates", response={200: list[CandidateOut], **READ_ERRORS})
 @endpoint("eligibility", "view")
 @paginate(Paginated)
-def list_candidates(request: HttpRequest, status: str | None = None) -> Any:
+def list_candidates(request: HttpRequest, status: Code32 | None = None) -> Any:
     candidates = candidates_for(caller(request))
     return candidates.filter(status=status) if status else candidates
 
 
 class SubmitIn(Schema):
-    estate_id: int
-    note: str = ""
+    estate_id: Id
+    note: Note = ""
 
 
 class ReviewIn(Schema):
-    version: int
+    version: Version
     accept: bool
-    reason: str = ""
+    reason: Note = ""
 
 
 class ConfirmIn(Schema):
-    version: int
+    version: Version
 
 
 @router.post("/candidates", response={201: CandidateOut, **ERRORS})
@@ -120,7 +134,7 @@ def submit_candidate(request: HttpRequest, payload: SubmitIn) -> Any:
 
 @router.post("/candidates/{candidate_id}/forward", response={200: CandidateOut, **ERRORS})
 @endpoint("eligibility", "forward")
-def forward_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn) -> Any:
+def forward_candidate(request: HttpRequest, candidate_id: Id, payload: ReviewIn) -> Any:
     """The street forwards a community's submission to the district, or returns it with a reason."""
     return services.candidate_forward(
         by=caller(request),
@@ -133,7 +147,7 @@ def forward_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn
 
 @router.post("/candidates/{candidate_id}/review", response={200: CandidateOut, **ERRORS})
 @endpoint("eligibility", "review")
-def review_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn) -> Any:
+def review_candidate(request: HttpRequest, candidate_id: Id, payload: ReviewIn) -> Any:
     return services.candidate_review(
         by=caller(request),
         candidate_id=candidate_id,
@@ -145,25 +159,25 @@ def review_candidate(request: HttpRequest, candidate_id: int, payload: ReviewIn)
 
 @router.post("/candidates/{candidate_id}/confirm", response={200: CandidateOut, **ERRORS})
 @endpoint("eligibility", "confirm")
-def confirm_candidate(request: HttpRequest, candidate_id: int, payload: ConfirmIn) -> Any:
+def confirm_candidate(request: HttpRequest, candidate_id: Id, payload: ConfirmIn) -> Any:
     return services.candidate_confirm(by=caller(request), candidate_id=candidate_id, version=payload.version)
 
 
 class OptimizeCandidate(Schema):
-    id: str | int
-    district: str
-    cost_yuan: float = Field(..., gt=0, le=1e12, allow_inf_nan=False)
+    id: Code64 | Id
+    district: Text64
+    cost_yuan: float = Field(..., ge=0.01, le=1e12, allow_inf_nan=False)
     households: int = Field(..., ge=0, le=10_000_000)
     priority: float = Field(..., ge=0, le=1_000_000, allow_inf_nan=False)
 
 
 class OptimizeIn(Schema):
-    budget_yuan: float = Field(..., gt=0, le=1e14, allow_inf_nan=False)
+    budget_yuan: float = Field(..., ge=0.01, le=1e14, allow_inf_nan=False)
     candidates: list[OptimizeCandidate] = Field(..., max_length=50_000)
-    district_min_share: dict[str, float] = {}
-    district_max_share: dict[str, float] = {}
-    must_include: list[str | int] = []
-    must_exclude: list[str | int] = []
+    district_min_share: dict[Text64, Share] = Field({}, max_length=1000)
+    district_max_share: dict[Text64, Share] = Field({}, max_length=1000)
+    must_include: list[Code64 | Id] = Field([], max_length=50_000)
+    must_exclude: list[Code64 | Id] = Field([], max_length=50_000)
     time_limit_s: float = Field(10, gt=0, le=60)
 
 
@@ -234,17 +248,17 @@ class ProgramOut(Schema):
 
 
 class ProgramIn(Schema):
-    name: str = Field(..., min_length=1, max_length=128)
-    start_year: int = Field(..., ge=1949, le=2100)
-    end_year: int = Field(..., ge=1949, le=2100)
-    target_estates: int = Field(0, ge=0)
-    target_households: int = Field(0, ge=0)
-    target_area_m2: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
-    target_investment_yuan: Decimal = Field(Decimal(0), ge=0, max_digits=16, decimal_places=2)
+    name: Name128
+    start_year: PlanYear
+    end_year: PlanYear
+    target_estates: Count = 0
+    target_households: Count = 0
+    target_area_m2: TargetAreaM2 = Decimal(0)
+    target_investment_yuan: Yuan = Decimal(0)
 
 
 class ProgramUpdateIn(ProgramIn):
-    version: int
+    version: Version
 
 
 @router.get("/programs", response={200: list[ProgramOut], **READ_ERRORS})
@@ -267,7 +281,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
 
 @router.put("/programs/{program_id}", response={200: ProgramOut, **ERRORS})
 @endpoint("plans", "change")
-def update_program(request: HttpRequest, program_id: int, payload: ProgramUpdateIn) -> Any:
+def update_program(request: HttpRequest, program_id: Id, payload: ProgramUpdateIn) -> Any:
     """`409 refused` once a plan under the program is approved."""
     changes = payload.dict()
     version = changes.pop("version")
@@ -357,12 +371,12 @@ def list_plans(request: HttpRequest) -> Any:
 
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **READ_ERRORS})
 @endpoint("plans", "view")
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
+def get_plan(request: HttpRequest, plan_id: Id) -> Any:
     return get_visible_or_404(AnnualPlan.objects.select_related("program"), caller(request), pk=plan_id)
 
 
 class VersionIn(Schema):
-    version: int
+    version: Version
 
 
 class PublishIn(VersionIn):
@@ -371,19 +385,19 @@ class PublishIn(VersionIn):
 
 @router.post("/plans/{plan_id}/publish", response={200: PlanOut, **ERRORS})
 @endpoint("plans", "change")
-def publish_plan(request: HttpRequest, plan_id: int, payload: PublishIn) -> Any:
+def publish_plan(request: HttpRequest, plan_id: Id, payload: PublishIn) -> Any:
     return services.plan_publish(
         by=caller(request), plan_id=plan_id, version=payload.version, days=payload.days
     )
 
 
 class WithdrawIn(VersionIn):
-    reason: str
+    reason: Note = Field(..., min_length=1)
 
 
 @router.post("/plans/{plan_id}/withdraw", response={200: PlanOut, **ERRORS})
 @endpoint("plans", "change")
-def withdraw_plan(request: HttpRequest, plan_id: int, payload: WithdrawIn) -> Any:
+def withdraw_plan(request: HttpRequest, plan_id: Id, payload: WithdrawIn) -> Any:
     """A plan in publicity back to draft, with a reason kept in its history (409 once approved)."""
     return services.plan_withdraw(
         by=caller(request), plan_id=plan_id, version=payload.version, reason=payload.reason
@@ -392,7 +406,7 @@ def withdraw_plan(request: HttpRequest, plan_id: int, payload: WithdrawIn) -> An
 
 @router.post("/plans/{plan_id}/approve", response={200: PlanOut, **ERRORS})
 @endpoint("plans", "approve")
-def approve_plan(request: HttpRequest, plan_id: int, payload: VersionIn) -> Any:
+def approve_plan(request: HttpRequest, plan_id: Id, payload: VersionIn) -> Any:
     """Refused (409) with every reason in `details` while the publicity runs, or while an entry's
     estate is not eligible or lacks an estimated cost."""
     return services.plan_approve(by=caller(request), plan_id=plan_id, version=payload.version)

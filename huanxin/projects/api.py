@@ -16,8 +16,24 @@ from pydantic import Field
 from huanxin.core import clock
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
+from huanxin.core.bounds import (
+    Code10,
+    Code32,
+    Day,
+    Id,
+    Note,
+    PlanYear,
+    Quantity,
+    RegionCode,
+    Text128,
+    Text255,
+    Text500,
+    UnitYuan,
+    Version,
+)
 from huanxin.core.errors import Invalid, NotFound
 from huanxin.core.http import get_visible_or_404, requested_as_of
+from huanxin.estates.models import ManagementMode
 from huanxin.projects import rules, services
 from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then, milestones_then
 from huanxin.projects.filtersets import filter_projects
@@ -273,10 +289,10 @@ def _basic_coverage(review: BasicReview) -> dict[str, Any]:
 
 
 class ProjectFilters(Schema):
-    region: str | None = Field(None, description="区划代码（6、9或12位），含其下级")
-    state: str | None = Field(None, description=" / ".join(rules.STATES))
-    year: int | None = Field(None, description="计划年度")
-    contractor: int | None = Field(None, description="参建单位编号：施工、监理或设计单位")
+    region: RegionCode | None = Field(None, description="区划代码（6、9或12位），含其下级")
+    state: Code32 | None = Field(None, description=" / ".join(rules.STATES))
+    year: PlanYear | None = Field(None, description="计划年度")
+    contractor: Id | None = Field(None, description="参建单位编号：施工、监理或设计单位")
     late: bool | None = Field(None, description="true：延期或节点滞后；false：两者都没有")
     as_of: dt.date | None = Field(
         None, description="截至某日（YYYY-MM-DD）：状态、进度、滞后都按当日；默认今天"
@@ -310,7 +326,7 @@ def _as_of(value: str | None) -> dt.date | None:
 
 @router.get("/projects/{project_id}", response={200: ProjectDetailOut, **READ_ERRORS})
 @endpoint("projects", READ)
-def get_project(request: HttpRequest, project_id: int, as_of: str | None = None) -> Any:
+def get_project(request: HttpRequest, project_id: Id, as_of: Code10 | None = None) -> Any:
     """One project with its items, milestones and the next states, each with the refusals that
     stand in its way now (empty: allowed). `as_of=YYYY-MM-DD`: the project at the end of that day —
     its state then, the design version then in force, progress by the reports measured by then,
@@ -319,19 +335,19 @@ def get_project(request: HttpRequest, project_id: int, as_of: str | None = None)
 
 
 class ItemRowIn(Schema):
-    item_id: int = Field(..., description="菜单项编号")
-    quantity: Decimal = Field(..., max_digits=12, decimal_places=2)
-    unit_cost_yuan: Decimal = Field(..., max_digits=12, decimal_places=2)
+    item_id: Id = Field(..., description="菜单项编号")
+    quantity: Quantity
+    unit_cost_yuan: UnitYuan
 
 
 class ItemsIn(Schema):
-    version: int
+    version: Version
     rows: list[ItemRowIn] = Field(..., max_length=500)
 
 
 @router.put("/projects/{project_id}/items", response={200: ProjectDetailOut, **ERRORS})
 @endpoint("projects", "change")
-def set_items(request: HttpRequest, project_id: int, payload: ItemsIn) -> Any:
+def set_items(request: HttpRequest, project_id: Id, payload: ItemsIn) -> Any:
     """The design's items as a whole (before its publicity); their sum is the design budget."""
     user = caller(request)
     ids = [row.item_id for row in payload.rows]
@@ -352,13 +368,15 @@ def set_items(request: HttpRequest, project_id: int, payload: ItemsIn) -> Any:
 
 
 class BasicReasonIn(Schema):
-    version: int
-    reason: str = Field(..., max_length=500, description="为什么不纳入设计，如“燃气公司另行立项”；空：撤回")
+    version: Version
+    reason: Text500 = Field(
+        ..., max_length=500, description="为什么不纳入设计，如“燃气公司另行立项”；空：撤回"
+    )
 
 
 @router.put("/projects/{project_id}/basic-reasons/{menu_item_id}", response={200: ProjectDetailOut, **ERRORS})
 @endpoint("projects", "change")
-def set_basic_reason(request: HttpRequest, project_id: int, menu_item_id: int, payload: BasicReasonIn) -> Any:
+def set_basic_reason(request: HttpRequest, project_id: Id, menu_item_id: Id, payload: BasicReasonIn) -> Any:
     """应改尽改: why a basic problem of the condition assessment (major or worse) is not in the
     design, before its publicity; an empty reason clears it. The answer's `basic_coverage` shows
     what remains open."""
@@ -402,7 +420,7 @@ class ProgressOut(Schema):
 @router.get("/projects/{project_id}/progress", response={200: list[ProgressOut], **READ_ERRORS})
 @endpoint("projects", READ)
 @paginate(Paginated)
-def list_progress(request: HttpRequest, project_id: int) -> Any:
+def list_progress(request: HttpRequest, project_id: Id) -> Any:
     """The project's progress reports, newest first."""
     project = _project(caller(request), project_id)
     return (
@@ -413,18 +431,18 @@ def list_progress(request: HttpRequest, project_id: int) -> Any:
 
 
 class ProgressIn(Schema):
-    item_id: int = Field(..., description="项目改造内容编号（项目详情 items[].id）")
-    on: dt.date
-    quantity_done: Decimal = Field(..., max_digits=12, decimal_places=2)
-    note: str = Field("", max_length=255)
-    correction_reason: str = Field(
+    item_id: Id = Field(..., description="项目改造内容编号（项目详情 items[].id）")
+    on: Day
+    quantity_done: Quantity
+    note: Text255 = ""
+    correction_reason: Text500 = Field(
         "", max_length=255, description="低于此前已填报的累计完成量时必填：更正原因，由监理单位确认后计入"
     )
 
 
 @router.post("/projects/{project_id}/progress", response={201: ProgressOut, **ERRORS})
 @endpoint("projects", ("change", "own_progress"))
-def report_progress(request: HttpRequest, project_id: int, payload: ProgressIn) -> Any:
+def report_progress(request: HttpRequest, project_id: Id, payload: ProgressIn) -> Any:
     """A dated report of the quantity done so far on one of the project's items: staff, or the
     project's own builder or supervisor."""
     user = caller(request)
@@ -450,7 +468,7 @@ def _report(report_id: int) -> ProgressReport:
 
 @router.post("/projects/{project_id}/progress/{report_id}/confirm", response={200: ProgressOut, **ERRORS})
 @endpoint("projects", ("change", "own_progress"))
-def confirm_correction(request: HttpRequest, project_id: int, report_id: int) -> Any:
+def confirm_correction(request: HttpRequest, project_id: Id, report_id: Id) -> Any:
     """The project's supervisor confirms a correction (a figure below an earlier one), which then
     counts in the progress; where no supervisor is assigned, the district confirms."""
     user = caller(request)
@@ -462,13 +480,13 @@ def confirm_correction(request: HttpRequest, project_id: int, report_id: int) ->
 
 
 class TransitionIn(Schema):
-    version: int
-    note: str = Field("", max_length=2000)
+    version: Version
+    note: Note = ""
 
 
 @router.post("/projects/{project_id}/transitions/{name}", response={200: ProjectDetailOut, **ERRORS})
 @endpoint("projects", "change")
-def transition_project(request: HttpRequest, project_id: int, name: str, payload: TransitionIn) -> Any:
+def transition_project(request: HttpRequest, project_id: Id, name: Code32, payload: TransitionIn) -> Any:
     """Moves the project to the state `name`. Every guard runs: a refusal is 409 with each reason
     in `details`; cancellation needs a `note`."""
     if name not in rules.STATES:
@@ -484,17 +502,15 @@ def transition_project(request: HttpRequest, project_id: int, name: str, payload
 
 
 class HandoverIn(Schema):
-    version: int
-    management_mode: str = Field(
-        ..., description="professional / community_custody / property_unit / self_managed / entrusted"
-    )
-    manager: str = Field("", max_length=128, description="管理单位")
-    note: str = Field("", max_length=2000)
+    version: Version
+    management_mode: ManagementMode = Field(..., description="管理模式")
+    manager: Text128 = Field("", description="管理单位")
+    note: Note = ""
 
 
 @router.post("/projects/{project_id}/handover", response={200: ProjectDetailOut, **ERRORS})
 @endpoint("projects", "change")
-def hand_over_project(request: HttpRequest, project_id: int, payload: HandoverIn) -> Any:
+def hand_over_project(request: HttpRequest, project_id: Id, payload: HandoverIn) -> Any:
     """Records the long-term management mode and moves an accepted project to 已移交 (the
     transition alone is refused without it); the estate's management mode follows."""
     user = caller(request)
@@ -550,7 +566,7 @@ def _project_photo(user: Any, project_id: int, photo_id: int) -> int:
 @router.get("/projects/{project_id}/photos", response={200: list[PhotoOut], **READ_ERRORS})
 @endpoint("projects", READ)
 @paginate(Paginated)
-def list_photos(request: HttpRequest, project_id: int, review: str | None = None) -> Any:
+def list_photos(request: HttpRequest, project_id: Id, review: Code32 | None = None) -> Any:
     """The project's own site photos (residents' feedback photos are not among them) with their
     review state, oldest first; `review=waiting`: the flagged photos the public cannot see yet."""
     project = _project(caller(request), project_id)
@@ -565,12 +581,12 @@ def list_photos(request: HttpRequest, project_id: int, review: str | None = None
 
 
 class PhotoAcceptIn(Schema):
-    note: str = Field(..., min_length=1, max_length=2000, description="审核意见，如何核实的")
+    note: Note = Field(..., min_length=1, description="审核意见，如何核实的")
 
 
 @router.post("/projects/{project_id}/photos/{photo_id}/accept", response={200: PhotoOut, **ERRORS})
 @endpoint("projects", "change")
-def accept_photo(request: HttpRequest, project_id: int, photo_id: int, payload: PhotoAcceptIn) -> Any:
+def accept_photo(request: HttpRequest, project_id: Id, photo_id: Id, payload: PhotoAcceptIn) -> Any:
     """A district or city officer lets the public see a flagged photo, with a written note. Not
     the photo's own uploader, never a contractor."""
     user = caller(request)
@@ -581,12 +597,12 @@ def accept_photo(request: HttpRequest, project_id: int, photo_id: int, payload: 
 
 
 class PhotoRemoveIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000, description="删除原因")
+    reason: Note = Field(..., min_length=1, description="删除原因")
 
 
 @router.post("/projects/{project_id}/photos/{photo_id}/remove", response={204: None, **ERRORS})
 @endpoint("projects", "change")
-def remove_photo(request: HttpRequest, project_id: int, photo_id: int, payload: PhotoRemoveIn) -> Any:
+def remove_photo(request: HttpRequest, project_id: Id, photo_id: Id, payload: PhotoRemoveIn) -> Any:
     """Deletes a photo that does not show this project's works (its files and its row); the audit
     trail keeps who, when, why and what the photo's metadata said."""
     user = caller(request)
@@ -655,18 +671,18 @@ def _acceptance(user: Any, project_id: int) -> dict[str, Any]:
 
 @router.get("/projects/{project_id}/acceptance", response={200: AcceptanceOut, **READ_ERRORS})
 @endpoint("projects", READ)
-def get_acceptance(request: HttpRequest, project_id: int) -> Any:
+def get_acceptance(request: HttpRequest, project_id: Id) -> Any:
     """The acceptance record (竣工验收): the parties who must sign, who has, who has not."""
     return _acceptance(caller(request), project_id)
 
 
 class SignIn(Schema):
-    opinion: str = Field("", max_length=255)
+    opinion: Text255 = ""
 
 
 @router.post("/projects/{project_id}/acceptance/signatures", response={201: AcceptanceOut, **ERRORS})
 @endpoint("projects", "sign_acceptance")
-def sign_acceptance(request: HttpRequest, project_id: int, payload: SignIn) -> Any:
+def sign_acceptance(request: HttpRequest, project_id: Id, payload: SignIn) -> Any:
     """You sign for your own party (by role and organization); each party signs once."""
     user = caller(request)
     services.acceptance_sign(by=user, project_id=project_id, opinion=payload.opinion)

@@ -6,6 +6,7 @@ from ninja import Router, Schema
 
 from huanxin.core.access import endpoint
 from huanxin.core.api import READ_ERRORS
+from huanxin.core.bounds import RegionCode
 from huanxin.core.errors import Invalid, NotFound
 from huanxin.regions.models import Region
 
@@ -34,7 +35,7 @@ class RegionList(Schema):
 
 @router.get("/regions", response={200: RegionList, **READ_ERRORS})
 @endpoint()
-def list_regions(request: HttpRequest, parent: str | None = None) -> dict[str, Any]:
+def list_regions(request: HttpRequest, parent: RegionCode | None = None) -> dict[str, Any]:
     """The children of a node (either code form); without `parent`, the top nodes. Division
     codes are public reference data, so every signed-in user reads the whole tree."""
     if parent:

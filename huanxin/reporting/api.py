@@ -5,6 +5,7 @@ from ninja import Router, Schema
 from huanxin.core import clock
 from huanxin.core.access import endpoint
 from huanxin.core.api import READ_ERRORS
+from huanxin.core.bounds import Code10, RegionCode
 from huanxin.core.errors import Invalid, NotFound
 from huanxin.regions.models import Region
 from huanxin.reporting import queries
@@ -34,7 +35,7 @@ class SummaryOut(Schema):
 @router.get("/stats/summary", response={200: SummaryOut, **READ_ERRORS})
 @endpoint()
 def stats_summary(
-    request: HttpRequest, region: str | None = None, as_of: str | None = None
+    request: HttpRequest, region: RegionCode | None = None, as_of: Code10 | None = None
 ) -> queries.Summary:
     """Live figures for a region node (the user's own by default), counted inside the user's
     jurisdiction."""

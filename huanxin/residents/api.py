@@ -1,7 +1,7 @@
 """The resident flow through the API, for a future mini-program: the same identity checks as the
 phone pages. After identification the client carries a short-lived signed resident token."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core import signing
 from django.http import HttpRequest
@@ -12,6 +12,7 @@ from ninja.security import APIKeyHeader
 from huanxin.core.access import public_endpoint
 from huanxin.core.api import ERRORS, ErrorOut
 from huanxin.core.audit import client_address
+from huanxin.core.bounds import Code64, Code512, Id
 from huanxin.core.errors import NotAuthenticated, Refused
 from huanxin.estates.models import Household
 from huanxin.residents import services
@@ -59,7 +60,7 @@ class HouseholdChoice(Schema):
 
 @router.get("/resident/{link}/households", auth=None, response={200: list[HouseholdChoice], **ERRORS})
 @public_endpoint()
-def list_households(request: HttpRequest, link: str) -> Any:
+def list_households(request: HttpRequest, link: Code512) -> Any:
     """The pickers: building, unit, room — no names, no phones."""
     estate = services.estate_by_link(link)
     return [
@@ -71,7 +72,7 @@ def list_households(request: HttpRequest, link: str) -> Any:
 
 
 class SmsIn(Schema):
-    household_id: int
+    household_id: Id
 
 
 class SmsOut(Schema):
@@ -80,7 +81,7 @@ class SmsOut(Schema):
 
 @router.post("/resident/{link}/sms", auth=None, response={200: SmsOut, **ERRORS, 429: ErrorOut})
 @public_endpoint()
-def send_sms(request: HttpRequest, link: str, payload: SmsIn) -> Any:
+def send_sms(request: HttpRequest, link: Code512, payload: SmsIn) -> Any:
     estate = services.estate_by_link(link)
     return {
         "sent_to": services.phone_code_send(
@@ -90,9 +91,9 @@ def send_sms(request: HttpRequest, link: str, payload: SmsIn) -> Any:
 
 
 class IdentifyIn(Schema):
-    household_id: int
-    method: str = "slip"  # "slip" (the printed code) or "sms"
-    code: str
+    household_id: Id
+    method: Literal["slip", "sms"] = "slip"  # the printed code, or one sent by SMS
+    code: Code64
 
 
 class IdentifyOut(Schema):
@@ -102,7 +103,7 @@ class IdentifyOut(Schema):
 
 @router.post("/resident/{link}/identify", auth=None, response={200: IdentifyOut, **ERRORS, 429: ErrorOut})
 @public_endpoint()
-def identify(request: HttpRequest, link: str, payload: IdentifyIn) -> Any:
+def identify(request: HttpRequest, link: Code512, payload: IdentifyIn) -> Any:
     estate = services.estate_by_link(link)
     check = services.identify_by_phone_code if payload.method == "sms" else services.identify_by_slip
     household = check(

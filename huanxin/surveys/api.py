@@ -12,6 +12,7 @@ from pydantic import Field
 from huanxin.core.access import endpoint, public_endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
 from huanxin.core.audit import audit_record
+from huanxin.core.bounds import Code16, Code32, Day, Id, Name128, Text32, Text1000, Version
 from huanxin.core.errors import Refused
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.masking import mask_name, mask_phone
@@ -39,7 +40,7 @@ class HouseholdOut(Schema):
 @router.get("/estates/{estate_id}/households", response={200: list[HouseholdOut], **READ_ERRORS})
 @endpoint("estates", "view")
 @paginate(Paginated)
-def list_households(request: HttpRequest, estate_id: int) -> Any:
+def list_households(request: HttpRequest, estate_id: Id) -> Any:
     """The roster, with names and phones masked for roles that do not need them."""
     user = request.auth  # type: ignore[attr-defined]
     estate = get_visible_or_404(estates_for(user), user, pk=estate_id)
@@ -83,16 +84,16 @@ class RoundOut(Schema):
 
 
 class RoundIn(Schema):
-    estate_id: int
-    title: str = Field(..., min_length=1, max_length=128)
-    opens_on: dt.date
-    closes_on: dt.date
-    item_ids: list[int]
+    estate_id: Id
+    title: Name128
+    opens_on: Day
+    closes_on: Day
+    item_ids: list[Id] = Field(..., max_length=200)
 
 
 class RoundFilters(Schema):
-    estate_id: int | None = None
-    status: str | None = None
+    estate_id: Id | None = None
+    status: Code16 | None = None
 
 
 @router.get("/surveys", response={200: list[RoundOut], **READ_ERRORS})
@@ -196,7 +197,7 @@ def tally_out(tally: Tally) -> dict[str, Any]:
 
 @router.get("/surveys/{round_id}/tally", response={200: TallyOut, **READ_ERRORS})
 @endpoint("surveys", ("view", "own_tallies"))
-def get_tally(request: HttpRequest, round_id: int) -> Any:
+def get_tally(request: HttpRequest, round_id: Id) -> Any:
     survey = get_visible_or_404(SurveyRound.objects.select_related("estate"), request.auth, pk=round_id)  # type: ignore[attr-defined]
     return tally_out(services.round_tally(survey))
 
@@ -221,7 +222,7 @@ class AnswerOut(Schema):
 @router.get("/surveys/{round_id}/answers", response={200: list[AnswerOut], **READ_ERRORS})
 @endpoint("surveys", "view")
 @paginate(Paginated)
-def list_answers(request: HttpRequest, round_id: int) -> Any:
+def list_answers(request: HttpRequest, round_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     survey = get_visible_or_404(SurveyRound.objects.select_related("estate__region"), user, pk=round_id)
     unmasked = user.sees_personal_data(survey.estate.region.code)
@@ -266,22 +267,22 @@ def _answer_out(answer: Answer, *, unmasked: bool) -> dict[str, Any]:
 
 class AnswerIn(Schema):
     agrees: bool
-    first_need: int | None = None
-    other_needs: list[int] = []
+    first_need: Id | None = None
+    other_needs: list[Id] = Field([], max_length=200)
     cofund_willing: bool | None = None
-    cofund_modes: list[str] = []
-    cofund_bracket: str = ""
-    comments: str = Field("", max_length=1000)
+    cofund_modes: list[Code32] = Field([], max_length=10)
+    cofund_bracket: Text32 = ""
+    comments: Text1000 = ""
 
 
 class PaperAnswerIn(AnswerIn):
-    household_id: int
+    household_id: Id
     consent_given: bool = False
 
 
 @router.post("/surveys/{round_id}/answers", response={201: AnswerOut, **ERRORS})
 @endpoint("surveys", ("change", "paper_answers"))
-def enter_paper_answer(request: HttpRequest, round_id: int, payload: PaperAnswerIn) -> Any:
+def enter_paper_answer(request: HttpRequest, round_id: Id, payload: PaperAnswerIn) -> Any:
     """A community worker's paper answer for a household (代录)."""
     user = request.auth  # type: ignore[attr-defined]
     survey = get_visible_or_404(SurveyRound.objects.select_related("estate__region"), user, pk=round_id)
@@ -334,23 +335,23 @@ def resident_answer(request: HttpRequest, payload: AnswerIn) -> Any:
 
 
 class CloseIn(Schema):
-    version: int
+    version: Version
 
 
 class ExtendIn(Schema):
-    version: int
-    closes_on: dt.date
+    version: Version
+    closes_on: Day
 
 
 @router.post("/surveys/{round_id}/close", response={200: RoundOut, **ERRORS})
 @endpoint("surveys", ("change", "rounds"))
-def close_round(request: HttpRequest, round_id: int, payload: CloseIn) -> Any:
+def close_round(request: HttpRequest, round_id: Id, payload: CloseIn) -> Any:
     return services.round_close(by=caller(request), round_id=round_id, version=payload.version)
 
 
 @router.post("/surveys/{round_id}/extend", response={200: RoundOut, **ERRORS})
 @endpoint("surveys", ("change", "rounds"))
-def extend_round(request: HttpRequest, round_id: int, payload: ExtendIn) -> Any:
+def extend_round(request: HttpRequest, round_id: Id, payload: ExtendIn) -> Any:
     return services.round_extend(
         by=caller(request), round_id=round_id, version=payload.version, closes_on=payload.closes_on
     )

@@ -1,7 +1,7 @@
 """Any date, everywhere: random dated events are driven through the services — progress reports
 (backdated, corrected and confirmed), suspensions and resumptions, milestones reached and
 rescheduled, residents' feedback and its answers, money planned, received and paid, the estate's
-households recounted — and then, for a random day, every page's
+floor area remeasured — and then, for a random day, every page's
 figures as of that day (the project list, the project page, its money page, the dashboard and the
 API) must equal a brute-force recount of the events up to that day."""
 
@@ -38,7 +38,7 @@ EVENTS = st.one_of(
     st.tuples(st.just("milestone")),
     st.tuples(st.just("reschedule"), st.integers(-5, 10)),
     st.tuples(st.just("replan"), st.integers(1, 60)),
-    st.tuples(st.just("recount"), st.integers(50, 400)),
+    st.tuples(st.just("remeasure"), st.integers(5_000, 20_000)),
 )
 MILESTONES = ("管网完工", "道路完工")
 
@@ -63,7 +63,7 @@ class Log:
     schedules: list[tuple[dt.date, dict[str, dt.date]]] = field(default_factory=list)  # from, name → due
     milestones_done: dict[str, dt.date] = field(default_factory=dict)  # name → done
     plans: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # from, total planned
-    households: list[tuple[dt.date, int]] = field(default_factory=list)  # from, the estate's count
+    area: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # from, the estate's floor area
 
     @staticmethod
     def then(changes, day: dt.date, default=None):  # type: ignore[no-untyped-def]
@@ -113,7 +113,7 @@ def drive(city, project, steps) -> Log:  # type: ignore[no-untyped-def]
         .values_list("on", flat=True)[0],
     )
     log.plans.append((DESIGNED_ON, project.funding_plan.lines.get().amount_yuan))
-    log.households.append((project.estate.registered_on, project.estate.households))
+    log.area.append((project.estate.registered_on, project.estate.floor_area_m2))
     with clock.pinned(STARTED_ON):
         schedule(district, project, log, {MILESTONES[0]: FIRST_DUE, MILESTONES[1]: SECOND_DUE})
     day = STARTED_ON
@@ -166,6 +166,10 @@ def drive(city, project, steps) -> Log:  # type: ignore[no-untyped-def]
                 log.money.append((kind, day, amount))
             elif kind == "pause" and state in (rules.CONSTRUCTION, rules.SUSPENDED):
                 to_state = rules.SUSPENDED if state == rules.CONSTRUCTION else rules.CONSTRUCTION
+                budget = log.plans[0][1]  # the plan equal to the design, as work may resume only then
+                if to_state == rules.CONSTRUCTION and log.plans[-1][1] != budget:
+                    replan(district, project, central, budget)
+                    log.plans.append((day, budget))
                 project.refresh_from_db()
                 services.project_transition(
                     by=district,
@@ -187,20 +191,25 @@ def drive(city, project, steps) -> Log:  # type: ignore[no-untyped-def]
                     district, project, log, {n: due + dt.timedelta(days=event[1]) for n, due in dues.items()}
                 )
             elif kind == "replan":
-                plan = project.funding_plan
-                plan.refresh_from_db()
                 amount = Decimal(event[1] * 10_000)
-                funding_plan_set(
-                    by=district, project_id=project.pk, version=plan.version, lines={central.pk: amount}
-                )
+                replan(district, project, central, amount)
                 log.plans.append((day, amount))
-            elif kind == "recount":
+            elif kind == "remeasure":
                 estate = Estate.objects.get(pk=project.estate_id)
                 estate_update(
-                    by=district, estate_id=estate.pk, version=estate.version, changes={"households": event[1]}
+                    by=district,
+                    estate_id=estate.pk,
+                    version=estate.version,
+                    changes={"floor_area_m2": Decimal(event[1])},
                 )
-                log.households.append((day, event[1]))
+                log.area.append((day, Decimal(event[1])))
     return log
+
+
+def replan(district, project, central, amount) -> None:  # type: ignore[no-untyped-def]
+    plan = project.funding_plan
+    plan.refresh_from_db()
+    funding_plan_set(by=district, project_id=project.pk, version=plan.version, lines={central.pk: amount})
 
 
 def schedule(district, project, log, dues) -> None:  # type: ignore[no-untyped-def]
@@ -243,7 +252,7 @@ def expected(log: Log, project, as_of: dt.date) -> dict[str, object]:  # type: i
             for name, due in Log.then(log.schedules, as_of, {}).items()
         ),
         "planned": Log.then(log.plans, as_of, Decimal(0)),
-        "households": Log.then(log.households, as_of, 0),
+        "area": Log.then(log.area, as_of, Decimal(0)),
         "feedback_open": len(open_feedback),
         "feedback_overdue": sum(1 for c in open_feedback if c.due < as_of),
         "received": sum((a for k, on, a in log.money if k == "receipt" and on <= as_of), Decimal(0)),
@@ -276,7 +285,7 @@ def check_pages(city, project, login, api_as, log, as_of) -> None:  # type: igno
     assert (money.planned, money.received, money.paid) == (want["planned"], want["received"], want["paid"])
     summary = district.get(f"/?as_of={day}").context["summary"]
     assert summary["funds_planned_yuan"] == want["planned"]
-    assert summary["old_households"] == want["households"]
+    assert summary["old_area_m2"] == want["area"]
     assert summary["started_projects"] == (1 if want["state"] in rules.STARTED else 0)
     assert (summary["funds_received_yuan"], summary["funds_paid_yuan"]) == (want["received"], want["paid"])
     api = api_as("yongding").get(f"/api/v1/projects/{project.pk}?as_of={day}").json()
