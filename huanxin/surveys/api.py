@@ -136,7 +136,7 @@ class VoteOut(Schema):
     majority: str = Field(description="本市规则：参与者中同意比例门槛，如 3/4")
 
 
-class ItemOut(Schema):
+class NeedCountOut(Schema):
     code: str
     first_choice: int
     mentions: int
@@ -153,7 +153,7 @@ class TallyOut(Schema):
     agreement_share: str = Field(description="本市规则：同意户数占全部户数的门槛，如 2/3")
     agreement_met: bool | None
     vote: VoteOut
-    items: list[ItemOut]
+    items: list[NeedCountOut]
     cofund_willing: int
     cofund_modes: dict[str, int]
     cofund_brackets: dict[str, int]

@@ -173,3 +173,19 @@ def test_a_body_past_the_upload_limit_and_an_unknown_path_answer_in_the_envelope
     assert wrong_method.status_code == 405 and "error" in wrong_method.json()
     malformed = api_as("yongding").patch(f"/api/v1/estates/{estate.pk}", "{", content_type="application/json")
     assert malformed.status_code == 400 and "JSON" in malformed.json()["error"]["message"]
+
+
+def test_no_two_schemas_of_the_document_share_a_name() -> None:
+    """Two classes named alike become one component, and one of them is then described wrong."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    modules: dict[str, set[str]] = defaultdict(set)
+    pending = list(Schema.__subclasses__())
+    while pending:
+        schema = pending.pop()
+        pending += schema.__subclasses__()
+        if schema.__module__.startswith("huanxin."):
+            modules[schema.__name__].add(schema.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1 and name != "Input"} == {}
