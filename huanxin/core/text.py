@@ -63,3 +63,11 @@ def name_problem(value: str) -> str | None:
 def for_export(value: str) -> str:
     """Stored text made safe for a file: what XML cannot hold removed."""
     return NOT_IN_XML.sub("", value)
+
+
+def validate_name(value: str) -> None:
+    """A model field's validator: the refusals of `name_problem`, for forms and `full_clean`."""
+    from django.core.exceptions import ValidationError
+
+    if (problem := name_problem(value)) is not None:
+        raise ValidationError(problem, code="name")

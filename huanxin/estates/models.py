@@ -14,6 +14,7 @@ from huanxin.core import clock
 from huanxin.core.fields import ClockUpdatedField
 from huanxin.core.models import VersionedModel
 from huanxin.core.scoping import ScopedQuerySet
+from huanxin.core.text import validate_name
 from huanxin.estates.rules import EXCLUSION_FLAGS
 
 
@@ -51,7 +52,7 @@ class EstateQuerySet(ScopedQuerySet):
 
 class Estate(VersionedModel):
     code = models.CharField(_("小区编码"), max_length=16, unique=True, help_text=_("社区代码-序号"))
-    name = models.CharField(_("小区名称"), max_length=128)
+    name = models.CharField(_("小区名称"), max_length=128, validators=[validate_name])
     aliases = models.CharField(_("别名"), max_length=255, blank=True, help_text=_("多个别名用、分隔"))
     address = models.CharField(_("地址"), max_length=255, blank=True)
     region = models.ForeignKey(

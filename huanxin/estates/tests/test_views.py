@@ -180,3 +180,63 @@ def test_the_buildings_tab_of_a_past_day_shows_the_buildings_and_roster_recorded
     assert tab("2020-09-20") == (["1栋", "2栋"], ["1栋1单元101"])
     live = client.get(f"/estates/{estate.pk}/?tab=buildings").context
     assert [h["name"] for h in live["households"]] == ["张建国"]
+
+
+@pytest.mark.parametrize(("name", "error"), [("   ", "这个字段是必填项"), ("老街\u202e小区", "U+202E")])
+def test_the_edit_page_refuses_a_blank_name_or_one_with_an_invisible_character(  # type: ignore[no-untyped-def]
+    login, estates, name: str, error: str
+) -> None:
+    estate = estates["old"]
+    response = login("yongding").post(
+        f"/estates/{estate.pk}/edit/",
+        {
+            "name": name,
+            "region": estate.region_id,
+            "households": 41,
+            "floor_area_m2": "100",
+            "management_mode": "none",
+            "notes": "楼道\x0b漏水",
+            "version": estate.version,
+        },
+    )
+    assert response.status_code == 200 and error in response.content.decode()
+    estate.refresh_from_db()
+    assert estate.name == "老街小区" and estate.households == 40
+
+
+def test_control_characters_never_reach_a_stored_row(login, estates) -> None:  # type: ignore[no-untyped-def]
+    estate = estates["old"]
+    login("yongding").post(
+        f"/estates/{estate.pk}/edit/",
+        {
+            "name": "老街小区",
+            "region": estate.region_id,
+            "households": 41,
+            "floor_area_m2": "100",
+            "management_mode": "none",
+            "notes": "楼道\x0b漏水\n第二行\x01",
+            "version": estate.version,
+        },
+    )
+    estate.refresh_from_db()
+    assert estate.households == 41 and estate.notes == "楼道漏水\n第二行"
+
+
+def test_exports_write_whatever_old_data_holds(login, estates) -> None:  # type: ignore[no-untyped-def]
+    """A name stored before input was cleaned (here written past every edge) breaks no export."""
+    import io
+
+    from openpyxl import load_workbook
+
+    Estate.objects.filter(pk=estates["old"].pk).update(name="老街\x01小区", notes="=HYPERLINK(\x0b)")
+    client = login("city")
+    workbook = client.get("/estates/export.xlsx")
+    assert workbook.status_code == 200
+    cells = [
+        cell
+        for row in load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True)
+        for cell in row
+    ]
+    assert "老街小区" in cells and "=HYPERLINK()" in cells  # as text, not a formula
+    csv = client.get("/estates/export.csv")
+    assert csv.status_code == 200 and "老街小区" in csv.content.decode("utf-8-sig")

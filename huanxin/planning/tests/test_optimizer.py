@@ -190,7 +190,9 @@ def test_the_what_if_endpoint(api_as) -> None:  # type: ignore[no-untyped-def]
         {**body, "district_max_share": {"430802": 1.5}},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"].startswith("district_max_share")
+    assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"].startswith(
+        "district_max_share"
+    )
     infeasible = (
         api_as("city")
         .post(
