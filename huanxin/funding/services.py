@@ -18,6 +18,7 @@ from huanxin.accounts.permissions import Role
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
+from huanxin.core.files import content_matches
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import stamp_history
 from huanxin.estates.models import Household
@@ -203,6 +204,11 @@ def _attachment_name(upload: File) -> str:
         )
     if upload.size and upload.size > ATTACHMENT_MAX_BYTES:
         raise Invalid(_("附件不能超过20MB"), details=[{"field": "attachment", "message": str(upload.size)}])
+    if not content_matches(extension, upload):
+        raise Invalid(
+            _("附件“%(name)s”的内容不是%(kind)s文件") % {"name": upload.name, "kind": extension[1:].upper()},
+            details=[{"field": "attachment", "message": extension}],
+        )
     return f"{uuid.uuid4().hex}{extension}"
 
 

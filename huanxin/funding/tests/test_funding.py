@@ -392,3 +392,16 @@ def test_a_cancelled_projects_money_stays_and_its_plan_leaves_from_that_day(city
     assert [(label, totals.received) for label, totals in by_month] == [("2020年09月", Decimal(100000))]
     by_district = rollup(city["city"], region_prefix="4308", as_of=dt.date(2020, 9, 19), group="district")
     assert [label for label, _totals in by_district] == ["永定区"]
+
+
+def test_an_attachment_is_checked_by_its_content_not_its_name(city, funded, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    page = SimpleUploadedFile("拨款凭证.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    with pytest.raises(Invalid, match="内容不是PDF文件"):
+        record(city, funded, "receipt", "100000", attachment=page)
+    assert not LedgerEntry.objects.exists()
+    real = SimpleUploadedFile("拨款凭证.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "application/pdf")
+    entry = record(city, funded, "receipt", "100000", attachment=real)
+    assert entry.attachment.name.endswith(".pdf")
