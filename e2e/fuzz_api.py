@@ -39,7 +39,7 @@ PROXY = {"X-Forwarded-Proto": "https"}  # as the TLS proxy in front of a deploym
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=5, help="examples per operation and phase")
+    parser.add_argument("--examples", type=int, default=3, help="examples per operation and phase")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
@@ -57,8 +57,14 @@ def main() -> int:
             "HUANXIN_VAR_DIR": f"{tmp}/var",
         }
         started = time.monotonic()
-        for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-            subprocess.run([str(bin_dir / "huanxin"), *command], env=env, check=True, stdout=subprocess.DEVNULL)
+        for command in (
+            ["migrate", "--noinput", "-v0"],
+            ["collectstatic", "--noinput", "-v0"],
+            ["load_demo"],
+        ):
+            subprocess.run(
+                [str(bin_dir / "huanxin"), *command], env=env, check=True, stdout=subprocess.DEVNULL
+            )
         print(f"== demo loaded in {time.monotonic() - started:.0f} s", flush=True)
         base = f"http://127.0.0.1:{args.port}"
         server = subprocess.Popen(
@@ -80,7 +86,8 @@ def main() -> int:
             log = Path(f"{tmp}/server.log").read_text(errors="replace")
             if "Traceback" in log:
                 print("== server tracebacks:\n" + "\n".join(traceback_blocks(log)[:5]))
-    print(f"== fuzzing {'failed for ' + ', '.join(failed) if failed else 'passed'} in {time.monotonic() - started:.0f} s")
+    verdict = "failed for " + ", ".join(failed) if failed else "passed"
+    print(f"== fuzzing {verdict} in {time.monotonic() - started:.0f} s")
     return 1 if failed else 0
 
 
@@ -121,7 +128,9 @@ def fuzz_as(role: str, base: str, bin_dir: Path, args: argparse.Namespace, *, re
     if result.returncode != 0 and "=== FAILURES" in result.stdout:
         failures = result.stdout[result.stdout.find("=== FAILURES") : result.stdout.find("=== WARNINGS")]
         print(failures[:20000])
-    print(f"== {role}: {'passed' if result.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s")
+    print(
+        f"== {role}: {'passed' if result.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s"
+    )
     return result.returncode == 0
 
 

@@ -45,10 +45,11 @@ def _decimal(low: str, high: str, places: int) -> Any:
     return Field(ge=Decimal(low), le=Decimal(high), decimal_places=places, allow_inf_nan=False)
 
 
-# DecimalField(max_digits=16, decimal_places=2); 12 for unit costs and quantities; 14 for targets
-Yuan = Annotated[Decimal, _decimal("0", "99999999999999.99", 2), _number("0", "99999999999999.99", 2)]
+# DecimalField(max_digits=16, decimal_places=2), but at most 15 digits: SQLite keeps a decimal as a
+# double, which holds 15 significant digits exactly; 12 for unit costs and quantities; 14 for targets
+Yuan = Annotated[Decimal, _decimal("0", "9999999999999.99", 2), _number("0", "9999999999999.99", 2)]
 PositiveYuan = Annotated[
-    Decimal, _decimal("0.01", "99999999999999.99", 2), _number("0.01", "99999999999999.99", 2)
+    Decimal, _decimal("0.01", "9999999999999.99", 2), _number("0.01", "9999999999999.99", 2)
 ]
 UnitYuan = Annotated[Decimal, _decimal("0", "9999999999.99", 2), _number("0", "9999999999.99", 2)]
 AreaM2 = Annotated[Decimal, _decimal("0", "9999999999.99", 2), _number("0", "9999999999.99", 2)]

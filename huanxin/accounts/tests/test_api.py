@@ -80,3 +80,28 @@ def test_organizations_are_listed_within_the_jurisdiction(api_as) -> None:  # ty
     assert body["count"] == len(body["items"])
     city_body = api_as("city").get("/api/v1/organizations?kind=department&limit=50").json()
     assert city_body["count"] == 13
+
+
+def test_a_new_password_or_a_deactivation_revokes_every_token(city, api_as) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.core.models import AuditEvent
+
+    district = api_as("yongding")
+    assert district.get("/api/v1/estates").status_code == 200
+    user = city["yongding"]
+    user.set_password("另一个密码-2026")
+    user.save()
+    assert district.get("/api/v1/estates").status_code == 401
+    again = api_as("yongding")
+    user.refresh_from_db()
+    user.last_login = None  # an unrelated save keeps the tokens
+    user.save()
+    assert again.get("/api/v1/estates").status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert again.get("/api/v1/estates").status_code == 401  # stays revoked once the account is back
+    reasons = [
+        e.detail["reason"] for e in AuditEvent.objects.filter(action="token.revoke_all").order_by("pk")
+    ]
+    assert reasons == ["password", "deactivated"]
