@@ -19,6 +19,13 @@ def mask_phone(phone: str) -> str:
     return "*" * max(len(digits) - 2, 0) + digits[-2:]
 
 
+def phone_tail(phone: str) -> str:
+    """What a resident is shown of the phone a code went to: its last four digits only, so that
+    trying households one by one reveals no one's number (13812345678 → 尾号5678)."""
+    digits = (phone or "").strip()
+    return f"尾号{digits[-4:]}"
+
+
 def mask_id_number(number: str) -> str:
     """A resident ID number keeps its first 3 and last 4 characters."""
     value = (number or "").strip()

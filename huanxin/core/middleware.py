@@ -58,3 +58,19 @@ class ApiErrorsAsJsonMiddleware:
                 replaced["Allow"] = response["Allow"]
             return replaced
         return response
+
+
+class NoStoreMiddleware:
+    """Personal data stays out of every cache between the server and the user (browsers, proxies,
+    a shared office PC's disk): every answer Django makes — API, pages, downloads — says
+    `Cache-Control: no-store` unless it chose its own caching. Static files keep their long
+    caching (whitenoise answers them before this runs)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response

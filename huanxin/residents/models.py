@@ -81,6 +81,7 @@ class PhoneCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)  # the per-address quota
 
     class Meta:
         verbose_name = _("短信验证码")

@@ -16,7 +16,7 @@ from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, Throttled
 from huanxin.core.http import get_visible_or_404
-from huanxin.core.masking import mask_phone
+from huanxin.core.masking import phone_tail
 from huanxin.estates.models import Estate, Household
 from huanxin.residents import rules
 from huanxin.residents.models import (
@@ -34,6 +34,9 @@ PHONE_CODE_MINUTES = 10
 PHONE_CODE_INTERVAL_SECONDS = 60
 PHONE_CODE_TRIES = 5  # wrong tries before a sent code stops working
 PHONE_CODES_PER_DAY = 5  # per household: the link is on posters, anyone may ask
+# ...and one client must not make us text a whole estate: per address an hour, per estate a day
+PHONE_CODES_PER_ADDRESS_HOUR = 20
+PHONE_CODES_PER_ESTATE_DAY = 200
 FAILURES_PER_HOUSEHOLD = 5
 FAILURES_PER_ADDRESS = 30
 THROTTLE_MINUTES = 15
@@ -167,7 +170,7 @@ def identify_by_slip(*, estate: Estate, household_id: Any, code: str, ip_address
 
 
 def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None) -> str:
-    """Send a code to the phone on the household's roster row; returns that phone, masked."""
+    """Send a code to the phone on the household's roster row; returns the phone's last four digits."""
     household = household_in_estate(estate=estate, household_id=household_id)
     _throttle(household, ip_address)
     if not household.owner_phone:
@@ -175,9 +178,20 @@ def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None
     recent = PhoneCode.objects.filter(
         household=household, created_at__gte=timezone.now() - timedelta(seconds=PHONE_CODE_INTERVAL_SECONDS)
     )
-    today = PhoneCode.objects.filter(household=household, created_at__gte=timezone.now() - timedelta(days=1))
+    day_ago = timezone.now() - timedelta(days=1)
+    today = PhoneCode.objects.filter(household=household, created_at__gte=day_ago)
     if today.count() >= PHONE_CODES_PER_DAY:
         raise Throttled(_("今天发送的验证码已达上限，请使用通知单上的验证码，或联系社区"))
+    from_address = PhoneCode.objects.filter(
+        ip_address=ip_address, created_at__gte=timezone.now() - timedelta(hours=1)
+    )
+    if ip_address and from_address.count() >= PHONE_CODES_PER_ADDRESS_HOUR:
+        raise Throttled(_("短信发送过于频繁，请稍后再试，或使用通知单上的验证码"))
+    if (
+        PhoneCode.objects.filter(household__estate=estate, created_at__gte=day_ago).count()
+        >= PHONE_CODES_PER_ESTATE_DAY
+    ):
+        raise Throttled(_("本小区今天发送的验证码已达上限，请使用通知单上的验证码，或联系社区"))
     if recent.exists():
         raise Throttled(_("验证码已发送，请%(seconds)d秒后再试") % {"seconds": PHONE_CODE_INTERVAL_SECONDS})
     code = rules.new_phone_code()
@@ -185,6 +199,7 @@ def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None
     with transaction.atomic():
         sent = PhoneCode.objects.create(
             household=household,
+            ip_address=ip_address,
             code_hash=rules.code_hash(secret=settings.SECRET_KEY, household_id=household.pk, code=code),
             expires_at=timezone.now() + timedelta(minutes=PHONE_CODE_MINUTES),
         )
@@ -194,7 +209,7 @@ def phone_code_send(*, estate: Estate, household_id: Any, ip_address: str | None
             _("【焕新】您的验证码是%(code)s，%(minutes)d分钟内有效。请勿告诉他人。")
             % {"code": code, "minutes": PHONE_CODE_MINUTES},
         )
-    return mask_phone(household.owner_phone)
+    return phone_tail(household.owner_phone)
 
 
 def identify_by_phone_code(

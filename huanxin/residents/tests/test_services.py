@@ -76,7 +76,7 @@ def test_repeated_wrong_codes_are_throttled(city, roster_estate) -> None:  # typ
 def test_an_sms_code_goes_to_the_roster_phone_and_works_once(city, roster_estate) -> None:  # type: ignore[no-untyped-def]
     household = Household.objects.filter(estate=roster_estate).earliest("pk")
     masked = services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
-    assert masked == household.owner_phone[:3] + "****" + household.owner_phone[-4:]
+    assert masked == "尾号" + household.owner_phone[-4:]  # only the last four: no number is revealed
     phone, message = MemoryBackend.outbox[-1]
     assert phone == household.owner_phone
     code = "".join(char for char in message.split("，")[0] if char.isdigit())
@@ -206,3 +206,21 @@ def test_a_refused_send_uses_up_no_quota(city, roster_estate, settings) -> None:
         with pytest.raises(Refused):
             services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address=None)
     assert not PhoneCode.objects.exists()
+
+
+def test_one_client_cannot_text_a_whole_estate(city, roster_estate, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Past the per-address quota a client is refused, whichever household it names; another
+    client is refused too once the estate's daily quota is spent."""
+    monkeypatch.setattr(services, "PHONE_CODES_PER_ADDRESS_HOUR", 2)
+    monkeypatch.setattr(services, "PHONE_CODES_PER_ESTATE_DAY", 3)
+    households = list(
+        Household.objects.filter(estate=roster_estate).exclude(owner_phone="").order_by("pk")[:4]
+    )
+    for household in households[:2]:
+        services.phone_code_send(estate=roster_estate, household_id=household.pk, ip_address="10.0.0.9")
+    with pytest.raises(Throttled, match="过于频繁"):
+        services.phone_code_send(estate=roster_estate, household_id=households[2].pk, ip_address="10.0.0.9")
+    services.phone_code_send(estate=roster_estate, household_id=households[2].pk, ip_address="10.0.0.10")
+    with pytest.raises(Throttled, match="本小区今天"):
+        services.phone_code_send(estate=roster_estate, household_id=households[3].pk, ip_address="10.0.0.11")
+    assert len(MemoryBackend.outbox) >= 3
