@@ -149,6 +149,23 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
 
+class ThrottleRelease(models.Model):
+    """An administrator lifted the throttle of a client address (every address when blank): the
+    failed logins and resident code attempts before this moment no longer count against it. The
+    failures themselves stay on record."""
+
+    ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    released_at = models.DateTimeField(_("解除时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("解除限制")
+        verbose_name_plural = _("解除限制")
+        indexes = [models.Index(fields=["ip_address", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ip_address or '全部地址'} {self.released_at:%Y-%m-%d %H:%M}"
+
+
 class StaffRequest(HttpRequest):
     """A request behind `core.access.page`: the user is a signed-in staff member."""
 

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huanxin.accounts.models import ApiToken, Organization, User
+from huanxin.accounts.models import ApiToken, Organization, ThrottleRelease, User
 from huanxin.accounts.permissions import Role
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Invalid, NotAuthenticated, Throttled
@@ -64,9 +65,37 @@ def address_throttled(request: Any) -> bool:
     address = get_client_ip_address(request) if request is not None else None
     if address is None:
         return False
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    since = counted_since(address, timezone.now() - settings.AXES_COOLOFF_TIME)
     failures = AccessFailureLog.objects.filter(ip_address=address, attempt_time__gte=since).count()
     return failures >= settings.ADDRESS_FAILURE_LIMIT
+
+
+def counted_since(address: str, window_start: Any) -> Any:
+    """Failures of an address count from the window's start, or from the last time an
+    administrator lifted its throttle (`huanxin lockout_reset`), whichever is later."""
+    released = (
+        ThrottleRelease.objects.filter(Q(ip_address=address) | Q(ip_address__isnull=True))
+        .order_by("-released_at")
+        .values_list("released_at", flat=True)
+        .first()
+    )
+    return max(window_start, released) if released else window_start
+
+
+def lockout_reset(*, address: str | None = None, username: str | None = None) -> int:
+    """Lift the per-username lockout and the per-address throttle (both, when neither is named);
+    returns the lockouts removed. The failed attempts stay on record."""
+    from axes.utils import reset
+
+    removed = reset(ip=address, username=username) if address or username else reset()
+    if address or not username:
+        ThrottleRelease.objects.create(ip_address=address)
+    audit_record(
+        action="lockout.reset",
+        actor_name="管理命令",
+        detail={"address": address or "", "username": username or ""},
+    )
+    return removed
 
 
 def token_issue(*, request: Any, username: str, password: str) -> str:

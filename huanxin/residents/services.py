@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huanxin.accounts.permissions import may_any
+from huanxin.accounts.services import counted_since
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, Throttled
@@ -138,7 +139,12 @@ def _throttle(household: Household, ip_address: str | None) -> None:
         raise Throttled(
             _("验证码错误次数过多，请%(minutes)d分钟后再试，或联系社区") % {"minutes": THROTTLE_MINUTES}
         )
-    if ip_address and failures.filter(ip_address=ip_address).count() >= FAILURES_PER_ADDRESS:
+    from_address = (
+        failures.filter(ip_address=ip_address, at__gte=counted_since(ip_address, since))
+        if ip_address
+        else None
+    )
+    if from_address is not None and from_address.count() >= FAILURES_PER_ADDRESS:
         raise Throttled(_("尝试次数过多，请稍后再试"))
 
 

@@ -69,6 +69,22 @@ def test_an_address_with_many_failures_is_throttled_for_every_username(city, set
     assert post_login(client, "cili", PASSWORD, address="10.9.9.10").status_code == 302
 
 
+def test_the_lockout_command_lifts_an_address_throttle_and_keeps_the_failures(city, settings) -> None:  # type: ignore[no-untyped-def]
+    from axes.models import AccessFailureLog
+    from django.core.management import call_command
+
+    settings.ADDRESS_FAILURE_LIMIT = 6
+    client = Client(HTTP_HOST="127.0.0.1")
+    for username in ["u1", "u2", "u3", "u4", "u5", "u6"]:
+        post_login(client, username, "wrong-password-1", address="10.9.9.9")
+    assert post_login(client, "cili", PASSWORD, address="10.9.9.9").status_code == 200  # throttled
+    call_command("lockout_reset", address="10.9.9.8", verbosity=0)  # another address: no change
+    assert post_login(client, "cili", PASSWORD, address="10.9.9.9").status_code == 200
+    call_command("lockout_reset", address="10.9.9.9", verbosity=0)
+    assert post_login(client, "cili", PASSWORD, address="10.9.9.9").status_code == 302
+    assert AccessFailureLog.objects.filter(ip_address="10.9.9.9").count() >= 6  # still on record
+
+
 def test_a_success_resets_the_username_failures(city) -> None:  # type: ignore[no-untyped-def]
     client = Client(HTTP_HOST="127.0.0.1")
     for _ in range(3):
