@@ -16,6 +16,7 @@ from huanxin.core.bounds import Code64, Code512, Id
 from huanxin.core.errors import NotAuthenticated, Refused
 from huanxin.estates.models import Household
 from huanxin.residents import services
+from huanxin.residents.sessions import slip_of
 
 router = Router(tags=["居民 residents"])
 TOKEN_SALT = "huanxin.resident"
@@ -23,7 +24,10 @@ TOKEN_HOURS = 2
 
 
 def resident_token(household: Household) -> str:
-    return signing.dumps({"household": household.pk, "estate": household.estate_id}, salt=TOKEN_SALT)
+    return signing.dumps(
+        {"household": household.pk, "estate": household.estate_id, "slip": slip_of(household.pk)},
+        salt=TOKEN_SALT,
+    )
 
 
 class ResidentToken(APIKeyHeader):
@@ -38,7 +42,10 @@ class ResidentToken(APIKeyHeader):
             data = signing.loads(key, salt=TOKEN_SALT, max_age=TOKEN_HOURS * 3600)
         except signing.BadSignature:
             return None
-        return Household.objects.filter(pk=data.get("household"), estate_id=data.get("estate")).first()
+        household_id = data.get("household")
+        if not isinstance(household_id, int) or data.get("slip") != slip_of(household_id):
+            return None  # the slip was reprinted since the token was signed
+        return Household.objects.filter(pk=household_id, estate_id=data.get("estate")).first()
 
 
 RESIDENT_AUTH = ResidentToken()

@@ -1,5 +1,7 @@
-"""The resident's session: after proving a household, the browser carries its id for this estate.
-No password, no account: the session expires with the staff idle timeout."""
+"""The resident's session: after proving a household, the browser carries its id for this estate
+and the slip it was proved under. No password, no account: the session expires with the staff
+idle timeout, and dies when the community reprints the household's slip (a lost or stolen slip is
+reprinted precisely to shut out whoever holds it)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,11 @@ KEY = "resident"
 
 def resident_sign_in(request: Any, household: Household) -> None:
     request.session.cycle_key()  # a new session id on every identification
-    request.session[KEY] = {"household": household.pk, "estate": household.estate_id}
+    request.session[KEY] = {
+        "household": household.pk,
+        "estate": household.estate_id,
+        "slip": slip_of(household.pk),
+    }
 
 
 def resident_household(request: Any, estate: Estate) -> Household | None:
@@ -22,7 +28,23 @@ def resident_household(request: Any, estate: Estate) -> Household | None:
     household_id = data.get("household")
     if not isinstance(household_id, int):
         return None
+    if data.get("slip") != slip_of(household_id):
+        return None  # the slip was reprinted since: prove the household again
     return Household.objects.filter(pk=household_id, estate=estate).select_related("building").first()
+
+
+def slip_of(household_id: int) -> int:
+    """Which printing of the household's slip is current (0 before the first): a session or a
+    token signed under an older one is no longer honoured."""
+    from huanxin.residents.models import AccessCode
+
+    latest = (
+        AccessCode.objects.filter(household_id=household_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest or 0
 
 
 def resident_sign_out(request: Any) -> None:
