@@ -106,10 +106,17 @@ class User(AbstractUser):
         if roles & NATIONWIDE_ROLES:
             return Scope(everything=True, roles=roles, organization_id=organization_id)
         if roles and roles <= ESTATE_TIED_ROLES:
-            estate_ids = frozenset(
-                self.organization.estate_ties.values_list("estate_id", flat=True) if self.organization else []
+            ties = (
+                list(self.organization.estate_ties.values_list("estate_id", "estate__region__code"))
+                if self.organization
+                else []
             )
-            return Scope(estate_ids=estate_ids, roles=roles, organization_id=organization_id)
+            return Scope(
+                estate_ids=frozenset(estate_id for estate_id, _code in ties),
+                estate_regions=frozenset(code for _estate_id, code in ties),
+                roles=roles,
+                organization_id=organization_id,
+            )
         if self.region is None or not roles:
             return Scope.nothing()
         return Scope(region_prefix=self.region.prefix, roles=roles, organization_id=organization_id)

@@ -22,6 +22,7 @@ class Scope:
     everything: bool = False
     region_prefix: str | None = None
     estate_ids: frozenset[int] | None = None
+    estate_regions: frozenset[str] = frozenset()  # the communities of those estates
     organization_id: int | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
 
@@ -36,6 +37,18 @@ class Scope:
         if self.estate_ids is not None or self.region_prefix is None:
             return False
         return code.startswith(self.region_prefix)
+
+    def covers_node(self, node_prefix: str) -> bool:
+        """Whether a region node, given by its significant prefix, is one the user may ask about:
+        inside the user's subtree, or — for contractors and owners' committees — a node holding
+        one of their estates. Anything else is answered as not found, never as a page of zeros."""
+        if self.everything:
+            return True
+        if self.estate_ids is not None:
+            return any(code.startswith(node_prefix) for code in self.estate_regions)
+        if self.region_prefix is None:
+            return False
+        return node_prefix.startswith(self.region_prefix)
 
 
 def scope_of(user: Any) -> Scope:

@@ -7,6 +7,7 @@ from huanxin.core.access import endpoint
 from huanxin.core.api import READ_ERRORS
 from huanxin.core.bounds import Code10, RegionCode
 from huanxin.core.errors import Invalid, NotFound
+from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
 from huanxin.reporting import queries
 
@@ -51,8 +52,7 @@ def stats_summary(
             raise Invalid(_("区划代码格式错误：%(code)s") % {"code": region}) from error
         except Region.DoesNotExist as error:
             raise NotFound(_("区划代码不存在：%(code)s") % {"code": region}) from error
-        prefix = user.scope.region_prefix
-        if prefix is not None and not node.code.startswith(prefix):
+        if not user.scope.covers_node(region_rules.significant_prefix(node.code)):
             # An ancestor or a neighbour: counting only the user's part under its name would mislead.
             raise NotFound(_("%(name)s不在您的辖区内") % {"name": node.name})
     else:

@@ -8,6 +8,7 @@ from huanxin.core.access import page
 from huanxin.core.errors import NotFound
 from huanxin.core.http import requested_as_of
 from huanxin.planning.querysets import config_for
+from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
 from huanxin.reporting import queries
 
@@ -22,8 +23,7 @@ def viewing_region(request: StaffRequest) -> Region | None:
         node = Region.objects.by_code(asked)
     except (ValueError, Region.DoesNotExist) as error:
         raise NotFound() from error
-    prefix = request.user.scope.region_prefix
-    if prefix is not None and not node.code.startswith(prefix):
+    if not request.user.scope.covers_node(region_rules.significant_prefix(node.code)):
         raise NotFound()
     return node
 

@@ -45,3 +45,27 @@ def test_the_dashboard_reads_any_past_day(login, make_estate, settings) -> None:
     assert 'href="?as_of=2020-08-31&amp;region=430802"' in page  # drilling down keeps the day
     assert client.get("/?as_of=2020-09-02").status_code == 400
     assert client.get("/?as_of=2020-02-30").status_code == 400
+
+
+def test_a_contractor_asking_for_a_district_without_its_estates_gets_not_found(
+    city, make_estate, api_as, login
+) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.estates.models import EstateTie
+    from huanxin.estates.services import estate_tie_add
+
+    estate = make_estate("建工在建小区")  # in 永定区
+    builder = city["shigong"]
+    estate_tie_add(
+        by=city["yongding"],
+        estate_id=estate.pk,
+        organization=builder.organization,
+        kind=EstateTie.Kind.CONTRACTOR,
+    )
+    builder.__dict__.pop("scope", None)
+    contractor = api_as("shigong")
+    assert contractor.get("/api/v1/stats/summary?region=430802").status_code == 200
+    assert (
+        contractor.get("/api/v1/stats/summary?region=430821").status_code == 404
+    )  # 慈利县: none of its estates
+    assert login("shigong").get("/?region=430821").status_code == 404
+    assert api_as("yongding").get("/api/v1/stats/summary?region=430821").status_code == 404
