@@ -28,7 +28,13 @@ from huanxin.core.http import get_visible_or_404
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import optimizer, services
 from huanxin.planning.models import AnnualPlan, Candidate, PlanEntry, Program
-from huanxin.planning.querysets import candidates_for, estate_eligibility, home_region
+from huanxin.planning.querysets import (
+    OtherDistrict,
+    candidates_for,
+    entries_for,
+    estate_eligibility,
+    home_region,
+)
 
 router = Router(tags=["资格与储备 planning"])
 
@@ -341,13 +347,29 @@ class PlanRecordOut(Schema):
     reason: str
 
 
+class OtherDistrictOut(Schema):
+    name: str
+    count: int
+    households: int
+    area_m2: Decimal
+    cost_yuan: Decimal
+
+
 class PlanDetailOut(PlanOut):
     entries: list[PlanEntryOut]
+    other_districts: list[OtherDistrictOut] = Field(
+        description="草案中辖区以外的区县：只给合计（小区数、户数、面积、投资），不列小区"
+    )
     history: list[PlanRecordOut]
 
     @staticmethod
-    def resolve_entries(obj: AnnualPlan) -> list[PlanEntry]:
-        return list(obj.entries.select_related("estate").order_by("-priority", "estate__code"))
+    def resolve_entries(obj: AnnualPlan, context: dict[str, Any]) -> list[PlanEntry]:
+        seen, _others = entries_for(caller(context["request"]), obj)
+        return list(seen.select_related("estate").order_by("-priority", "estate__code"))
+
+    @staticmethod
+    def resolve_other_districts(obj: AnnualPlan, context: dict[str, Any]) -> list[OtherDistrict]:
+        return entries_for(caller(context["request"]), obj)[1]
 
     @staticmethod
     def resolve_history(obj: AnnualPlan) -> list[dict[str, Any]]:

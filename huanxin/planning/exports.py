@@ -8,6 +8,7 @@ from typing import Any
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.estates.models import ConditionAssessment, Severity
 from huanxin.planning.models import AnnualPlan
+from huanxin.planning.querysets import entries_for
 
 HEADER = [
     "序号",
@@ -26,9 +27,12 @@ HEADER = [
 ]
 
 
-def plan_xlsx(plan: AnnualPlan) -> bytes:
+def plan_xlsx(plan: AnnualPlan, user: Any) -> bytes:
+    """The user's view of the plan: a draft holds only the user's own estates, the other districts
+    as one line each (planning.querysets.entries_for)."""
+    seen, others = entries_for(user, plan)
     entries = list(
-        plan.entries.select_related(
+        seen.select_related(
             "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent"
         ).order_by("estate__code")
     )
@@ -61,21 +65,44 @@ def plan_xlsx(plan: AnnualPlan) -> bytes:
                 entry.reason,
             ]
         )
+    for other in others:  # a draft's other districts: their totals, no estate
+        rows.append(
+            [
+                "",
+                other.name,
+                "",
+                "",
+                f"其他区县{other.count}个小区（草案未公开）",
+                "",
+                "",
+                other.households,
+                other.area_m2,
+                "",
+                (other.cost_yuan / Decimal(10_000)).quantize(Decimal("0.01")),
+                "",
+                "",
+            ]
+        )
     rows.append(
         [
             "合计",
             "",
             "",
             "",
-            f"{len(entries)}个小区",
+            f"{len(entries) + sum(other.count for other in others)}个小区",
             "",
             "",
-            sum(e.households for e in entries),
-            sum((e.floor_area_m2 for e in entries), Decimal(0)),
+            sum(e.households for e in entries) + sum(other.households for other in others),
+            sum((e.floor_area_m2 for e in entries), Decimal(0))
+            + sum((o.area_m2 for o in others), Decimal(0)),
             "",
-            (sum((e.estimated_cost_yuan for e in entries), Decimal(0)) / Decimal(10_000)).quantize(
-                Decimal("0.01")
-            ),
+            (
+                (
+                    sum((e.estimated_cost_yuan for e in entries), Decimal(0))
+                    + sum((o.cost_yuan for o in others), Decimal(0))
+                )
+                / Decimal(10_000)
+            ).quantize(Decimal("0.01")),
             "",
             "",
         ]

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from huanxin.catalog.models import Category
 from huanxin.core import clock
 from huanxin.estates.city_rules import CityRules
 from huanxin.estates.models import ConditionAssessment, Estate, Severity
 from huanxin.planning import rules
-from huanxin.planning.models import Candidate, CandidateQuerySet, EligibilitySettings, PriorityWeights
+from huanxin.planning.models import (
+    AnnualPlan,
+    Candidate,
+    CandidateQuerySet,
+    EligibilitySettings,
+    PlanEntry,
+    PriorityWeights,
+)
 from huanxin.regions.models import Region
 from huanxin.regions.rules import ancestors_and_self
 from huanxin.surveys.models import Answer, SurveyRound
@@ -157,3 +168,52 @@ def estimated_cost(estate: Estate) -> float:
 def home_region(user: Any) -> Region | None:
     """The node a city user plans at; the administrator (no region) plans at the first city."""
     return user.region or Region.objects.filter(level="city").order_by("code").first()
+
+
+@dataclass
+class OtherDistrict:
+    """What a draft plan shows of a district outside the user's jurisdiction: its totals only."""
+
+    name: str
+    count: int
+    households: int
+    area_m2: Decimal
+    cost_yuan: Decimal
+
+
+def entries_for(user: Any, plan: AnnualPlan) -> tuple[QuerySet[PlanEntry], list[OtherDistrict]]:
+    """A plan's entries as the user may see them, and the rest as one line per district. Once put
+    on publicity a plan is public (its page is open to all), so whole; a draft shows a district,
+    street or community only the entries inside its jurisdiction — no other estate's name or cost."""
+    entries = plan.entries.all()
+    if plan.status != AnnualPlan.Status.DRAFT:
+        return entries, []
+    own = entries.visible_to(user)
+    rows = (
+        entries.exclude(pk__in=own.values("pk"))
+        .annotate(district=Substr("estate__region__code", 1, 6))
+        .values("district")
+        .annotate(
+            count=Count("id"),
+            households=Sum("households"),
+            area=Sum("floor_area_m2"),
+            cost=Sum("estimated_cost_yuan"),
+        )
+        .order_by("district")
+    )
+    others = list(rows)
+    names = dict(
+        Region.objects.filter(code__in=[f"{row['district']}000000" for row in others]).values_list(
+            "code", "name"
+        )
+    )
+    return own, [
+        OtherDistrict(
+            name=names.get(f"{row['district']}000000", row["district"]),
+            count=row["count"],
+            households=row["households"] or 0,
+            area_m2=row["area"] or Decimal(0),
+            cost_yuan=row["cost"] or Decimal(0),
+        )
+        for row in others
+    ]

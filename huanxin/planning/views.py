@@ -42,6 +42,7 @@ from huanxin.planning.querysets import (
     CANDIDATE_STEPS,
     candidate_priority,
     candidates_for,
+    entries_for,
     estate_eligibility,
     home_region,
     settings_for,
@@ -426,10 +427,12 @@ def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
     plan = get_visible_or_404(
         AnnualPlan.objects.select_related("program__region", "approved_by"), request.user, pk=pk
     )
-    entries = plan.entries.select_related(
+    seen, others = entries_for(request.user, plan)
+    entries = seen.select_related(
         "estate", "estate__region", "estate__region__parent", "estate__region__parent__parent"
     ).order_by("-priority", "estate__code")
-    can_edit = plan.status == AnnualPlan.Status.DRAFT and request.user.can("plans", "change")
+    # a plan is edited as a whole: only by someone who sees all of it
+    can_edit = plan.status == AnnualPlan.Status.DRAFT and request.user.can("plans", "change") and not others
     pool = services.available_candidates(request.user, plan) if can_edit else []
     in_plan = {entry.estate_id for entry in entries}
     reasons = plan.optimizer_summary.get("reasons", {})
@@ -441,6 +444,7 @@ def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "entries": entries,
+            "other_districts": others,
             "totals": _plan_totals(plan),
             "can_edit": can_edit,
             "left_out": left_out,
@@ -549,7 +553,7 @@ def plan_export(request: StaffRequest, pk: int) -> HttpResponse:
     plan = get_visible_or_404(AnnualPlan.objects.select_related("program__region"), request.user, pk=pk)
     audit_record(action="plan.export", actor=request.user, target=plan, request=request)
     response = HttpResponse(
-        exports.plan_xlsx(plan),
+        exports.plan_xlsx(plan, request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{plan.year}年度改造计划.xlsx')}"

@@ -269,3 +269,48 @@ def test_entries_are_removed_by_hand_by_unticking_them(city, draft, confirmed, l
     client.post(f"/planning/plans/{plan.pk}/entries/", {"version": plan.version})
     plan.refresh_from_db()
     assert not plan.entries.exists()
+
+
+def test_a_draft_shows_a_street_only_its_own_estates_and_the_other_districts_as_totals(  # type: ignore[no-untyped-def]
+    city, draft, confirmed, make_estate, login, api_as
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from huanxin.planning.models import PlanEntry
+
+    plan = services.plan_set_entries(
+        by=city["city"], plan_id=draft.pk, version=draft.version, estate_ids=[confirmed.estate_id]
+    )
+    # a line of 慈利县 in the same draft, as the optimizer would have put it
+    cili = make_estate("零阳保密小区", community="430821001001", households=70)
+    PlanEntry.objects.create(
+        plan=plan,
+        estate=cili,
+        households=70,
+        floor_area_m2=Decimal("5000"),
+        estimated_cost_yuan=Decimal("2600000"),
+    )
+    street = login("guanliping")
+    page = street.get(f"/planning/plans/{plan.pk}/")
+    body = page.content.decode()
+    assert confirmed.estate.name in body and "零阳保密小区" not in body
+    assert [other.name for other in page.context["other_districts"]] == ["慈利县"]
+    assert page.context["other_districts"][0].cost_yuan == Decimal("2600000")
+    assert not page.context["can_edit"]
+    detail = api_as("guanliping").get(f"/api/v1/plans/{plan.pk}").json()
+    assert [entry["estate_id"] for entry in detail["entries"]] == [confirmed.estate_id]
+    assert detail["other_districts"][0]["count"] == 1 and "零阳保密小区" not in str(detail)
+    sheet = street.get(f"/planning/plans/{plan.pk}/export.xlsx")
+    cells = [
+        c for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True) for c in row
+    ]
+    assert "零阳保密小区" not in cells and "慈利县" in cells
+    assert (
+        "零阳保密小区" in login("city").get(f"/planning/plans/{plan.pk}/").content.decode()
+    )  # the city sees all
+    plan = services.plan_publish(by=city["city"], plan_id=plan.pk, version=plan.version, days=7)
+    assert (
+        "零阳保密小区" in street.get(f"/planning/plans/{plan.pk}/").content.decode()
+    )  # public once published
