@@ -14,11 +14,12 @@ KEY = "resident"
 
 def resident_sign_in(request: Any, household: Household) -> None:
     request.session.cycle_key()  # a new session id on every identification
-    request.session[KEY] = {
-        "household": household.pk,
-        "estate": household.estate_id,
-        "slip": slip_of(household.pk),
-    }
+    request.session[KEY] = session_data(household)
+
+
+def session_data(household: Household) -> dict[str, int]:
+    """What the session holds of a proved household: it, its estate, and the slip's printing."""
+    return {"household": household.pk, "estate": household.estate_id, "slip": slip_of(household.pk)}
 
 
 def resident_household(request: Any, estate: Estate) -> Household | None:

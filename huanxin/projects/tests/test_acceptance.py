@@ -137,11 +137,11 @@ def test_without_representatives_the_refusal_says_none_are_elected(city, finishe
 
 def test_a_representative_signs_on_the_phone_page(city, finished, representatives, client) -> None:  # type: ignore[no-untyped-def]
     from huanxin.residents.services import resident_link_for
-    from huanxin.residents.sessions import KEY
+    from huanxin.residents.sessions import KEY, session_data
 
     token = resident_link_for(finished.estate).token
     session = client.session
-    session[KEY] = {"household": representatives[0].pk, "estate": finished.estate_id}
+    session[KEY] = session_data(representatives[0])
     session.save()
     page = client.get(f"/r/{token}/acceptance/").content.decode()
     assert "同意验收，签字" in page and "道路修复与硬化" in page

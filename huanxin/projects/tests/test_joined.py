@@ -90,7 +90,7 @@ def test_the_design_is_weighed_against_both_estimates(city, pair) -> None:  # ty
 
 def test_both_estates_vote_on_the_joint_design(city, pair) -> None:  # type: ignore[no-untyped-def]
     from huanxin.residents.services import resident_link_for
-    from huanxin.residents.sessions import KEY
+    from huanxin.residents.sessions import KEY, session_data
 
     lead, joined = pair
     with clock.pinned(DESIGNED_ON):
@@ -103,7 +103,7 @@ def test_both_estates_vote_on_the_joint_design(city, pair) -> None:  # type: ign
     assert (result.heads_total, result.heads_voted, result.area_total) == (14, 1, Decimal("1120.00"))
     client = Client()
     session = client.session
-    session[KEY] = {"household": neighbour_household.pk, "estate": joined.estate_id}
+    session[KEY] = session_data(neighbour_household)
     session.save()
     with clock.pinned(DESIGNED_ON + dt.timedelta(days=1)):
         page = client.get(f"/r/{resident_link_for(joined.estate).token}/vote/").content.decode()

@@ -212,12 +212,12 @@ def test_without_every_floor_area_the_vote_cannot_be_decided(city, on_publicity)
 
 def test_residents_vote_on_the_phone(on_publicity) -> None:  # type: ignore[no-untyped-def]
     from huanxin.residents.services import resident_link_for
-    from huanxin.residents.sessions import KEY
+    from huanxin.residents.sessions import KEY, session_data
 
     client = Client()
     household = households(on_publicity)[0]
     session = client.session
-    session[KEY] = {"household": household.pk, "estate": on_publicity.estate_id}
+    session[KEY] = session_data(household)
     session.save()
     token = resident_link_for(on_publicity.estate).token
     with clock.pinned(DESIGNED_ON + dt.timedelta(days=2)):
@@ -391,12 +391,12 @@ def test_overdue_feedback_is_flagged_and_counted(city, built, login) -> None:  #
 
 def test_a_resident_reads_the_answer_on_the_same_link(city, built) -> None:  # type: ignore[no-untyped-def]
     from huanxin.residents.services import resident_link_for
-    from huanxin.residents.sessions import KEY
+    from huanxin.residents.sessions import KEY, session_data
 
     client = Client()
     household = households(built)[0]
     session = client.session
-    session[KEY] = {"household": household.pk, "estate": built.estate_id}
+    session[KEY] = session_data(household)
     session.save()
     token = resident_link_for(built.estate).token
     refused = client.post(f"/r/{token}/feedback/", {"category": "quality", "text": ""})
@@ -457,11 +457,11 @@ def test_where_the_city_asks_acceptance_needs_eighty_percent_satisfied(city, sig
 
 def test_residents_rate_on_the_phone(signed) -> None:  # type: ignore[no-untyped-def]
     from huanxin.residents.services import resident_link_for
-    from huanxin.residents.sessions import KEY
+    from huanxin.residents.sessions import KEY, session_data
 
     client = Client()
     session = client.session
-    session[KEY] = {"household": households(signed)[1].pk, "estate": signed.estate_id}
+    session[KEY] = session_data(households(signed)[1])
     session.save()
     token = resident_link_for(signed.estate).token
     assert "您对这次改造满意吗" in client.get(f"/r/{token}/rate/").content.decode()
