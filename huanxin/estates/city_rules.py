@@ -13,6 +13,7 @@ fallback: the server's HUANXIN_OLD_ESTATE_CUTOFF_YEAR and the statutory threshol
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,8 +32,8 @@ class CityRules:
     majority: Fraction  # owners' vote: agreeing among those taking part
 
 
-# (codes or None for every node) -> {12-digit code: that node's own rules}
-Reader = Callable[[list[str] | None], dict[str, CityRules]]
+# (codes or None for every node, a past day or None for today) -> {12-digit code: that node's own rules}
+Reader = Callable[[list[str] | None, dt.date | None], dict[str, CityRules]]
 _readers: list[Reader] = []
 
 
@@ -51,14 +52,15 @@ def fallback() -> CityRules:
     )
 
 
-def _own_rules(codes: list[str] | None) -> dict[str, CityRules]:
-    return _readers[0](codes) if _readers else {}
+def _own_rules(codes: list[str] | None, as_of: dt.date | None = None) -> dict[str, CityRules]:
+    return _readers[0](codes, as_of) if _readers else {}
 
 
-def rules_for(region_code: str) -> CityRules:
-    """The nearest node's rules, from the region itself up to the province."""
+def rules_for(region_code: str, as_of: dt.date | None = None) -> CityRules:
+    """The nearest node's rules, from the region itself up to the province (as they stood at
+    the end of `as_of`, when given)."""
     codes = region_rules.ancestors_and_self(region_code)
-    own = _own_rules(codes)
+    own = _own_rules(codes, as_of)
     return next((own[code] for code in codes if code in own), fallback())
 
 

@@ -10,6 +10,7 @@ from pydantic import Field
 from huanxin.core.access import endpoint
 from huanxin.core.api import ERRORS, READ_ERRORS, Paginated, caller
 from huanxin.core.bounds import (
+    Code10,
     Code32,
     Code64,
     Count,
@@ -24,7 +25,7 @@ from huanxin.core.bounds import (
     Yuan,
 )
 from huanxin.core.errors import Invalid, NotFound
-from huanxin.core.http import get_visible_or_404
+from huanxin.core.http import get_visible_or_404, requested_as_of
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import optimizer, services
 from huanxin.planning.models import AnnualPlan, Candidate, PlanEntry, Program
@@ -52,11 +53,12 @@ class EligibilityOut(Schema):
 
 @router.get("/estates/{estate_id}/eligibility", response={200: EligibilityOut, **READ_ERRORS})
 @endpoint("eligibility", "view")
-def get_eligibility(request: HttpRequest, estate_id: Id) -> Any:
+def get_eligibility(request: HttpRequest, estate_id: Id, as_of: Code10 | None = None) -> Any:
     """eligible / ineligible / undetermined, with each rule's result and evidence (`passed` is
-    null where facts are missing)."""
+    null where facts are missing). `as_of=YYYY-MM-DD`: judged at the end of that day, on the
+    estate, assessment, answers and rules recorded by then."""
     estate = get_visible_or_404(estates_for(caller(request)), caller(request), pk=estate_id)
-    return estate_eligibility(estate)
+    return estate_eligibility(estate, requested_as_of({"as_of": as_of}))
 
 
 class ActorOut(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -13,8 +14,10 @@ from django.db.models.functions import Substr
 
 from huanxin.catalog.models import Category
 from huanxin.core import clock
+from huanxin.core.history import versions_then
 from huanxin.estates.city_rules import CityRules
 from huanxin.estates.models import ConditionAssessment, Estate, Severity
+from huanxin.estates.querysets import estate_then
 from huanxin.planning import rules
 from huanxin.planning.models import (
     AnnualPlan,
@@ -30,33 +33,42 @@ from huanxin.surveys.models import Answer, SurveyRound
 from huanxin.surveys.services import round_tally
 
 
-def settings_for(region_code: str) -> EligibilitySettings | None:
-    """The nearest node's own rules, from the estate's community up to the province."""
+def settings_for(region_code: str, as_of: dt.date | None = None) -> EligibilitySettings | None:
+    """The nearest node's own rules, from the estate's community up to the province (as they
+    stood at the end of `as_of`, when given)."""
     codes = ancestors_and_self(region_code)
-    found = {
-        row.region.code: row
-        for row in EligibilitySettings.objects.filter(region__code__in=codes).select_related("region")
-    }
+    found = own_settings(codes, as_of)
     return next((found[code] for code in codes if code in found), None)
 
 
-def config_for(region_code: str) -> rules.EligibilityConfig:
-    own = settings_for(region_code)
+def own_settings(codes: list[str] | None, as_of: dt.date | None = None) -> dict[str, EligibilitySettings]:
+    """Region code → that node's own rules (of `codes` only, when given), today's or as they
+    stood at the end of `as_of` (a node that had none then has none)."""
+    if as_of is None:
+        rows = EligibilitySettings.objects.select_related("region")
+        if codes is not None:
+            rows = rows.filter(region__code__in=codes)
+        return {row.region.code: row for row in rows}
+    then = versions_then(EligibilitySettings, clock.end_of(as_of)).select_related("region")
+    if codes is not None:
+        then = then.filter(region__code__in=codes)
+    return {record.region.code: record.instance for record in then}
+
+
+def config_for(region_code: str, as_of: dt.date | None = None) -> rules.EligibilityConfig:
+    own = settings_for(region_code, as_of)
     if own is not None:
         return own.as_config()
     return rules.EligibilityConfig(cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR)
 
 
-def own_rules_by_node(codes: list[str] | None = None) -> dict[str, CityRules]:
+def own_rules_by_node(codes: list[str] | None = None, as_of: dt.date | None = None) -> dict[str, CityRules]:
     """The rules of every region node that has its own (of `codes` only, when given): what
     estates and surveys read through estates/city_rules.py, plugged in by PlanningConfig.ready()."""
-    rows = EligibilitySettings.objects.select_related("region")
-    if codes is not None:
-        rows = rows.filter(region__code__in=codes)
     result = {}
-    for row in rows:
+    for code, row in own_settings(codes, as_of).items():
         config = row.as_config()
-        result[row.region.code] = CityRules(
+        result[code] = CityRules(
             cutoff_year=config.cutoff_year,
             agreement_share=config.agreement_share,
             quorum=config.quorum,
@@ -65,31 +77,56 @@ def own_rules_by_node(codes: list[str] | None = None) -> dict[str, CityRules]:
     return result
 
 
-def round_for_eligibility(estate: Estate) -> SurveyRound | None:
+def round_for_eligibility(estate: Estate, as_of: dt.date | None = None) -> SurveyRound | None:
     """The latest closed round with answers; an open one only when none has closed yet (its
-    figures are then provisional: a survey still under way cannot fail an estate)."""
-    answered = Answer.objects.filter(round__estate=estate).values("round_id")
-    rounds = list(SurveyRound.objects.filter(estate=estate, pk__in=answered).order_by("-opens_on", "-id"))
-    return next((r for r in rounds if r.status == SurveyRound.Status.CLOSED), rounds[0] if rounds else None)
-
-
-def estate_facts(estate: Estate) -> rules.EstateFacts:
-    assessments = ConditionAssessment.objects.filter(estate=estate)
-    basic = None
-    if assessments.exists():
-        basic = assessments.filter(item__category=Category.BASIC).exclude(severity=Severity.NONE).count()
-    survey = round_for_eligibility(estate)
-    return rules.EstateFacts(
-        year_built=estate.year_built,
-        basic_deficiencies=basic,
-        flags={flag: bool(getattr(estate, flag)) for flag in rules.EXCLUSIONS},
-        tally=round_tally(survey) if survey is not None else None,
-        survey_open=survey is not None and survey.status != SurveyRound.Status.CLOSED,
+    figures are then provisional: a survey still under way cannot fail an estate). As of a past
+    day: the rounds as they stood and the answers given by its end, closed or open on that day."""
+    if as_of is None:
+        answered = Answer.objects.filter(round__estate=estate).values("round_id")
+        rounds = list(SurveyRound.objects.filter(estate=estate, pk__in=answered).order_by("-opens_on", "-id"))
+        day = clock.today()
+    else:
+        end = clock.end_of(as_of)
+        answered = Answer.objects.filter(round__estate=estate, created_at__lt=end).values("round_id")
+        records = versions_then(SurveyRound, end).filter(estate_id=estate.pk, id__in=answered)
+        rounds = [record.instance for record in records.order_by("-opens_on", "-id")]
+        day = as_of
+    return next(
+        (r for r in rounds if r.status_on(day) == SurveyRound.Status.CLOSED), rounds[0] if rounds else None
     )
 
 
-def estate_eligibility(estate: Estate) -> rules.Eligibility:
-    return rules.evaluate(estate_facts(estate), config_for(estate.region.code))
+def _basic_deficiencies(estate: Estate, as_of: dt.date | None) -> int | None:
+    """How many basic items the assessment found wanting; None before any assessment."""
+    assessments: QuerySet[Any]
+    if as_of is None:
+        assessments = ConditionAssessment.objects.filter(estate=estate)
+    else:
+        assessments = versions_then(ConditionAssessment, clock.end_of(as_of)).filter(estate_id=estate.pk)
+    if not assessments.exists():
+        return None
+    return assessments.filter(item__category=Category.BASIC).exclude(severity=Severity.NONE).count()
+
+
+def estate_facts(estate: Estate, as_of: dt.date | None = None) -> rules.EstateFacts:
+    """The facts eligibility is judged on; as of a past day, as recorded by its end (`estate`
+    is then the estate as it stood, from `estate_then`)."""
+    survey = round_for_eligibility(estate, as_of)
+    day = as_of or clock.today()
+    return rules.EstateFacts(
+        year_built=estate.year_built,
+        basic_deficiencies=_basic_deficiencies(estate, as_of),
+        flags={flag: bool(getattr(estate, flag)) for flag in rules.EXCLUSIONS},
+        tally=round_tally(survey, as_of) if survey is not None else None,
+        survey_open=survey is not None and survey.status_on(day) != SurveyRound.Status.CLOSED,
+    )
+
+
+def estate_eligibility(estate: Estate, as_of: dt.date | None = None) -> rules.Eligibility:
+    """Judged today, or as of a past day with the facts, answers and rules of that day."""
+    if as_of is not None:
+        estate = estate_then(estate, as_of)
+    return rules.evaluate(estate_facts(estate, as_of), config_for(estate.region.code, as_of))
 
 
 # Who moved a candidate along: <step>_by and <step>_at on Candidate, in the order they happen.
@@ -106,13 +143,16 @@ def candidates_for(user: Any) -> CandidateQuerySet:
     )
 
 
-def weights_for(region_code: str) -> dict[str, float]:
-    """The nearest node's priority weights, else the defaults."""
+def weights_for(region_code: str, as_of: dt.date | None = None) -> dict[str, float]:
+    """The nearest node's priority weights (as they stood at the end of `as_of`, when given),
+    else the defaults."""
     codes = ancestors_and_self(region_code)
-    found = {
-        row.region.code: row
-        for row in PriorityWeights.objects.filter(region__code__in=codes).select_related("region")
-    }
+    if as_of is None:
+        rows = PriorityWeights.objects.filter(region__code__in=codes).select_related("region")
+        found = {row.region.code: row for row in rows}
+    else:
+        then = versions_then(PriorityWeights, clock.end_of(as_of)).filter(region__code__in=codes)
+        found = {record.region.code: record.instance for record in then.select_related("region")}
     own = next((found[code] for code in codes if code in found), None)
     return (
         own.as_dict()
@@ -121,17 +161,22 @@ def weights_for(region_code: str) -> dict[str, float]:
     )
 
 
-def priority_facts(estate: Estate, cost_yuan: float | None) -> rules.PriorityFacts:
-    basic = ConditionAssessment.objects.filter(estate=estate, item__category=Category.BASIC).exclude(
-        severity=Severity.NONE
-    )
+def priority_facts(
+    estate: Estate, cost_yuan: float | None, as_of: dt.date | None = None
+) -> rules.PriorityFacts:
+    assessed: QuerySet[Any]
+    if as_of is None:
+        assessed = ConditionAssessment.objects.filter(estate=estate)
+    else:
+        assessed = versions_then(ConditionAssessment, clock.end_of(as_of)).filter(estate_id=estate.pk)
+    basic = assessed.filter(item__category=Category.BASIC).exclude(severity=Severity.NONE)
     severities = set(basic.values_list("severity", flat=True))
     worst = next((level for level in ("hazardous", "major", "minor") if level in severities), None)
-    survey = round_for_eligibility(estate)
-    tally = round_tally(survey) if survey is not None else None
+    survey = round_for_eligibility(estate, as_of)
+    tally = round_tally(survey, as_of) if survey is not None else None
     return rules.PriorityFacts(
         year_built=estate.year_built,
-        this_year=clock.today().year,
+        this_year=(as_of or clock.today()).year,
         worst_severity=worst,
         basic_deficiencies=basic.count(),
         agreement=tally.agreement_all if tally else None,
@@ -143,10 +188,21 @@ def priority_facts(estate: Estate, cost_yuan: float | None) -> rules.PriorityFac
     )
 
 
-def candidate_priority(candidate: Candidate) -> rules.Priority:
+def candidate_priority(candidate: Candidate, as_of: dt.date | None = None) -> rules.Priority:
+    """The score of a confirmed candidate; as of a past day, `candidate` is the candidate as it
+    stood then and every fact is read as of that day."""
     cost = float(candidate.estimated_cost_yuan) if candidate.estimated_cost_yuan is not None else None
-    estate = candidate.estate
-    return rules.priority_score(priority_facts(estate, cost), weights_for(estate.region.code))
+    estate = candidate.estate if as_of is None else estate_then(candidate.estate, as_of)
+    return rules.priority_score(priority_facts(estate, cost, as_of), weights_for(estate.region.code, as_of))
+
+
+def candidate_then(estate: Estate, as_of: dt.date | None) -> Candidate | None:
+    """The estate's candidacy for the pool, today or as it stood at the end of `as_of`."""
+    related = [f"{step}_by__organization" for step in CANDIDATE_STEPS]
+    if as_of is None:
+        return Candidate.objects.filter(estate=estate).select_related(*related).first()
+    record = versions_then(Candidate, clock.end_of(as_of)).filter(estate_id=estate.pk).first()
+    return record.instance if record is not None else None
 
 
 def estimated_cost(estate: Estate) -> float:

@@ -24,7 +24,7 @@ from huanxin.core import clock
 from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, NotFound
-from huanxin.core.http import get_visible_or_404, posted_version, run_and_report
+from huanxin.core.http import get_visible_or_404, posted_version, requested_as_of, run_and_report
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
@@ -41,6 +41,7 @@ from huanxin.planning.models import (
 from huanxin.planning.querysets import (
     CANDIDATE_STEPS,
     candidate_priority,
+    candidate_then,
     candidates_for,
     entries_for,
     estate_eligibility,
@@ -58,28 +59,32 @@ def _back_to_estate(estate_pk: int) -> HttpResponse:
 
 @page("eligibility", "view")
 def estate_tab(request: StaffRequest, estate_pk: int) -> HttpResponse:
+    """The estate's eligibility and its way into the pool, live or as of a past day (`?as_of=`):
+    the rules, assessment, answers and candidacy of that day, and nothing to act on."""
     estate = get_visible_or_404(estates_for(request.user), request.user, pk=estate_pk)
-    candidate = (
-        Candidate.objects.filter(estate=estate)
-        .select_related(*(f"{step}_by__organization" for step in CANDIDATE_STEPS))
-        .first()
-    )
+    as_of = requested_as_of(request.GET)
+    live = as_of is None
+    candidate = candidate_then(estate, as_of)
+    history: Any = []
+    if candidate is not None:
+        history = candidate.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+        if as_of is not None:
+            history = history.filter(history_date__lt=clock.end_of(as_of))
     context = {
         "estate": estate,
-        "eligibility": estate_eligibility(estate),
+        "as_of": as_of,
+        "eligibility": estate_eligibility(estate, as_of),
         "candidate": candidate,
-        "can_submit": may_any(request.user, "eligibility", "submit", "propose"),
-        "can_forward": request.user.can("eligibility", "forward"),
+        "can_submit": live and may_any(request.user, "eligibility", "submit", "propose"),
+        "can_forward": live and request.user.can("eligibility", "forward"),
         "steps": _steps(candidate) if candidate else [],
-        "can_review": request.user.can("eligibility", "review"),
-        "can_confirm": request.user.can("eligibility", "confirm"),
-        "history": candidate.history.select_related("history_user").order_by("-history_date")
-        if candidate
-        else [],
-        "priority": candidate_priority(candidate)
+        "can_review": live and request.user.can("eligibility", "review"),
+        "can_confirm": live and request.user.can("eligibility", "confirm"),
+        "history": history,
+        "priority": candidate_priority(candidate, as_of)
         if candidate and candidate.status == Candidate.Status.CONFIRMED
         else None,
-        "can_cost": request.user.can("plans", "change") or request.user.can("plans", "propose"),
+        "can_cost": live and (request.user.can("plans", "change") or request.user.can("plans", "propose")),
     }
     template = "planning/partials/estate_tab.html" if request.htmx else "planning/estate_tab.html"
     return render(request, template, context)

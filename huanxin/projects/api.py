@@ -191,8 +191,8 @@ class ProjectDetailOut(ProjectFields):
     items: list[ItemOut]
     milestones: list[MilestoneOut]
     next_states: list[ActionOut]
-    basic_coverage: BasicCoverageOut | None = Field(
-        None, description="今天的现状评估对照；查看过去日期时为 null"
+    basic_coverage: BasicCoverageOut = Field(
+        description="设计对照现状评估（应改尽改）；查看过去日期时为当日的评估、设计和理由"
     )
 
 
@@ -252,8 +252,7 @@ def _detail(user: Any, project_id: int, as_of: dt.date | None = None) -> dict[st
             }
             for state in rules.next_states(project.state, project.resume_to or None)
         ],
-        # the check reads today's assessment and reasons: for the live project only
-        "basic_coverage": _basic_coverage(basic_review(project)) if as_of is None else None,
+        "basic_coverage": _basic_coverage(basic_review(project, as_of)),
     }
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from huanxin.accounts.permissions import Role
 from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
+from huanxin.core.history import versions_then
 from huanxin.core.masking import mask_name
 from huanxin.estates.models import ConditionAssessment, Estate, EstateTie, Household
 from huanxin.planning.querysets import ancestors_and_self
@@ -295,26 +296,42 @@ def representatives_of(project: Project) -> Any:
     )
 
 
-def coverage_for(project: Project) -> rules.Coverage | None:
-    """The design against the estate's survey (the round eligibility used); None without one."""
+def _design_lines(project: Project, as_of: dt.date | None) -> list[tuple[str, str, str]]:
+    """(code, name, category) of each item of the design in force, today or at the end of `as_of`."""
+    if as_of is None:
+        return [(i.item.code, i.item.name, i.item.category) for i in project.items.select_related("item")]
+    from huanxin.projects.as_of import design_then  # built on this module's readers
+
+    categories = dict(MenuItem.objects.menu_for(project.estate.region.code).values_list("code", "category"))
+    return [(line.code, line.name, categories.get(line.code, "")) for line in design_then(project, as_of)[1]]
+
+
+def coverage_for(project: Project, as_of: dt.date | None = None) -> rules.Coverage | None:
+    """The design against the estate's survey (the round eligibility used); None without one. As
+    of a past day: the design then in force against the answers given by then."""
     from huanxin.planning.querysets import round_for_eligibility
     from huanxin.surveys.services import round_tally
 
-    survey = round_for_eligibility(project.estate)
+    survey = round_for_eligibility(project.estate, as_of)
     if survey is None:
         return None
     names = dict(MenuItem.objects.menu_for(project.estate.region.code).values_list("code", "name"))
     demand = [
         (item.code, names.get(item.code, item.code), item.first_choice, item.mentions)
-        for item in round_tally(survey).items
+        for item in round_tally(survey, as_of).items
     ]
-    return rules.demand_coverage(demand, set(project.items.values_list("item__code", flat=True)))
+    return rules.demand_coverage(demand, {code for code, _name, _category in _design_lines(project, as_of)})
 
 
-def basic_reasons(project: Project) -> dict[str, BasicGapReason]:
-    """The written reasons why basic problems are not designed, by menu code."""
-    rows = BasicGapReason.objects.filter(project=project).select_related("item", "by")
-    return {row.item.code: row for row in rows}
+def basic_reasons(project: Project, as_of: dt.date | None = None) -> dict[str, BasicGapReason]:
+    """The written reasons why basic problems are not designed, by menu code (as they stood at
+    the end of `as_of`, when given)."""
+    rows: QuerySet[Any]
+    if as_of is None:
+        rows = BasicGapReason.objects.filter(project=project)
+    else:
+        rows = versions_then(BasicGapReason, clock.end_of(as_of)).filter(project_id=project.pk)
+    return {row.item.code: row for row in rows.select_related("item", "by")}
 
 
 @dataclass
@@ -350,16 +367,22 @@ class BasicReview:
         }
 
 
-def basic_review(project: Project) -> BasicReview:
+def basic_review(project: Project, as_of: dt.date | None = None) -> BasicReview:
     """The design against the condition assessment of every estate it renovates (SPEC 4.2):
     which basic problems, major or worse, it covers, and why the others are left out. A project
-    joined into another is designed there: the lead project's review covers it."""
+    joined into another is designed there: the lead project's review covers it. As of a past day:
+    the assessment, design and reasons recorded by its end."""
     if project.joined_into is not None:
         project = project.joined_into
+    assessed: QuerySet[Any]
+    if as_of is None:
+        assessed = ConditionAssessment.objects.all()
+    else:
+        assessed = versions_then(ConditionAssessment, clock.end_of(as_of))
     rows = list(
-        ConditionAssessment.objects.filter(
-            estate_id__in=covered_estate_ids(project), item__category=rules.BASIC
-        ).select_related("item")
+        assessed.filter(estate_id__in=covered_estate_ids(project), item__category=rules.BASIC).select_related(
+            "item"
+        )
     )
     assessment = [
         rules.AssessedItem(
@@ -372,11 +395,10 @@ def basic_review(project: Project) -> BasicReview:
         )
         for row in rows
     ]
-    design = [
-        (item.item.code, item.item.name, item.item.category) for item in project.items.select_related("item")
-    ]
-    reasons = basic_reasons(project)
-    coverage = rules.basic_coverage(assessment, design, {code: row.reason for code, row in reasons.items()})
+    reasons = basic_reasons(project, as_of)
+    coverage = rules.basic_coverage(
+        assessment, _design_lines(project, as_of), {code: row.reason for code, row in reasons.items()}
+    )
     item_ids = {row.item.code: row.item_id for row in rows}
     return BasicReview(
         coverage,

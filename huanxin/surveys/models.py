@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -73,10 +75,13 @@ class SurveyRound(VersionedModel):
 
     @property
     def status(self) -> str:
-        today = clock.today()
-        if self.closed_on is not None or today > self.closes_on:
+        return self.status_on(clock.today())
+
+    def status_on(self, day: dt.date) -> str:
+        """Where the round stood on `day`: closed once past its closing date or closed early."""
+        if (self.closed_on is not None and self.closed_on <= day) or day > self.closes_on:
             return self.Status.CLOSED
-        if today < self.opens_on:
+        if day < self.opens_on:
             return self.Status.SCHEDULED
         return self.Status.OPEN
 

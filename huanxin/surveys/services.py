@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, TypedDict
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from huanxin.accounts.permissions import may_any
@@ -14,10 +15,12 @@ from huanxin.catalog.querysets import menu_readable_by
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
+from huanxin.core.history import versions_then
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.estates import city_rules
 from huanxin.estates.models import Estate, Household
+from huanxin.estates.querysets import estate_then
 from huanxin.residents.models import Consent
 from huanxin.residents.services import PRIVACY_NOTICE_VERSION, consent_record, has_consented
 from huanxin.surveys import rules
@@ -196,18 +199,36 @@ def answer_submit(
     return answer
 
 
-def round_tally(survey: SurveyRound) -> rules.Tally:
-    """Judged by the city's own thresholds (the estate's nearest region node), not the defaults."""
-    city = city_rules.rules_for(survey.estate.region.code)
+def answers_then(survey: SurveyRound, as_of: dt.date | None = None) -> QuerySet[Answer]:
+    """Each household's answer in force at the end of `as_of`: its latest version given by then
+    (live: the current ones). Read as an anti-join, one pass however many versions there are."""
+    if as_of is None:
+        return Answer.objects.current().filter(round=survey)
+    end = clock.end_of(as_of)
+    later = Answer.objects.filter(
+        round_id=OuterRef("round_id"),
+        household_id=OuterRef("household_id"),
+        sequence__gt=OuterRef("sequence"),
+        created_at__lt=end,
+    )
+    return Answer.objects.filter(round=survey, created_at__lt=end).exclude(Exists(later))
+
+
+def round_tally(survey: SurveyRound, as_of: dt.date | None = None) -> rules.Tally:
+    """Judged by the city's own thresholds (the estate's nearest region node), not the defaults;
+    as of a past day, with the answers, roster and rules as they stood at its end."""
+    city = city_rules.rules_for(survey.estate.region.code, as_of)
     answers = (
-        Answer.objects.current()
-        .filter(round=survey)
-        .select_related("household", "first_need")
-        .prefetch_related("other_needs")
+        answers_then(survey, as_of).select_related("household", "first_need").prefetch_related("other_needs")
     )
-    roster_areas = list(
-        Household.objects.filter(estate=survey.estate).values_list("floor_area_m2", flat=True)
-    )
+    estate = survey.estate
+    roster: QuerySet[Any]
+    if as_of is None:
+        roster = Household.objects.filter(estate=estate)
+    else:
+        roster = versions_then(Household, clock.end_of(as_of)).filter(estate_id=estate.pk)
+        estate = estate_then(estate, as_of)
+    roster_areas = list(roster.values_list("floor_area_m2", flat=True))
     return rules.tally(
         [
             rules.HouseholdAnswer(
@@ -221,7 +242,7 @@ def round_tally(survey: SurveyRound) -> rules.Tally:
             )
             for answer in answers
         ],
-        households_total=max(survey.estate.households, len(roster_areas)),
+        households_total=max(estate.households, len(roster_areas)),
         roster_areas=roster_areas,
         agreement_share=city.agreement_share,
         quorum=city.quorum,

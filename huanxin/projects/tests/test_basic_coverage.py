@@ -238,3 +238,77 @@ def test_a_joint_project_answers_for_the_problems_of_both_estates(login, city, m
     _reason(login, project, "B05", "燃气公司另行立项")
     with clock.pinned(DESIGNED_ON):
         assert move(city["yongding"], project, rules.PUBLICITY).state == rules.PUBLICITY
+
+
+def test_the_coverage_checks_of_a_past_day_read_that_day_s_assessment_design_reasons_and_answers(  # type: ignore[no-untyped-def]
+    login, api_as, city, project, settings
+) -> None:
+    """09-01 the drain found hazardous (the pool's assessment); 09-05 designed without it; 09-07 a
+    reason written; 09-08 a household names the lights (B06) first; 09-09 old gas pipes found;
+    09-12 the drain added to the design. Each day's page shows that day's checks."""
+    import datetime as dt
+
+    from huanxin.estates.models import Household
+    from huanxin.projects.services import basic_gap_reason_set
+    from huanxin.surveys.models import SurveyRound
+    from huanxin.surveys.services import answer_submit
+
+    district, codes = city["yongding"], dict(MenuItem.objects.values_list("code", "pk"))
+    with clock.pinned(dt.date(2020, 9, 5)):
+        move(district, project, rules.DESIGN)
+        design(district, project, [("B06", Decimal(1000), Decimal(100))])
+    with clock.pinned(dt.date(2020, 9, 7)):
+        project.refresh_from_db()
+        basic_gap_reason_set(
+            by=district,
+            project_id=project.pk,
+            version=project.version,
+            item_id=codes["B02"],
+            reason="市政另行立项",
+        )
+    with clock.pinned(dt.date(2020, 9, 8)):
+        answer_submit(
+            round_id=SurveyRound.objects.get(estate=project.estate).pk,
+            household=Household.objects.filter(estate=project.estate).order_by("pk").first(),  # type: ignore[arg-type]
+            by=city["shequ"],
+            consent_given=True,
+            data={"agrees": True, "first_need": codes["B06"]},
+        )
+    with clock.pinned(dt.date(2020, 9, 9)):
+        estate = project.estate
+        estate.refresh_from_db()
+        assessment_set(
+            by=city["shequ"],
+            estate_id=estate.pk,
+            version=estate.version,
+            entries={codes["B05"]: ("major", "")},
+        )
+    with clock.pinned(dt.date(2020, 9, 12)):
+        design(
+            district, project, [("B02", Decimal(100), Decimal(3000)), ("B06", Decimal(1000), Decimal(100))]
+        )
+    settings.HUANXIN_TODAY = "2020-09-15"
+    client = api_as("yongding")
+
+    def basic(day: str) -> tuple[list[str], list[tuple[str, str | None]]]:
+        query = f"?as_of={day}" if day else ""
+        coverage = client.get(f"/api/v1/projects/{project.pk}{query}").json()["basic_coverage"]
+        return [p["code"] for p in coverage["covered"]], [
+            (p["code"], p["reason"]) for p in coverage["uncovered"]
+        ]
+
+    assert basic("2020-09-05") == ([], [("B02", None)])
+    assert basic("2020-09-07") == ([], [("B02", "市政另行立项")])
+    assert basic("2020-09-09") == ([], [("B02", "市政另行立项"), ("B05", None)])
+    assert basic("") == (["B02"], [("B05", None)])
+
+    page = login("yongding")
+
+    def items_tab(day: str) -> str:
+        return page.get(f"/projects/{project.pk}/?tab=items&as_of={day}").content.decode()
+
+    before_answer, after_answer = items_tab("2020-09-07"), items_tab("2020-09-08")
+    assert "basic-coverage" in before_answer and "basic-reason-form" not in before_answer  # nothing to edit
+    assert "首选需求被设计覆盖的住户" not in before_answer  # nobody had named a first need
+    assert "首选需求被设计覆盖的住户 1/1" in after_answer
+    assert GAS not in after_answer and GAS in items_tab("2020-09-09")

@@ -246,13 +246,16 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "parties": rules.parties_required(has_owners_committee(project)),
             "party_labels": rules.PARTIES,
         }
-    if tab in ("items", "residents") and live:  # today's design against today's tally
-        context["coverage"] = coverage_for(project)
-    if tab == "items" and live:  # the check reads today's assessment and reasons: live only
-        context["basic"] = basic_review(project)
+    if tab in ("items", "residents"):  # the design of the day against the answers of the day
+        context["coverage"] = coverage_for(project, as_of)
+    if tab == "items":  # the assessment, design and reasons of the day
+        context["basic"] = basic_review(project, as_of)
         context["basic_guard"] = config.basic_coverage_guard
         context["basic_editable"] = (
-            user.can("projects", "change") and project.state in EDITABLE_DESIGN and not project.joined_into_id
+            live
+            and user.can("projects", "change")
+            and project.state in EDITABLE_DESIGN
+            and not project.joined_into_id
         )
     if tab == "residents":
         context |= {
