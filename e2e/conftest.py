@@ -63,3 +63,25 @@ def sign_in(page: Any, base_url: str, username: str, password: str = "Huanxin@20
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base_url}/")
+
+
+# Every visible element holding text of its own, with its computed size.
+SMALL_TEXT = """() => [...document.querySelectorAll('body *')].filter(el => {
+  const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  const box = el.getBoundingClientRect();
+  return own && box.width > 1 && box.height > 1 && getComputedStyle(el).visibility !== 'hidden'
+    && parseFloat(getComputedStyle(el).fontSize) < 16;
+}).map(el => `${el.tagName} ${getComputedStyle(el).fontSize} ${el.textContent.trim().slice(0, 20)}`)"""
+
+# Every button, link and choice, measured as the finger meets it: a radio or a checkbox by its label.
+SMALL_TARGETS = """() => [...document.querySelectorAll('main :is(a, button, input, select, textarea)')]
+  .map(el => (el.type === 'radio' || el.type === 'checkbox') ? (el.closest('label') || el) : el)
+  .filter(el => el.type !== 'hidden' && el.getBoundingClientRect().height < 44)
+  .map(el => `${el.tagName} ${Math.round(el.getBoundingClientRect().height)} ${el.textContent.trim()}`)"""
+
+
+def assert_fit_for_a_phone(page: Any) -> None:
+    """No text under 16 px, no tap target under 44 px, nothing wider than a 360 px phone."""
+    assert page.evaluate(SMALL_TEXT) == []
+    assert page.evaluate(SMALL_TARGETS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

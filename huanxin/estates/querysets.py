@@ -12,6 +12,7 @@ from huanxin.core import clock
 from huanxin.core.errors import NotFound
 from huanxin.core.history import versions_then
 from huanxin.estates.models import (
+    ADDRESS_ORDER,
     Building,
     ConditionAssessment,
     Estate,
@@ -37,7 +38,7 @@ def households_for(user: Any, estate: Estate) -> Any:
         Household.objects.visible_to(user)
         .filter(estate=estate)
         .select_related("building")
-        .order_by("building__id", "unit", "room")
+        .order_by(*ADDRESS_ORDER)
     )
 
 
@@ -57,7 +58,7 @@ def roster_then(user: Any, estate: Estate, as_of: dt.date | None, *, limit: int)
     rows = (
         versions_then(Household, clock.end_of(as_of))
         .filter(estate_id=estate.pk)
-        .order_by("building_id", "unit", "room")[:limit]
+        .order_by(*ADDRESS_ORDER)[:limit]
     )
     return [(household_address(names.get(row.building_id, ""), row.unit, row.room), row) for row in rows]
 

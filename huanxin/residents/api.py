@@ -14,7 +14,7 @@ from huanxin.core.api import ERRORS, ErrorOut
 from huanxin.core.audit import client_address
 from huanxin.core.bounds import Code64, Code512, Id
 from huanxin.core.errors import NotAuthenticated, Refused
-from huanxin.estates.models import Household
+from huanxin.estates.models import ADDRESS_ORDER, Household
 from huanxin.residents import services
 from huanxin.residents.sessions import slip_of
 
@@ -72,9 +72,7 @@ def list_households(request: HttpRequest, link: Code512) -> Any:
     estate = services.estate_by_link(link)
     return [
         {"id": h.pk, "building": h.building.name, "unit": h.unit, "room": h.room}
-        for h in Household.objects.filter(estate=estate)
-        .select_related("building")
-        .order_by("building_id", "unit", "room")
+        for h in Household.objects.filter(estate=estate).select_related("building").order_by(*ADDRESS_ORDER)
     ]
 
 

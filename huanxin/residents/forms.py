@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huanxin.estates.models import Estate, Household
+from huanxin.estates.models import ADDRESS_ORDER, Estate, Household
 
 
 class HouseholdChoiceForm(forms.Form):
@@ -24,5 +24,5 @@ class HouseholdChoiceForm(forms.Form):
             households = households.filter(building_id=building_id)
         cast(forms.ChoiceField, self.fields["household"]).choices = [
             (household.pk, f"{household.unit}单元 {household.room}室")
-            for household in households.order_by("unit", "room")
+            for household in households.order_by(*ADDRESS_ORDER)
         ]

@@ -18,7 +18,7 @@ from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, NotFound, Refused, Throttled
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.masking import phone_tail
-from huanxin.estates.models import Estate, Household
+from huanxin.estates.models import ADDRESS_ORDER, Estate, Household
 from huanxin.residents import rules
 from huanxin.residents.models import (
     AccessCode,
@@ -94,9 +94,7 @@ def access_codes_issue(
     with transaction.atomic():
         estate = get_visible_or_404(Estate.objects.all(), by, pk=estate_id)
         households = (
-            Household.objects.filter(estate=estate)
-            .select_related("building")
-            .order_by("building_id", "unit", "room")
+            Household.objects.filter(estate=estate).select_related("building").order_by(*ADDRESS_ORDER)
         )
         if household_ids is not None:
             households = households.filter(pk__in=household_ids)

@@ -10,10 +10,14 @@ from typing import Any
 from huanxin.estates.models import Estate, Household
 
 KEY = "resident"
+# Set when the resident consents on the way to the questions: the consent was then the first of
+# their screens, and the questions' counter goes on from it ("第 2 步，共 3 步").
+CONSENTED_ON_THE_WAY = "resident_consented_on_the_way"
 
 
 def resident_sign_in(request: Any, household: Household) -> None:
     request.session.cycle_key()  # a new session id on every identification
+    request.session.pop(CONSENTED_ON_THE_WAY, None)
     request.session[KEY] = session_data(household)
 
 

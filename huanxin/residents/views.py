@@ -17,19 +17,57 @@ from django.views.decorators.http import require_POST
 from huanxin.accounts.models import StaffRequest
 from huanxin.core.access import page, public_page
 from huanxin.core.audit import client_address
-from huanxin.core.errors import HuanxinError
+from huanxin.core.errors import HuanxinError, Refused
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.models import Building, Estate
 from huanxin.residents import services
 from huanxin.residents.forms import HouseholdChoiceForm
 from huanxin.residents.models import Representative
-from huanxin.residents.sessions import resident_household, resident_sign_in, resident_sign_out
-from huanxin.residents.slips import slips_pdf
+from huanxin.residents.sessions import (
+    CONSENTED_ON_THE_WAY,
+    resident_household,
+    resident_sign_in,
+    resident_sign_out,
+)
+from huanxin.residents.slips import slip_link_key, slip_link_read, slips_pdf
 
 
 def _next_page(token: str) -> str:
-    """After identity and consent: the estate's open survey (the only resident task so far)."""
+    """After identity and consent: the estate's open survey, which sends the resident on to the
+    estate's page when none is open."""
     return reverse("surveys:resident_survey", args=[token])
+
+
+def _after_identity(request: HttpRequest, household: Any, token: str) -> HttpResponse:
+    resident_sign_in(request, household)
+    if services.has_consented(household):
+        return redirect(_next_page(token))
+    return redirect("residents:consent", token=token)
+
+
+@public_page(audience="resident")
+def slip_link(request: HttpRequest, token: str, key: str) -> HttpResponse:
+    """The household's own QR code on its slip: proves the household as its code would, so the
+    resident goes straight to consent and the questions (and, later, back to change the answer)."""
+    estate = services.estate_by_link(token)
+    held = slip_link_read(key)
+    if held is None:
+        messages.info(request, _("二维码无法识别，请选择您家的楼栋和房号，输入通知单上的验证码"))
+        return redirect("residents:identify", token=token)
+    household_id, code = held
+    try:
+        household = services.identify_by_slip(
+            estate=estate, household_id=household_id, code=code, ip_address=client_address(request)
+        )
+    except Refused:
+        messages.info(
+            request, _("这张通知单已作废（社区重新打印过），请用新的通知单，或选择楼栋房号后用短信验证")
+        )
+        return redirect("residents:identify", token=token)
+    except HuanxinError as error:
+        messages.info(request, error.message)
+        return redirect("residents:identify", token=token)
+    return _after_identity(request, household, token)
 
 
 @public_page(audience="resident")
@@ -73,10 +111,7 @@ def identify(request: HttpRequest, token: str) -> HttpResponse:
                 household = identify_with(
                     estate=estate, household_id=household_id, code=code, ip_address=client_address(request)
                 )
-                resident_sign_in(request, household)
-                if services.has_consented(household):
-                    return redirect(_next_page(token))
-                return redirect("residents:consent", token=token)
+                return _after_identity(request, household, token)
         except _EmptyCode:
             form.add_error("code", _("请输入验证码"))
         except HuanxinError as error:
@@ -117,6 +152,7 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("agree") == "yes":
             services.consent_record(household=household)
+            request.session[CONSENTED_ON_THE_WAY] = True  # the questions count on from this screen
             return redirect(_next_page(token))
         messages.info(request, _("不同意也没关系。您可以请社区工作人员帮您填写纸质问卷。"))
     return render(
@@ -154,13 +190,21 @@ def sign_out(request: HttpRequest, token: str) -> HttpResponse:
 def slips(request: StaffRequest, estate_pk: int) -> HttpResponse:
     """Print new slips for every household of the estate (the previous codes stop working)."""
     estate = get_visible_or_404(Estate.objects.select_related("region"), request.user, pk=estate_pk)
-    link = request.build_absolute_uri(
-        reverse("residents:landing", args=[services.resident_link_for(estate).token])
-    )
+    token = services.resident_link_for(estate).token
+    link = request.build_absolute_uri(reverse("residents:landing", args=[token]))
     try:
         # One transaction: if the PDF cannot be made, the old slips keep working.
         with transaction.atomic():
-            issued = services.access_codes_issue(by=request.user, estate_id=estate.pk)
+            issued = [
+                (
+                    household,
+                    code,
+                    request.build_absolute_uri(
+                        reverse("residents:slip_link", args=[token, slip_link_key(household.pk, code)])
+                    ),
+                )
+                for household, code in services.access_codes_issue(by=request.user, estate_id=estate.pk)
+            ]
             content = slips_pdf(estate=estate, issued=issued, link_url=link)
     except HuanxinError as error:
         messages.error(request, error.message)

@@ -7,6 +7,7 @@ from typing import Any
 from huanxin.core.masking import mask_name, mask_phone
 from huanxin.core.money import format_percent
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
+from huanxin.estates.models import address_order
 from huanxin.surveys.models import Answer, CofundBracket, CofundMode, SurveyRound
 from huanxin.surveys.rules import Tally
 
@@ -61,7 +62,7 @@ def round_xlsx(survey: SurveyRound, tally: Tally, *, unmasked: bool) -> bytes:
         .filter(round=survey)
         .select_related("household", "household__building", "first_need", "entered_by")
         .prefetch_related("other_needs")
-        .order_by("household__building_id", "household__unit", "household__room")
+        .order_by(*address_order("household"))
     )
     modes = dict(CofundMode.choices)
     brackets = dict(CofundBracket.choices)

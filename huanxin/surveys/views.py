@@ -22,7 +22,7 @@ from huanxin.core.errors import HuanxinError, Invalid
 from huanxin.core.http import get_visible_or_404, posted_version, requested_as_of
 from huanxin.core.masking import mask_name
 from huanxin.core.validation import add_error_to_form
-from huanxin.estates.models import Estate, Household
+from huanxin.estates.models import ADDRESS_ORDER, Estate, Household
 from huanxin.estates.querysets import estates_for
 from huanxin.regions.filters import in_region
 from huanxin.residents.services import resident_link_for
@@ -87,9 +87,7 @@ def _households(estate: Estate, unmasked: bool) -> list[tuple[int, str]]:
             h.pk,
             f"{h.building.name}{h.unit}单元{h.room} {h.owner_name if unmasked else mask_name(h.owner_name)}",
         )
-        for h in Household.objects.filter(estate=estate)
-        .select_related("building")
-        .order_by("building_id", "unit", "room")
+        for h in Household.objects.filter(estate=estate).select_related("building").order_by(*ADDRESS_ORDER)
     ]
 
 

@@ -224,3 +224,21 @@ def test_one_client_cannot_text_a_whole_estate(city, roster_estate, monkeypatch)
     with pytest.raises(Throttled, match="本小区今天"):
         services.phone_code_send(estate=roster_estate, household_id=households[3].pk, ip_address="10.0.0.11")
     assert len(MemoryBackend.outbox) >= 3
+
+
+def test_household_pickers_sort_doors_as_numbers(city, make_estate) -> None:  # type: ignore[no-untyped-def]
+    """Room 101 before 1001 and unit 2 before unit 10, as a building numbers its doors."""
+    from huanxin.estates.services import buildings_add, household_roster_add
+    from huanxin.residents.forms import HouseholdChoiceForm
+
+    estate = make_estate("高层小区")
+    buildings_add(by=city["admin"], estate_id=estate.pk, buildings=[{"name": "1栋", "floors": 12}])
+    rows = [("10", "101"), ("2", "1001"), ("2", "101"), ("2", "201"), ("2", "1002")]
+    household_roster_add(
+        by=city["admin"],
+        estate_id=estate.pk,
+        rows=[{"building": "1栋", "unit": unit, "room": room} for unit, room in rows],  # type: ignore[typeddict-item]
+    )
+    form = HouseholdChoiceForm(estate=estate, building_id=None)
+    labels = [label for _pk, label in form.fields["household"].choices]  # type: ignore[attr-defined]
+    assert labels == ["2单元 101室", "2单元 201室", "2单元 1001室", "2单元 1002室", "10单元 101室"]

@@ -55,7 +55,7 @@ def test_a_resident_identifies_consents_answers_and_changes_the_answer(city, ope
     resident_answers(
         client,
         token,
-        [{"agrees": "yes"}, {"first_need": roads}, {"cofund_willing": "no"}, {"comments": "希望尽快修路"}],
+        [{"agrees": "yes", "first_need": roads}, {"cofund_willing": "no", "comments": "希望尽快修路"}],
     )
     done = client.get(f"/r/{token}/survey/done/").content.decode()
     assert "提交成功" in done and "同意改造" in done
@@ -64,7 +64,7 @@ def test_a_resident_identifies_consents_answers_and_changes_the_answer(city, ope
     # Changing the answer: the form comes back pre-filled, the tally moves.
     assert "修改已提交的意见" in client.get(f"/r/{token}/survey/").content.decode()
     resident_answers(
-        client, token, [{"agrees": "no"}, {"first_need": roads}, {"cofund_willing": "no"}, {"comments": ""}]
+        client, token, [{"agrees": "no", "first_need": roads}, {"cofund_willing": "no", "comments": ""}]
     )
     assert login("shequ").get(f"/surveys/{open_round.pk}/").context["tally"].agree == 0
     assert Answer.objects.filter(household=household).count() == 2
@@ -219,3 +219,61 @@ def test_a_formula_typed_by_a_resident_stays_text_in_the_export(city, open_round
     sheet = load_workbook(io.BytesIO(content))["答卷"]
     cell = sheet.cell(row=2, column=12)
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+def test_each_slip_s_qr_code_opens_its_household_in_three_screens_and_dies_with_a_reprint(  # type: ignore[no-untyped-def]
+    login, city, open_round
+) -> None:
+    """The slip's own QR link: consent, two screens of questions, done — no building or room to
+    choose; scanned again it reopens the answer to change it; reprinted, the old one is dead."""
+    estate = open_round.estate
+    printed = login("shequ").post(f"/r/slips/{estate.pk}/")
+    slips = printed.context["slips"]
+    assert len(slips) == 12 and len({qr for _h, _c, qr, _link in slips}) == 12  # one code per household
+    household, _code, _qr, link = slips[0]
+    path = link.removeprefix("http://127.0.0.1")
+    resident = Client(HTTP_HOST="127.0.0.1")
+    token = resident_link_for(estate).token
+    screens = []
+
+    def screen(response) -> str:  # type: ignore[no-untyped-def]
+        assert response.status_code == 200, response.status_code
+        screens.append(response.content.decode())
+        return screens[-1]
+
+    consent = screen(resident.get(path, follow=True))
+    assert "第 1 步，共 3 步" in consent and f"{household.unit}单元 {household.room}室" in consent
+    questions = screen(resident.post(f"/r/{token}/consent/", {"agree": "yes"}, follow=True))
+    assert "第 2 步，共 3 步" in questions
+    roads, lights = MenuItem.objects.get(code="B06").pk, MenuItem.objects.get(code="B09").pk
+    assert questions.count(f'name="first_need" value="{roads}"') == 1  # each item listed once
+    assert questions.count(f'name="other_needs" value="{roads}"') == 1
+    cofund = screen(
+        resident.post(
+            f"/r/{token}/survey/",
+            {"step": 1, "agrees": "yes", "first_need": roads, "other_needs": [roads, lights]},
+            follow=True,
+        )
+    )
+    assert "第 3 步，共 3 步" in cofund
+    done = screen(
+        resident.post(
+            f"/r/{token}/survey/",
+            {"step": 2, "cofund_willing": "yes", "cofund_modes": ["direct"], "cofund_bracket": "500_1000"},
+            follow=True,
+        )
+    )
+    assert "提交成功" in done and len(screens) == 4  # three screens, then done
+    summary = done.split('id="answer-summary"')[1].split("</div></div>")[0]
+    assert "居民直接出资" in summary and "500–1000元" in summary  # the co-funding is in the summary
+    answer = Answer.objects.current().get(household=household)
+    assert answer.first_need_id == roads and list(answer.other_needs.values_list("pk", flat=True)) == [lights]
+
+    again = Client(HTTP_HOST="127.0.0.1").get(path, follow=True).content.decode()
+    assert "修改已提交的意见" in again and "第 1 步，共 2 步" in again  # consented: straight to the answer
+
+    login("shequ").post(f"/r/slips/{estate.pk}/")
+    dead = Client(HTTP_HOST="127.0.0.1").get(path, follow=True)
+    assert "这张通知单已作废" in dead.content.decode() and "您家住在哪一栋" in dead.content.decode()
+    forged = Client(HTTP_HOST="127.0.0.1").get(f"/r/{token}/h/{path.split('/h/')[1][:-3]}xx/", follow=True)
+    assert "二维码无法识别" in forged.content.decode()
