@@ -27,6 +27,7 @@ from huanxin.planning.services import (
     program_create,
 )
 from huanxin.regions.models import Region
+from huanxin.residents.slips import slip_link_key
 from huanxin.residents.services import access_codes_issue, resident_link_for
 from huanxin.surveys.models import Answer, SurveyRound
 from huanxin.surveys.services import BatchAnswer, answers_enter_batch, round_create
@@ -123,7 +124,8 @@ def pool_stage(plan: EstatePlan) -> str:
 
 def demo_access_codes(count: int = 3) -> list[tuple[str, str, str]]:
     """New slip codes for a few households of the demo's resident estate, for `make demo` to print:
-    (address, code, link path). Printing again revokes the previous ones, as slips do."""
+    (address, code, the household's own QR link path). Printing again revokes the previous ones,
+    as slips do."""
     estate = Estate.objects.get(name=DEMO_RESIDENT_ESTATE)
     answered = Answer.objects.filter(round__estate=estate).values("household_id")
     households = list(Household.objects.filter(estate=estate).exclude(pk__in=answered).order_by("pk")[:count])
@@ -133,8 +135,15 @@ def demo_access_codes(count: int = 3) -> list[tuple[str, str, str]]:
         estate_id=estate.pk,
         household_ids=[household.pk for household in households],
     )
-    link = f"/r/{resident_link_for(estate).token}/"
-    return [(f"{estate.name} {h.building.name}{h.unit}单元{h.room}室", code, link) for h, code in issued]
+    token = resident_link_for(estate).token
+    return [
+        (
+            f"{estate.name} {h.building.name}{h.unit}单元{h.room}室",
+            code,
+            f"/r/{token}/h/{slip_link_key(h.pk, code)}/",
+        )
+        for h, code in issued
+    ]
 
 
 def plan_the_years() -> dict[str, int]:

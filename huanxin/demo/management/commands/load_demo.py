@@ -20,6 +20,6 @@ class Command(BaseCommand):
         )
         # Printing slips revokes the previous codes: these are the ones that work now.
         codes = demo_access_codes()
-        self.stdout.write(f"居民手机页面：http://127.0.0.1:8000{codes[0][2]}  入户验证码（示例）：")
-        for address, code, _link in codes:
-            self.stdout.write(f"  {address}  {code}")
+        self.stdout.write("居民手机页面（各户通知单上的二维码链接）和入户验证码（示例）：")
+        for address, code, link in codes:
+            self.stdout.write(f"  {address}  {code}  http://127.0.0.1:8000{link}")
