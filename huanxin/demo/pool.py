@@ -27,8 +27,8 @@ from huanxin.planning.services import (
     program_create,
 )
 from huanxin.regions.models import Region
-from huanxin.residents.slips import slip_link_key
 from huanxin.residents.services import access_codes_issue, resident_link_for
+from huanxin.residents.slips import slip_link_key
 from huanxin.surveys.models import Answer, SurveyRound
 from huanxin.surveys.services import BatchAnswer, answers_enter_batch, round_create
 
