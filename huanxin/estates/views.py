@@ -40,6 +40,12 @@ PAGE_SIZE = 50
 
 
 TABS = ("info", "buildings", "assessment", "surveys", "eligibility", "history")
+# The tabs served by other apps, shown only to roles those apps let in (no tab that loads nothing).
+TAB_ACCESS = {"surveys": ("surveys", "view"), "eligibility": ("eligibility", "view")}
+
+
+def tabs_for(user: Any) -> tuple[str, ...]:
+    return tuple(tab for tab in TABS if tab not in TAB_ACCESS or user.can(*TAB_ACCESS[tab]))
 
 
 @page("estates", "view")
@@ -75,13 +81,15 @@ def estate_detail(request: StaffRequest, pk: int) -> HttpResponse:
     as_of = requested_as_of(request.GET)
     if as_of is not None:
         estate = estate_then(estate, as_of)
+    tabs = tabs_for(request.user)
     tab = request.GET.get("tab", "info")
-    if tab not in TABS:
+    if tab not in tabs:
         tab = "info"
     context: dict[str, Any] = {
         "estate": estate,
         "as_of": as_of,
         "tab": tab,
+        "tabs": tabs,
         "can_edit": as_of is None and request.user.can("estates", "edit_facts"),
     }
     if tab == "buildings":

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -168,10 +168,22 @@ class PriorityWeights(VersionedModel):
 
 class UpwardScopedQuerySet(ScopedQuerySet):
     """Programs and plans belong to a node (the city) and concern everyone below it: a district
-    sees its city's plans, as well as anything made inside its own subtree."""
+    sees its city's plans, as well as anything made inside its own subtree. A contractor or an
+    owners' committee sees the plans holding one of its estates, once they are public (on
+    publicity or approved: a draft is not yet anyone's business outside the offices)."""
+
+    # From a plan entry to the id of the row it belongs to (the plan, or the plan's program).
+    entry_to_row: ClassVar[str] = ""
 
     def visible_to(self, user: Any) -> Any:
         scope = scope_of(user)
+        if scope.estate_ids is not None and not scope.everything:
+            held = (
+                PlanEntry.objects.filter(estate_id__in=scope.estate_ids)
+                .exclude(plan__status=AnnualPlan.Status.DRAFT)
+                .values(self.entry_to_row)
+            )
+            return self.filter(pk__in=held)
         region = getattr(user, "region", None)
         if scope.everything or scope.region_prefix is None or region is None or self.scope_region is None:
             return super().visible_to(user)
@@ -184,6 +196,7 @@ class UpwardScopedQuerySet(ScopedQuerySet):
 
 class ProgramQuerySet(UpwardScopedQuerySet):
     scope_region = "region__code"
+    entry_to_row = "plan__program_id"
 
 
 class Program(VersionedModel):
@@ -219,6 +232,7 @@ class Program(VersionedModel):
 
 class AnnualPlanQuerySet(UpwardScopedQuerySet):
     scope_region = "program__region__code"
+    entry_to_row = "plan_id"
 
 
 class AnnualPlan(VersionedModel):

@@ -334,6 +334,7 @@ def _plan_totals(plan: AnnualPlan) -> dict[str, Any]:
 @page("plans", "view")
 def program_list(request: StaffRequest) -> HttpResponse:
     programs = Program.objects.visible_to(request.user).select_related("region").prefetch_related("plans")
+    visible_plans = set(AnnualPlan.objects.visible_to(request.user).values_list("pk", flat=True))
     rows = []
     for program in programs:
         approved = PlanEntry.objects.filter(
@@ -344,7 +345,9 @@ def program_list(request: StaffRequest) -> HttpResponse:
             area=Sum("floor_area_m2"),
             cost=Sum("estimated_cost_yuan"),
         )
-        plans = [(plan, _plan_totals(plan)) for plan in program.plans.order_by("year")]
+        plans = [
+            (plan, _plan_totals(plan)) for plan in program.plans.order_by("year") if plan.pk in visible_plans
+        ]
         editable = not any(plan.status == AnnualPlan.Status.APPROVED for plan, _totals in plans)
         rows.append({"program": program, "approved": approved, "plans": plans, "editable": editable})
     return render(

@@ -8,6 +8,7 @@ from huanxin.projects import resident_views, views
 app_name = "projects"
 urlpatterns = [
     path("projects/", views.project_list, name="list"),
+    path("projects/mine/", views.my_projects, name="mine"),
     path("projects/export.xlsx", views.project_export, name="export"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/transition/", views.project_transition, name="transition"),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from huanxin.accounts.models import StaffRequest
 from huanxin.core import clock
@@ -31,7 +31,10 @@ def viewing_region(request: StaffRequest) -> Region | None:
 @page()
 def home(request: StaffRequest):  # type: ignore[no-untyped-def]
     """The dashboard: the summary for a region node, and for each node below it, live or at the
-    end of a past day (`?as_of=`)."""
+    end of a past day (`?as_of=`). A contractor's or an owners' committee's home is its own
+    projects instead: a district's figures are not its work."""
+    if request.user.scope.estate_ids is not None and not request.user.scope.everything:
+        return redirect("projects:mine")
     region = viewing_region(request)
     context: dict[str, object] = {"region": region}
     as_of = requested_as_of(request.GET)

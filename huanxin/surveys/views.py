@@ -164,6 +164,7 @@ def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "sees_answers": sees_answers,
             "paper_form": paper_form,
             "can_run": _can_run(request) and survey.is_open,
+            "can_print": _can_run(request),  # the slips: access_codes_issue refuses anyone else
             "extend_form": ExtendForm(initial={"closes_on": survey.closes_on, "version": survey.version}),
             "link": resident_link_for(estate),
             "menu": {item.code: item.name for item in survey.items.all()},

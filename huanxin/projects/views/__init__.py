@@ -17,6 +17,7 @@ from huanxin.projects.views.design import (
     project_schedule,
     project_transition,
 )
+from huanxin.projects.views.mine import my_projects
 from huanxin.projects.views.pages import project_detail, project_export, project_list, project_public
 from huanxin.projects.views.participation import (
     feedback_answer,
@@ -43,6 +44,7 @@ __all__ = [
     "feedback_answer",
     "feedback_enter",
     "milestone_done",
+    "my_projects",
     "paper_vote",
     "photo_accept",
     "photo_file",

@@ -67,5 +67,6 @@ def test_a_contractor_asking_for_a_district_without_its_estates_gets_not_found(
     assert (
         contractor.get("/api/v1/stats/summary?region=430821").status_code == 404
     )  # 慈利县: none of its estates
-    assert login("shigong").get("/?region=430821").status_code == 404
+    page = login("shigong").get("/?region=430821")  # its home is its own projects: no district's figures
+    assert page.status_code == 302 and page["Location"] == "/projects/mine/"
     assert api_as("yongding").get("/api/v1/stats/summary?region=430821").status_code == 404
