@@ -60,6 +60,9 @@ class PaperAnswerForm(forms.Form):
     )
     comments = forms.CharField(label=_("意见建议"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     consent = forms.BooleanField(label=_("居民已阅读个人信息告知书并同意（纸质签字）"), required=False)
+    replace = forms.BooleanField(
+        label=_("确认替换：该户已有答卷时，以这份纸质答卷替换（原答卷保留为历史版本）"), required=False
+    )
 
     def __init__(
         self, *args: Any, households: list[tuple[int, str]], items: list[Any], **kwargs: Any

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from huanxin.accounts.models import StaffRequest
 from huanxin.accounts.permissions import may_any
 from huanxin.catalog.querysets import menu_readable_by
+from huanxin.core import clock
 from huanxin.core.access import page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid
@@ -81,14 +82,29 @@ def round_create(request: StaffRequest) -> HttpResponse:
     return render(request, "surveys/form.html", {"form": form, "estate": estate})
 
 
-def _households(estate: Estate, unmasked: bool) -> list[tuple[int, str]]:
+def _household_label(household: Household, unmasked: bool) -> str:
+    name = household.owner_name if unmasked else mask_name(household.owner_name)
+    return f"{household.building.name}{household.unit}单元{household.room} {name}"
+
+
+def _households(estate: Estate, unmasked: bool, answered: dict[int, Answer]) -> list[tuple[int, str]]:
+    """The roster as the paper-answer picker shows it: who has already answered, and how."""
     return [
         (
             h.pk,
-            f"{h.building.name}{h.unit}单元{h.room} {h.owner_name if unmasked else mask_name(h.owner_name)}",
+            _household_label(h, unmasked)
+            + (f" · {_answered_label(answered[h.pk])}" if h.pk in answered else ""),
         )
         for h in Household.objects.filter(estate=estate).select_related("building").order_by(*ADDRESS_ORDER)
     ]
+
+
+def _answered_label(answer: Answer) -> str:
+    return _("已答（%(how)s，%(day)s，%(view)s）") % {
+        "how": answer.get_channel_display(),
+        "day": answer.created_at.astimezone(clock.SHANGHAI).strftime("%m-%d"),
+        "view": _("同意") if answer.agrees else _("不同意"),
+    }
 
 
 @page("surveys", ("view", "own_tallies"))
@@ -103,17 +119,35 @@ def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
     )
     paper_form = None
     if can_paper:
+        answered = {a.household_id: a for a in Answer.objects.current().filter(round=survey)}
         paper_form = PaperAnswerForm(
             request.POST or None if request.POST.get("form") == "paper" else None,
-            households=_households(estate, unmasked),
+            households=_households(estate, unmasked, answered),
             items=list(survey.items.order_by("code")),
         )
         if request.method == "POST" and request.POST.get("form") == "paper" and paper_form.is_valid():
             data = paper_form.cleaned_data
-            household = Household.objects.filter(estate=estate, pk=data["household"]).first()
+            household = (
+                Household.objects.filter(estate=estate, pk=data["household"])
+                .select_related("building")
+                .first()
+            )
             try:
                 if household is None:
                     raise Invalid(_("住户不存在"))
+                existing = answered.get(household.pk)
+                if existing is not None and not data["replace"]:
+                    # Never overwrite a household's answer unseen: say whose it is, ask to confirm.
+                    raise Invalid(
+                        _(
+                            "%(household)s已有答卷：%(answer)s。确需以这份纸质答卷替换，请勾选“确认替换”后再保存。"
+                        )
+                        % {
+                            "household": _household_label(household, unmasked),
+                            "answer": _answered_label(existing),
+                        },
+                        details=[{"field": "replace", "message": _("该户已有答卷")}],
+                    )
                 services.answer_submit(
                     round_id=survey.pk,
                     household=household,

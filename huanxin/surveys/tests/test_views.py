@@ -277,3 +277,35 @@ def test_each_slip_s_qr_code_opens_its_household_in_three_screens_and_dies_with_
     assert "这张通知单已作废" in dead.content.decode() and "您家住在哪一栋" in dead.content.decode()
     forged = Client(HTTP_HOST="127.0.0.1").get(f"/r/{token}/h/{path.split('/h/')[1][:-3]}xx/", follow=True)
     assert "二维码无法识别" in forged.content.decode()
+
+
+def test_a_paper_answer_never_replaces_a_household_s_answer_unseen(login, city, open_round) -> None:  # type: ignore[no-untyped-def]
+    """The picker says who has answered; replacing an answer names it and needs a confirmation."""
+    from huanxin.residents.services import consent_record
+    from huanxin.surveys.services import answer_submit
+
+    household = Household.objects.filter(estate=open_round.estate).select_related("building").earliest("pk")
+    consent_record(household=household)
+    answer_submit(round_id=open_round.pk, household=household, data={"agrees": True})
+    client = login("shequ")
+    page = client.get(f"/surveys/{open_round.pk}/").content.decode()
+    option = page.split(f'<option value="{household.pk}"')[1].split("</option>")[0]
+    assert "已答（居民自填，" in option and "同意）" in option
+    paper = {
+        "form": "paper",
+        "household": household.pk,
+        "agrees": "0",
+        "first_need": "",
+        "cofund_willing": "",
+        "cofund_bracket": "",
+        "comments": "",
+        "consent": "on",
+    }
+    refused = client.post(f"/surveys/{open_round.pk}/", paper).content.decode()
+    assert f"{household.building.name}{household.unit}单元{household.room}" in refused
+    assert "已有答卷：已答（居民自填" in refused and "确认替换" in refused
+    assert Answer.objects.current().get(household=household).agrees is True  # nothing changed
+    replaced = client.post(f"/surveys/{open_round.pk}/", {**paper, "replace": "on"})
+    assert replaced.status_code == 302
+    assert Answer.objects.current().get(household=household).agrees is False
+    assert Answer.objects.filter(household=household).count() == 2  # the first kept as history
