@@ -27,7 +27,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/huanxin rundemo
 
 test: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

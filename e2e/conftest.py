@@ -62,7 +62,8 @@ def sign_in(page: Any, base_url: str, username: str, password: str = "Huanxin@20
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/")
+    # the home page: the dashboard, or a contractor's and a committee's own projects
+    page.wait_for_url(lambda url: url in (f"{base_url}/", f"{base_url}/projects/mine/"))
 
 
 # Every visible element holding text of its own, with its computed size.
