@@ -52,9 +52,17 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    console: list[str] = []  # what the browser's console calls an error: CSP refusals, failed loads
+
+    def logged(message: Any) -> None:
+        if message.type == "error":
+            console.append(f"{message.text} {message.location.get('url', '')}")
+
+    opened.on("console", logged)
     yield opened
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert console == [], f"errors in the browser console: {console}"
 
 
 def sign_in(page: Any, base_url: str, username: str, password: str = "Huanxin@2020") -> None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from huanxin.api import api
+from huanxin.core.views import favicon
 
 handler400 = "huanxin.core.views.bad_request"
 handler403 = "huanxin.core.views.permission_denied"
@@ -21,4 +22,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", favicon),
 ]

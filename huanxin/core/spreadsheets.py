@@ -11,6 +11,8 @@ import io
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 
 import python_calamine
@@ -142,27 +144,97 @@ class SheetOut:
     title: str = ""
 
 
+# Numbers as an office reads them: thousands separated, the same decimals down a column. A year
+# or a code is a number no one adds up: written plain.
+WHOLE = "#,##0"
+DECIMAL = "#,##0.00"
+PLAIN_HEADERS = ("年", "编号", "编码", "代码", "序号", "版本")
+MEASURED_ROWS = 200  # the column widths fit the header and the first rows
+MAX_WIDTH = 60
+
+
 def write_xlsx(sheets: Sequence[SheetOut]) -> bytes:
-    """A workbook in write-only mode (memory stays flat for large exports)."""
+    """A workbook in write-only mode (memory stays flat for large exports): the title row, a bold
+    header frozen above the rows, columns as wide as their contents, numbers formatted."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F2")
     for spec in sheets:
         sheet = workbook.create_sheet(spec.name)
-        for index, width in enumerate(spec.widths):
+        rows = iter(spec.rows)
+        first = list(islice(rows, MEASURED_ROWS))
+        widths = spec.widths or fitted_widths(spec.header, first)
+        for index, width in enumerate(widths):
             sheet.column_dimensions[_column_letter(index)].width = width
+        header_row = 2 if spec.title else 1
+        sheet.freeze_panes = f"A{header_row + 1}"
         if spec.title:
-            sheet.append([for_export(spec.title)])
-        header = []
-        for label in spec.header:
-            cell = _styled(sheet, for_export(str(label)), font=bold, fill=fill)
-            header.append(cell)
-        sheet.append(header)
-        for row in spec.rows:
-            sheet.append([_as_text_if_formula(sheet, value) for value in row])
+            sheet.append([_styled(sheet, for_export(spec.title), font=Font(bold=True, size=13))])
+        sheet.append([_styled(sheet, for_export(str(label)), font=bold, fill=fill) for label in spec.header])
+        formats = [None if any(word in str(label) for word in PLAIN_HEADERS) else "" for label in spec.header]
+        for row in chain(first, rows):
+            sheet.append(
+                [_cell(sheet, value, formats[i] if i < len(formats) else "") for i, value in enumerate(row)]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_title(subject: str, form: Any, as_of: dt.date) -> str:
+    """The title row of a filtered export: what it is, every filter in force as the list page
+    shows it ("区划：永定区；老旧小区：是"), and the day its figures stand on."""
+    shown = []
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+    for name, form_field in form.fields.items():
+        value = cleaned.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(value, bool):
+            text = _("是") if value else _("否")
+        elif getattr(form_field, "choices", None):
+            choices = {str(key): label for key, label in form_field.choices}
+            text = str(choices.get(str(value), value))
+        else:
+            text = str(value)
+        shown.append(f"{form_field.label}：{text}")
+    filters = "；".join(shown) or _("全部")
+    return _("%(subject)s（%(filters)s；截至%(day)s）") % {
+        "subject": subject,
+        "filters": filters,
+        "day": as_of.isoformat(),
+    }
+
+
+def fitted_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[float]:
+    """Each column as wide as its widest text among the header and `rows` (a Chinese character
+    counts twice), within reason."""
+    widths = [_display_width(label) for label in header]
+    for row in rows:
+        for index, value in enumerate(row):
+            shown = _display_width(f"{value:,.2f}" if isinstance(value, Decimal | float) else value)
+            if index < len(widths):
+                widths[index] = max(widths[index], shown)
+            else:
+                widths.append(shown)
+    return [min(MAX_WIDTH, width + 2) for width in widths]
+
+
+def _display_width(value: Any) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _cell(sheet: Any, value: Any, number_format: str | None) -> Any:
+    """A cell of a row: text that Excel would run stays text; a number gets its format (none in
+    a column of years or codes: `number_format` None)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or number_format is None:
+        return _as_text_if_formula(sheet, value)
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = WHOLE if isinstance(value, int) else DECIMAL
+    return cell
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")

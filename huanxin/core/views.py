@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from huanxin.core.access import public_page
 from huanxin.core.errors import Forbidden, HuanxinError, Invalid, NotFound
+
+
+@public_page()
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask every site for /favicon.ico, whatever the page says: answer, not 404."""
+    return HttpResponsePermanentRedirect(static("huanxin/favicon.svg"))
 
 
 def _for_api(request: HttpRequest) -> bool:

@@ -13,9 +13,11 @@ from huanxin.estates.ledger import COLUMNS, TEMPLATE_NOTES, ledger_header, ledge
 WIDTHS = [column.width for column in COLUMNS]
 
 
-def estates_xlsx(estates: Iterable[Any]) -> bytes:
+def estates_xlsx(estates: Iterable[Any], title: str = "") -> bytes:
     rows = (ledger_row(estate) for estate in estates)
-    return write_xlsx([SheetOut(name=_("小区台账"), header=ledger_header(), rows=rows, widths=WIDTHS)])
+    return write_xlsx(
+        [SheetOut(name=_("小区台账"), header=ledger_header(), rows=rows, widths=WIDTHS, title=title)]
+    )
 
 
 def estates_csv(estates: Iterable[Any]) -> bytes:

@@ -22,6 +22,7 @@ from huanxin.core.errors import HuanxinError, StaleEdit
 from huanxin.core.history import history_of
 from huanxin.core.http import error_text, get_visible_or_404, posted_version, requested_as_of
 from huanxin.core.masking import mask_name, mask_phone
+from huanxin.core.spreadsheets import export_title
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates import city_rules, exports, services, tasks
 from huanxin.estates.filtersets import filter_estates
@@ -245,7 +246,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @page("estates", "export")
 def estate_export(request: StaffRequest, fmt: str) -> HttpResponse:
     """Exactly what the list shows with its filters, in the import template's columns."""
-    estates, _filterset = filter_estates(estates_for(request.user), request.GET)
+    estates, filterset = filter_estates(estates_for(request.user), request.GET)
     audit_record(
         action="estate.export",
         actor=request.user,
@@ -257,7 +258,8 @@ def estate_export(request: StaffRequest, fmt: str) -> HttpResponse:
         return _download(
             exports.estates_csv(estates.iterator()), f"小区台账-{stamp}.csv", "text/csv; charset=utf-8"
         )
-    return _download(exports.estates_xlsx(estates.iterator()), f"小区台账-{stamp}.xlsx", XLSX)
+    title = export_title(_("小区台账"), filterset.form, clock.today())
+    return _download(exports.estates_xlsx(estates.iterator(), title), f"小区台账-{stamp}.xlsx", XLSX)
 
 
 @page("estates", "view")

@@ -27,6 +27,7 @@ from huanxin.funding.models import FundingLine, FundingPlan, FundingSource, Ledg
 from huanxin.funding.sources import NATIONAL_SOURCES
 from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project
+from huanxin.regions.rules import significant_prefix
 
 
 def _money_project(by: Any, project_id: int) -> Project:
@@ -260,10 +261,22 @@ def ledger_reverse(*, by: Any, project_id: int, entry_id: int, note: str) -> Led
     return reversal
 
 
-def funding_source_add(*, by: Any, owner: Any, code: str, name: str, kind: str) -> FundingSource:
-    """A city's own source of money, beside the national list (SPEC 4.8: the city edits it)."""
-    if not by.can("settings", "menu"):
+def may_manage_sources(user: Any) -> bool:
+    """The city keeps its list (settings); a district its own district money (money: change)."""
+    return bool(user.can("settings", "menu") or user.can("money", "change"))
+
+
+def _require_source_manager(by: Any, owner: Any) -> None:
+    if not may_manage_sources(by):
         raise Forbidden(_("您的角色不能维护资金来源"))
+    if not by.scope.everything and not by.scope.covers_region(owner.code):
+        raise Forbidden(_("只能维护本辖区的资金来源"))
+
+
+def funding_source_add(*, by: Any, owner: Any, code: str, name: str, kind: str) -> FundingSource:
+    """A city's or a district's own source of money, beside the national list (SPEC 4.8: the
+    city edits it), offered to everything below its owner."""
+    _require_source_manager(by, owner)
     code, name = code.strip().upper(), name.strip()
     problems = []
     if not code or len(code) > 16 or not code.isascii() or not code.isalnum():
@@ -272,7 +285,14 @@ def funding_source_add(*, by: Any, owner: Any, code: str, name: str, kind: str) 
         problems.append({"field": "name", "message": _("名称为1至64个字")})
     if kind not in SourceKind.values:
         problems.append({"field": "kind", "message": _("请选择类别")})
-    if code and FundingSource.objects.filter(Q(owner=owner) | Q(owner__isnull=True), code=code).exists():
+    in_force_below = Q(owner__code__startswith=significant_prefix(owner.code))  # nothing below may clash
+    in_force_here = FundingSource.objects.sources_for(owner.code)
+    if (
+        code
+        and (
+            in_force_here.filter(code=code) | FundingSource.objects.filter(in_force_below, code=code)
+        ).exists()
+    ):
         problems.append({"field": "code", "message": _("编号%(code)s已在使用") % {"code": code}})
     if problems:
         raise Invalid(_("资金来源有误"), details=problems)
@@ -285,13 +305,12 @@ def funding_source_add(*, by: Any, owner: Any, code: str, name: str, kind: str) 
 
 
 def funding_source_retire(*, by: Any, owner: Any, source_id: int, retired: bool) -> FundingSource:
-    """Stops (or resumes) offering one of the city's own sources; the national list stays."""
-    if not by.can("settings", "menu"):
-        raise Forbidden(_("您的角色不能维护资金来源"))
+    """Stops (or resumes) offering one of the node's own sources; the national list stays."""
+    _require_source_manager(by, owner)
     with transaction.atomic():
         source = FundingSource.objects.select_for_update().filter(pk=source_id, owner=owner).first()
         if source is None:
-            raise Refused(_("只能停用本市自己增加的资金来源"))
+            raise Refused(_("只能停用本级自己增加的资金来源"))
         source.retired = retired
         stamp_history(source, by=by, reason="停用资金来源" if retired else "恢复资金来源")
         source.save()

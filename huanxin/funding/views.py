@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
@@ -37,6 +38,7 @@ from huanxin.funding.querysets import GROUPS, advanced_projects, project_money, 
 from huanxin.projects.as_of import attach_then, design_then
 from huanxin.projects.querysets import projects_for
 from huanxin.regions import rules as region_rules
+from huanxin.regions.models import Region
 
 GROUP_LABELS = {
     "kind": _("来源类别"),
@@ -82,7 +84,6 @@ def money_rollup(request: StaffRequest) -> HttpResponse:
             "group_label": GROUP_LABELS[group],
             "as_of": as_of,
             "advanced": advanced,
-            "perms_menu": request.user.can("settings", "menu"),
         },
     )
 
@@ -237,13 +238,17 @@ def entry_attachment(request: StaffRequest, pk: int) -> FileResponse:
     return response
 
 
-@page("settings", "menu")
+@page("money", "view")
 def sources_page(request: StaffRequest) -> HttpResponse:
-    """The city's sources of money: the national list, and its own, added or stopped here."""
-    region = request.user.region
+    """The sources of money in force at the user's node: the national list and those its city or
+    district added; the city and the districts add and stop their own here, others read."""
+    region = request.user.region or Region.objects.filter(level="city").order_by("code").first()
     if region is None:
-        raise NotFound(_("您的账号没有所属区划"))
+        raise NotFound(_("尚未加载行政区划"))
+    can_manage = services.may_manage_sources(request.user)
     if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
         try:
             if request.POST.get("action") == "add":
                 services.funding_source_add(
@@ -274,5 +279,6 @@ def sources_page(request: StaffRequest) -> HttpResponse:
             .order_by("code"),
             "kinds": SourceKind.choices,
             "region": region,
+            "can_manage": can_manage,
         },
     )

@@ -256,7 +256,20 @@ def pool(request: StaffRequest) -> HttpResponse:
             action="candidate.export", actor=request.user, request=request, detail={"status": status}
         )
         response = HttpResponse(
-            write_xlsx([SheetOut(name="储备库", header=POOL_COLUMNS, rows=rows)]),
+            write_xlsx(
+                [
+                    SheetOut(
+                        name="储备库",
+                        header=POOL_COLUMNS,
+                        rows=rows,
+                        title=_("项目储备库（%(status)s；截至%(day)s）")
+                        % {
+                            "status": dict(Candidate.Status.choices).get(status, _("全部状态")),
+                            "day": clock.today(),
+                        },
+                    )
+                ]
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('项目储备库.xlsx')}"

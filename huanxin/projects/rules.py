@@ -124,6 +124,12 @@ MILESTONE_STATUS = {
 }
 
 
+def is_completion_milestone(name: str) -> bool:
+    """The completion of the works (竣工): the supervisor or the district confirms it, not the
+    builder whose work it judges."""
+    return "竣工" in name
+
+
 def milestone_status(
     due_on: dt.date, done_on: dt.date | None, as_of: dt.date, closed_on: dt.date | None = None
 ) -> str:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from huanxin.core import money
 from huanxin.core.masking import mask_name
@@ -33,6 +34,26 @@ def masked_name(value: str) -> str:
 @register.filter
 def percent(value: Decimal | float | None) -> str:
     return money.format_percent(value)
+
+
+# A rate above 100 % is not an error but a fact the reader must be told: money beyond the plan
+# arrived, or more was paid than arrived (the district advanced it, 垫付).
+RATE_BEYOND = {
+    "in_place": (_("超计划到位"), _("到位资金超过计划：可能有多拨或计划尚未调整，请核对")),
+    "execution": (_("含垫付"), _("支出超过已到位资金：差额为先行垫付（通常由区县垫付），待资金到位后冲抵")),
+}
+
+
+@register.filter
+def rate(value: Any, kind: str) -> str:
+    """A rate as a percentage; above 100 % with a short note saying why, its reason on hover."""
+    text = money.format_percent(value)
+    if value is None or float(value) <= 1 or kind not in RATE_BEYOND:
+        return text
+    label, reason = RATE_BEYOND[kind]
+    return format_html(
+        '{} <span class="badge text-bg-warning rate-beyond" title="{}">{}</span>', text, reason, label
+    )
 
 
 @register.filter

@@ -248,6 +248,11 @@ def test_the_export_follows_the_list_filters(login, make_estate) -> None:  # typ
     make_estate("新城花园", year_built=2008)
     content = login("yongding").get("/estates/export.csv?old=true").content.decode("utf-8-sig")
     assert "老街小区" in content and "新城花园" not in content
+    from huanxin.core.spreadsheets import read_tables
+
+    workbook = login("yongding").get("/estates/export.xlsx?old=true&year_min=1980").content
+    title = read_tables(name="x.xlsx", content=workbook)[0].rows[0][0]
+    assert title == "小区台账（建成年份起：1980；老旧小区：是；截至2020-09-01）"  # the filters and the day
 
 
 def test_the_blank_template_reads_back_as_a_ledger_with_instructions(login) -> None:  # type: ignore[no-untyped-def]

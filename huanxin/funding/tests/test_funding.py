@@ -155,6 +155,19 @@ def test_payments_beyond_receipts_need_the_districts_advance(city, funded) -> No
     assert list(advanced_projects(city["yongding"])) == []  # covered
 
 
+def test_a_rate_above_100_percent_says_why(city, funded, login) -> None:  # type: ignore[no-untyped-def]
+    """688 % bare reads as an error: the page says the district advanced the difference."""
+    record(city, funded, "receipt", "10000")
+    record(city, funded, "payment", "68800", advance=True)
+    page = login("yongding").get(f"/funding/projects/{funded.pk}/").content.decode()
+    execution = page.split('id="execution-rate">')[1].split("</td>")[0]
+    assert execution.startswith("688.0%") and "含垫付" in execution and "先行垫付" in execution
+    within = page.split('id="in-place-rate">')[1].split("</td>")[0]
+    assert within == "2.5%"  # 10,000 of 400,000: no note below 100 %
+    rollup = login("city").get("/funding/?group=source&as_of=2020-09-20").content.decode()
+    assert "含垫付" in rollup.split('id="total-execution">')[1].split("</td>")[0]
+
+
 def test_a_correction_is_a_reversal_never_an_edit(city, funded) -> None:  # type: ignore[no-untyped-def]
     wrong = record(city, funded, "receipt", "100000")
     with pytest.raises(Invalid):
@@ -342,11 +355,33 @@ def test_the_city_adds_and_stops_its_own_sources(city, login) -> None:  # type: 
     client.post("/funding/sources/", {"action": "retire", "source": national.pk})
     national.refresh_from_db()
     assert not national.retired  # the national list is not the city's to stop
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="只能维护本辖区"):  # a district does not edit the city's list
         services.funding_source_add(
             by=city["yongding"], owner=own.owner, code="Y01", name="区里的", kind="government"
         )
-    assert login("yongding").get("/funding/sources/").status_code == 403
+
+
+def test_the_sources_page_opens_for_every_role_reading_money_and_districts_add_their_own(  # type: ignore[no-untyped-def]
+    city, login
+) -> None:
+    assert "全国通用" in login("admin").get("/funding/sources/").content.decode()
+    district = login("yongding")
+    district.post(
+        "/funding/sources/", {"action": "add", "code": "Y01", "name": "区级配套", "kind": "government"}
+    )
+    own = FundingSource.objects.get(code="Y01")
+    assert own.owner is not None and own.owner.code == "430802000000"
+    clash = login("city").post(
+        "/funding/sources/",
+        {"action": "add", "code": "Y01", "name": "市里也叫Y01", "kind": "government"},
+        follow=True,
+    )
+    assert "编号Y01已在使用" in clash.content.decode()  # a code in force below the city cannot be taken
+    street = login("guanliping")
+    page = street.get("/funding/sources/").content.decode()
+    assert "区级配套" in page and 'name="action" value="add"' not in page  # read, not edit
+    assert street.post("/funding/sources/", {"action": "retire", "source": own.pk}).status_code == 403
+    assert "区级配套" not in login("cili").get("/funding/sources/").content.decode()  # another district's
 
 
 def test_an_entry_is_written_once(city, funded) -> None:  # type: ignore[no-untyped-def]

@@ -76,7 +76,8 @@ def test_a_community_worker_submits_an_estate_of_its_community_and_the_street_fo
     assert "candidate-steps" in tab and "转报" in tab and "官黎坪街道 刘主任" in tab
     export = login("city").get("/planning/pool/?format=xlsx")
     rows = read_tables(name="pool.xlsx", content=export.content)[0].rows
-    header, row = rows[0], rows[1]
+    title, header, row = rows[0], rows[1], rows[2]
+    assert title[0].startswith("项目储备库（全部状态；截至")
     assert dict(zip(header, row, strict=True))["转报人"] == "官黎坪街道 刘主任"
     assert dict(zip(header, row, strict=True))["申报单位"] == "官黎坪社区居民委员会"
 

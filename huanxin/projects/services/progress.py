@@ -296,13 +296,24 @@ def milestones_set(*, by: Any, project_id: int, version: int, rows: list[Milesto
     return project
 
 
+def may_mark_milestone(user: Any, project: Project, name: str) -> bool:
+    """Whether `user` (a reporter of the project) may mark this milestone reached."""
+    if not rules.is_completion_milestone(name) or user.can("projects", "change"):
+        return True
+    supervisor = project.supervisor_id
+    return supervisor is not None and getattr(user, "organization_id", None) == supervisor
+
+
 def milestone_done(*, by: Any, milestone_id: int, done_on: dt.date) -> Milestone:
-    """Staff, or the project's own builder or supervisor, mark a milestone reached."""
+    """Staff, or the project's own builder or supervisor, mark a milestone reached; the completion
+    (竣工) only the supervisor or the district."""
     with transaction.atomic():
         milestone = get_visible_or_404(
             Milestone.objects.select_related("project__estate__region"), by, pk=milestone_id
         )
         require_reporter(by, milestone.project)
+        if not may_mark_milestone(by, milestone.project, milestone.name):
+            raise Forbidden(_("竣工节点由监理单位或区县住建局确认，施工单位不能自行标记"))
         if done_on > clock.today():
             raise Invalid(
                 _("完成日期不能晚于今天"), details=[{"field": "done_on", "message": done_on.isoformat()}]

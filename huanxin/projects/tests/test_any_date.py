@@ -276,9 +276,9 @@ def check_pages(city, project, login, api_as, log, as_of) -> None:  # type: igno
     page = detail.context
     assert (page["state_then"], page["progress"]) == (want["state"], want["progress"])
     assert [line.done for line in page["items"]] == want["shares"]
-    statuses = [status for _m, _done, status in page["milestones"]]
+    statuses = [status for _m, _done, status, _may in page["milestones"]]
     assert ("late" in statuses) == want["milestone_late"]
-    assert [m.due_on for m, _done, _status in page["milestones"]] == want["dues"]
+    assert [m.due_on for m, _done, _status, _may in page["milestones"]] == want["dues"]
     feedback = district.get(f"/projects/{project.pk}/?as_of={day}&tab=feedback").context["feedback_rows"]
     assert sum(1 for f in feedback if not f.answered_then) == want["feedback_open"]
     money = district.get(f"/funding/projects/{project.pk}/?as_of={day}").context["overall"]

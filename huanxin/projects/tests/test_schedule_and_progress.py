@@ -115,6 +115,27 @@ def test_milestones_are_set_by_staff_and_reached_by_the_builder(city, built, log
     assert "按期完成" in login("shigong").get(f"/projects/{built.pk}/").content.decode()
 
 
+def test_only_the_supervisor_or_the_district_marks_the_completion(city, built, login) -> None:  # type: ignore[no-untyped-def]
+    """竣工 judges the builder's work: the builder cannot mark it, the supervisor and the district can."""
+    services.milestones_set(
+        by=city["yongding"],
+        project_id=built.pk,
+        version=built.version,
+        rows=[{"name": "竣工", "due_on": dt.date(2020, 11, 30), "done_on": None}],
+    )
+    completion = built.milestones.get()
+    builder_page = login("shigong").get(f"/projects/{built.pk}/").content.decode()
+    assert f"/milestones/{completion.pk}/done/" not in builder_page  # no button it may not use
+    with pytest.raises(Forbidden, match="竣工节点由监理单位或区县住建局确认"):
+        services.milestone_done(by=city["shigong"], milestone_id=completion.pk, done_on=dt.date(2020, 9, 20))
+    assert (
+        f"/milestones/{completion.pk}/done/" in login("jianli").get(f"/projects/{built.pk}/").content.decode()
+    )
+    services.milestone_done(by=city["jianli"], milestone_id=completion.pk, done_on=dt.date(2020, 9, 20))
+    completion.refresh_from_db()
+    assert completion.done_on == dt.date(2020, 9, 20)
+
+
 def test_the_schedule_form_saves_dates_phone_and_milestones(city, built, login) -> None:  # type: ignore[no-untyped-def]
     client = login("yongding")
     response = client.post(

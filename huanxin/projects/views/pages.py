@@ -64,7 +64,7 @@ from huanxin.projects.querysets import (
     with_feedback_counts,
     with_flags,
 )
-from huanxin.projects.services.progress import may_confirm
+from huanxin.projects.services.progress import may_confirm, may_mark_milestone
 from huanxin.projects.views.common import (
     EDITABLE_DESIGN,
     HIDDEN_HISTORY,
@@ -168,6 +168,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
                 m,
                 m.done_on if m.done_on and m.done_on <= on else None,
                 rules.milestone_status(m.due_on, m.done_on, on, closed_on),
+                live and may_report(user, project) and may_mark_milestone(user, project, m.name),
             )
             for m in milestones_then([project.pk], as_of)
         ],
