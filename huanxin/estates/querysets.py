@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
@@ -87,3 +88,48 @@ def assessments_then(estate: Estate, as_of: dt.date | None) -> dict[int, Any]:
         else:
             latest[record.item_id] = record
     return latest
+
+
+@dataclass
+class Locator:
+    """A small offline map of the estate among its district's estates (no map tiles: the server
+    may have no internet): each estate a dot at its coordinates, this one marked."""
+
+    here: tuple[float, float]
+    others: list[tuple[float, float]]
+    width: int = 240
+    height: int = 180
+
+
+LOCATOR_MAX_DOTS = 2000
+
+
+def locator_for(user: Any, estate: Estate) -> Locator | None:
+    """None for an estate without coordinates. The dots are the district's estates the user may
+    see (at most LOCATOR_MAX_DOTS), scaled to the box with a margin; north is up."""
+    if estate.latitude is None or estate.longitude is None:
+        return None
+    district = estate.region.code[:6]
+    points = list(
+        estates_for(user)
+        .filter(region__code__startswith=district, latitude__isnull=False, longitude__isnull=False)
+        .exclude(pk=estate.pk)
+        .values_list("longitude", "latitude")[:LOCATOR_MAX_DOTS]
+    )
+    here = (float(estate.longitude), float(estate.latitude))
+    xs = [float(x) for x, _y in points] + [here[0]]
+    ys = [float(y) for _x, y in points] + [here[1]]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.005)  # ~500 m at least: one estate is a dot
+    box = Locator(here=(0, 0), others=[])
+    margin = 12
+
+    def place(x: float, y: float) -> tuple[float, float]:
+        scale = (min(box.width, box.height) - 2 * margin) / span
+        return (
+            round(margin + (x - min(xs)) * scale, 1),
+            round(box.height - margin - (y - min(ys)) * scale, 1),
+        )
+
+    box.here = place(*here)
+    box.others = [place(float(x), float(y)) for x, y in points]
+    return box

@@ -34,6 +34,7 @@ from huanxin.estates.querysets import (
     estate_then,
     estate_totals,
     estates_for,
+    locator_for,
     roster_then,
 )
 
@@ -93,6 +94,8 @@ def estate_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "tabs": tabs,
         "can_edit": as_of is None and request.user.can("estates", "edit_facts"),
     }
+    if tab == "info":
+        context["locator"] = locator_for(request.user, estate)
     if tab == "buildings":
         unmasked = request.user.sees_personal_data(estate.region.code)
         context["buildings"] = buildings_then(estate, as_of)

@@ -9,6 +9,7 @@ app_name = "projects"
 urlpatterns = [
     path("projects/", views.project_list, name="list"),
     path("projects/mine/", views.my_projects, name="mine"),
+    path("projects/estate/<int:estate_pk>/", views.estate_projects, name="estate_projects"),
     path("projects/export.xlsx", views.project_export, name="export"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/transition/", views.project_transition, name="transition"),

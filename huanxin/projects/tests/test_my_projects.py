@@ -126,3 +126,23 @@ def test_one_sidebar_entry_is_lit_at_a_time(login, project) -> None:  # type: ig
     assert _lit(client.get("/planning/pool/").content.decode()) == ["储备库"]
     assert _lit(client.get(f"/projects/{project.pk}/").content.decode()) == ["改造项目"]
     assert _lit(client.get("/").content.decode()) == ["总览"]
+
+
+def test_the_estate_page_links_its_project_and_shows_where_it_is(login, built, make_estate) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from huanxin.estates.models import Estate
+
+    Estate.objects.filter(pk=built.estate_id).update(latitude=Decimal("29.117"), longitude=Decimal("110.479"))
+    make_estate("邻近小区", latitude=Decimal("29.125"), longitude=Decimal("110.470"))
+    make_estate("慈利小区", community="430821001001", latitude=Decimal("29.43"), longitude=Decimal("111.13"))
+    client = login("guanliping")
+    page = client.get(f"/estates/{built.estate_id}/").content.decode()
+    assert "uri.amap.com/marker?position=110.479" in page and "coordinate=wgs84" in page
+    locator = page.split('id="estate-locator"')[1].split("</figure>")[0]
+    assert locator.count("<circle") == 2  # itself and its neighbour in 永定区, not 慈利县's estate
+    assert "其他 1 个小区" in locator
+    line = client.get(f"/projects/estate/{built.estate_id}/", HTTP_HX_REQUEST="true").content.decode()
+    assert f'href="/projects/{built.pk}/"' in line and "施工" in line
+    before = client.get(f"/projects/estate/{built.estate_id}/?as_of=2020-09-02").content.decode()
+    assert "尚未立项" in before  # approved on 3 Sept

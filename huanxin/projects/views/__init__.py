@@ -17,7 +17,7 @@ from huanxin.projects.views.design import (
     project_schedule,
     project_transition,
 )
-from huanxin.projects.views.mine import my_projects
+from huanxin.projects.views.mine import estate_projects, my_projects
 from huanxin.projects.views.pages import project_detail, project_export, project_list, project_public
 from huanxin.projects.views.participation import (
     feedback_answer,
@@ -41,6 +41,7 @@ __all__ = [
     "acceptance_paper",
     "acceptance_pdf",
     "acceptance_sign",
+    "estate_projects",
     "feedback_answer",
     "feedback_enter",
     "milestone_done",

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from huanxin.accounts.models import StaffRequest, User
 from huanxin.accounts.permissions import Role
 from huanxin.core.access import page
+from huanxin.core.http import requested_as_of
 from huanxin.projects import rules
+from huanxin.projects.as_of import attach_then
 from huanxin.projects.models import Project
 from huanxin.projects.querysets import acceptance_lines, parties_of, projects_for
 from huanxin.projects.views.common import REPORTING, may_report
@@ -75,3 +77,22 @@ def my_projects(request: StaffRequest) -> HttpResponse:
         if len(rows) == 1:
             return redirect(rows[0].url(next(t for t in rows[0].tasks if t.key == task)))
     return render(request, "projects/mine.html", {"rows": rows, "task": task})
+
+
+@page("projects", ("view", "own_progress", "sign_acceptance"))
+def estate_projects(request: StaffRequest, estate_pk: int) -> HttpResponse:
+    """The estate page's line of its projects (the estates app does not import this one): each
+    with its year, state and progress, as of the page's day."""
+    as_of = requested_as_of(request.GET)
+    projects = list(
+        projects_for(request.user)
+        .filter(estate_id=estate_pk)
+        .select_related("plan_entry__plan")
+        .order_by("plan_entry__plan__year")
+    )
+    rows = [project for project in attach_then(projects, as_of) if project.state_then is not None]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "projects/partials/estate_projects.html",
+        {"rows": rows, "as_of": as_of, "states": rules.STATES},
+    )
