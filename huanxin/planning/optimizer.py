@@ -474,6 +474,19 @@ def violated(problem: Problem, chosen: set[Hashable]) -> list[str]:
     return found
 
 
+# The solver's outcome as an official reads it; the solver's own term stays one click away.
+STATUS_WORDS = {
+    "optimal": "已找到最优方案",
+    "time_limit": "时限内找到可行方案（未证明最优）",
+    "infeasible": "无可行方案：预算与份额要求无法同时满足",
+    "no_solution": "时限内未找到方案",
+}
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
+
+
 def as_dict(solution: Solution) -> dict[str, Any]:
     return {
         "status": solution.status,

@@ -28,7 +28,7 @@ from huanxin.core.http import get_visible_or_404, posted_version, requested_as_o
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
-from huanxin.planning import exports, rules, services
+from huanxin.planning import exports, optimizer, rules, services
 from huanxin.planning.forms import EligibilitySettingsForm, ProgramForm
 from huanxin.planning.models import (
     AnnualPlan,
@@ -474,7 +474,10 @@ def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "can_withdraw": plan.status == AnnualPlan.Status.PUBLICITY
             and request.user.can("plans", "change"),
             "history": plan.history.select_related("history_user").order_by("-history_date", "-history_id"),
-            "summary": plan.optimizer_summary,
+            "summary": {
+                **plan.optimizer_summary,
+                "status_words": optimizer.status_words(plan.optimizer_summary.get("status", "")),
+            },
             "districts": Region.objects.filter(level="county").order_by("code"),
         },
     )
@@ -508,7 +511,7 @@ def plan_optimize(request: StaffRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("已按优化结果生成草案：%(n)d 个小区（求解状态：%(status)s）")
-            % {"n": len(solution.selected), "status": solution.status},
+            % {"n": len(solution.selected), "status": optimizer.status_words(solution.status)},
         )
     return redirect("planning:plan", pk=pk)
 

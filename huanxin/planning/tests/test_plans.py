@@ -169,6 +169,9 @@ def test_plan_pages_and_api(city, draft, confirmed, login, api_as) -> None:  # t
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.entries.count() == 1
+    shown = client.get(f"/planning/plans/{draft.pk}/").content.decode()
+    status = shown.split('id="optimizer-status">')[1].split("</strong>")[0]
+    assert status == "已找到最优方案" and "<code>optimal</code>" in shown  # the solver's term one click away
     body = api_as("yongding").get(f"/api/v1/plans/{draft.pk}").json()
     assert body["entries"][0]["estate_name"] == "市委二号院" and body["status"] == "draft"
     assert client.get(f"/planning/public/plans/{draft.pk}/").status_code == 404  # a draft is not public
