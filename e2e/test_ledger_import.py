@@ -60,5 +60,6 @@ def test_upload_errors_fix_confirm_export(page, live_server, city) -> None:  # t
     exported = download_info.value
     assert exported.suggested_filename.endswith(".xlsx")
     tables = read_tables(name="export.xlsx", content=Path(exported.path()).read_bytes())
-    names = {row[1] for row in tables[0].rows[1:]}
-    assert names == {"电力公司宿舍", "财政局宿舍"}
+    title, header, *rows = tables[0].rows
+    assert title[0].startswith("小区台账（") and header[1] == "小区名称*"
+    assert {row[1] for row in rows} == {"电力公司宿舍", "财政局宿舍"}
