@@ -23,7 +23,7 @@ from huanxin.core.errors import HuanxinError, Invalid
 from huanxin.core.http import get_visible_or_404, posted_version, requested_as_of
 from huanxin.core.masking import mask_name
 from huanxin.core.validation import add_error_to_form
-from huanxin.estates.models import ADDRESS_ORDER, Estate, Household
+from huanxin.estates.models import ADDRESS_ORDER, Estate, Household, household_address
 from huanxin.estates.querysets import estates_for
 from huanxin.regions.filters import in_region
 from huanxin.residents.services import resident_link_for
@@ -84,7 +84,7 @@ def round_create(request: StaffRequest) -> HttpResponse:
 
 def _household_label(household: Household, unmasked: bool) -> str:
     name = household.owner_name if unmasked else mask_name(household.owner_name)
-    return f"{household.building.name}{household.unit}单元{household.room} {name}"
+    return f"{household_address(household.building.name, household.unit, household.room)} {name}"
 
 
 def _households(estate: Estate, unmasked: bool, answered: dict[int, Answer]) -> list[tuple[int, str]]:
