@@ -13,6 +13,7 @@ from huanxin.demo.people import CITY
 from huanxin.demo.plan import DEMO_TODAY, EstatePlan, Fate, demo_plan, planned_plans, survey_plan
 from huanxin.demo.registry import plan_codes
 from huanxin.estates.models import Estate, Household
+from huanxin.planning.drafting import plan_draft_with_optimizer
 from huanxin.planning.models import Candidate, Program
 from huanxin.planning.services import (
     candidate_confirm,
@@ -21,7 +22,6 @@ from huanxin.planning.services import (
     candidate_submit,
     plan_approve,
     plan_create,
-    plan_draft_with_optimizer,
     plan_publish,
     plan_set_entries,
     program_create,

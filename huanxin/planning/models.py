@@ -301,3 +301,77 @@ class PlanEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.estate}"
+
+
+class OptimizerRun(models.Model):
+    """One press of 运行优化: the solver works in the background worker (half a minute on a large
+    pool) while the plan page shows where it is; the draft changes only when it is done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未完成")
+
+    class Stage(models.TextChoices):
+        POOL = "pool", _("读取储备库并计算优先级")
+        SOLVE = "solve", _("求解最优组合")
+        EXPLAIN = "explain", _("逐个说明纳入理由")
+        SAVE = "save", _("写入草案")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="optimizer_runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    plan_version = models.PositiveIntegerField(_("发起时的计划版本"))
+    options = models.JSONField(_("优化条件"), default=dict)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("当前步骤"), max_length=16, choices=Stage.choices, blank=True)
+    requested_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始计算"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    outcome = models.TextField(_("结果"), blank=True)
+
+    class Meta:
+        # read only through its plan (get_visible_or_404 on the plan), never on its own
+        verbose_name = _("优化运行")
+        verbose_name_plural = _("优化运行")
+        ordering = ["-pk"]
+        constraints = [
+            # one run at a time per plan: a second press while the first works is refused
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(status__in=["queued", "running"]), name="one_active_run_per_plan"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} #{self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def time_limit_s(self) -> float:
+        return float(self.options.get("time_limit_s", 10))
+
+    @property
+    def longest_s(self) -> int:
+        """What the page may promise as the longest wait: the solve, then up to three times as long
+        explaining the reasons (optimizer.optimize's own deadlines), plus reading the pool."""
+        return int(4 * self.time_limit_s + 5)
+
+    @property
+    def elapsed_s(self) -> int:
+        from django.utils import timezone
+
+        since = self.started_at or self.requested_at
+        end = self.finished_at or timezone.now()
+        return max(0, int((end - since).total_seconds())) if since else 0
+
+    def stage_number(self) -> int:
+        return list(self.Stage.values).index(self.stage) + 1 if self.stage else 0

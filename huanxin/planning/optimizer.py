@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from huanxin.core.money import format_yuan, to_decimal
 
 NEAREST = 50  # candidates on each side of the cut whose reason is a re-solve
 
@@ -104,13 +106,13 @@ def conflicts(problem: Problem) -> list[str]:
         if candidate_id in by_id:
             forced[by_id[candidate_id].district] += by_id[candidate_id].cost
     if sum(forced.values()) > budget + 1e-6:
-        found.append(f"必须纳入的项目共需{sum(forced.values()):,.0f}元，超过预算{budget:,.0f}元")
+        found.append(f"必须纳入的项目共需{_yuan(sum(forced.values()))}，超过预算{_yuan(budget)}")
     for district, cost in forced.items():
         high = problem.max_share.get(district)
         if high is not None and cost > high * budget + 1e-6:
             found.append(
-                f"{problem.name(district)}必须纳入的项目共需{cost:,.0f}元，"
-                f"超过其最高份额{high:.1%}（{high * budget:,.0f}元）"
+                f"{problem.name(district)}必须纳入的项目共需{_yuan(cost)}，"
+                f"超过其最高份额{high:.1%}（{_yuan(high * budget)}）"
             )
     available: dict[str, float] = defaultdict(float)
     for candidate in problem.candidates:
@@ -119,8 +121,8 @@ def conflicts(problem: Problem) -> list[str]:
     for district, low in problem.min_share.items():
         if low > 0 and available[district] + 1e-6 < low * budget:
             found.append(
-                f"{problem.name(district)}可选项目总投资{available[district]:,.0f}元，"
-                f"不足其最低份额{low:.1%}（{low * budget:,.0f}元）"
+                f"{problem.name(district)}可选项目总投资{_yuan(available[district])}，"
+                f"不足其最低份额{low:.1%}（{_yuan(low * budget)}）"
             )
     floors = sum(
         max(problem.min_share.get(d, 0.0) * budget, forced.get(d, 0.0))
@@ -279,7 +281,7 @@ def greedy(problem: Problem) -> Greedy:
     for candidate in order:
         take(candidate)
     violations = [
-        f"{problem.name(d)}仅{by_district[d]:,.0f}元，低于最低份额{low:.1%}"
+        f"{problem.name(d)}仅{_yuan(by_district[d])}，低于最低份额{low:.1%}"
         for d, low in sorted(problem.min_share.items())
         if by_district[d] + 1e-6 < low * budget
     ]
@@ -295,25 +297,30 @@ def _fmt(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def _yuan(value: float) -> str:
+    return format_yuan(to_decimal(round(value, 2)))
+
+
 def _on_its_own(problem: Problem, candidate: Candidate, forced_by_district: dict[str, float]) -> str | None:
     """A constraint the candidate breaks by itself, whatever else is chosen."""
     forced_total = sum(forced_by_district.values())
     forced_here = forced_by_district.get(candidate.district, 0.0)
     if candidate.cost > problem.budget - forced_total + 1e-6:
         return (
-            f"未纳入：其投资额{candidate.cost:,.0f}元单独已超过扣除必须纳入项目后的"
-            f"剩余预算{problem.budget - forced_total:,.0f}元"
+            f"未纳入：其投资额{_yuan(candidate.cost)}单独已超过扣除必须纳入项目后的"
+            f"剩余预算{_yuan(problem.budget - forced_total)}"
         )
     high = problem.max_share.get(candidate.district)
     if high is not None and candidate.cost > high * problem.budget - forced_here + 1e-6:
         return (
-            f"未纳入：其投资额{candidate.cost:,.0f}元单独已超过{problem.name(candidate.district)}的剩余最高份额"
-            f"{high * problem.budget - forced_here:,.0f}元"
+            f"未纳入：其投资额{_yuan(candidate.cost)}单独已超过{problem.name(candidate.district)}的剩余最高份额"
+            f"{_yuan(high * problem.budget - forced_here)}"
         )
     return None
 
 
-def optimize(problem: Problem) -> Solution:
+def optimize(problem: Problem, on_stage: Callable[[str], None] = lambda stage: None) -> Solution:
+    """`on_stage` hears "solve", then "explain": the plan page shows the worker's progress."""
     started = time.monotonic()
     plain = greedy(problem)
     found = conflicts(problem)
@@ -328,6 +335,7 @@ def optimize(problem: Problem) -> Solution:
     if not plain.violations:
         picked = set(plain.selected)
         start = np.array([1.0 if c.id in picked else 0.0 for c in model.candidates])
+    on_stage("solve")
     best = model.solve(problem.time_limit_s, start=start)
     if best.status == "no_solution":
         return Solution(
@@ -358,6 +366,7 @@ def optimize(problem: Problem) -> Solution:
     if broken:  # never hand back a selection that breaks a constraint, whatever the solver said
         return Solution("error", [], None, None, None, plain, {}, broken, time.monotonic() - started)
     objective = sum(c.value for c in model.candidates if c.id in chosen)
+    on_stage("explain")
     reasons = (
         _reasons(problem, model, best, chosen, deadline=started + 3 * problem.time_limit_s)
         if problem.explain
@@ -418,20 +427,29 @@ def _reasons(
         if forced.objective is None:
             reasons[c.id] = f"{verb}：若{state}，重新求解在时限内未得出结果，不作判断"
             continue
-        change = forced.objective - best.objective
         exact = (
             forced.status == "optimal"
             and best.status == "optimal"
             and (forced.gap or 0) <= 1e-9
             and (best.gap or 0) <= 1e-9
         )
-        reasons[c.id] = (
-            f"{verb}：若{state}，重新求解后总效用为{_fmt(forced.objective)}，"
-            f"{'减少' if change <= 0 else '增加'}{_fmt(abs(change))}"
-            + ("" if exact else f"（求解在时限内停止，差距约{(forced.gap or 0):.2%}）")
-        )
+        reasons[c.id] = f"{verb}：若{state}，" + _what_changes(model, best, forced, exact)
     _positions(problem, candidates, chosen, reasons)
     return reasons
+
+
+def _what_changes(model: _Model, best: _Solved, forced: _Solved, exact: bool) -> str:
+    """The re-solve's difference as an official weighs it: priority-weighted utility, and the
+    households the plan would reach (counted from the two selections, not estimated)."""
+    assert best.objective is not None and forced.objective is not None
+    assert best.x is not None and forced.x is not None
+    households = np.array([c.households for c in model.candidates], dtype=np.int64)
+    reached = int(households @ (forced.x > 0.5)) - int(households @ (best.x > 0.5))
+    change = forced.objective - best.objective
+    utility = f"总效用{'少' if change <= 0 else '多'} {_fmt(abs(change))}"
+    people = "惠及户数不变" if reached == 0 else f"{'少' if reached < 0 else '多'}惠及 {abs(reached):,} 户"
+    caveat = "" if exact else f"（求解在时限内停止，未证明最优，结果可能相差约 {(forced.gap or 0):.1%}）"
+    return f"{utility}，{people}{caveat}"
 
 
 def _positions(

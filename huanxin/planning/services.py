@@ -15,7 +15,7 @@ from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import full_clean_or_invalid, stamp_history
 from huanxin.estates.models import Estate
-from huanxin.planning import hooks, optimizer, rules
+from huanxin.planning import hooks, rules
 from huanxin.planning.models import (
     AnnualPlan,
     Candidate,
@@ -246,7 +246,7 @@ def priority_weights_save(
     return current
 
 
-def _may_plan(by: Any) -> None:
+def refuse_unless_planner(by: Any) -> None:
     """The city's plan is the city's to write; districts propose through their candidates'
     estimates and the what-if optimizer."""
     if not by.can("plans", "change"):
@@ -380,7 +380,7 @@ def program_update(*, by: Any, program_id: int, version: int, changes: ProgramCh
 
 
 def plan_create(*, by: Any, program_id: int, year: int, budget_yuan: Decimal) -> AnnualPlan:
-    _may_plan(by)
+    refuse_unless_planner(by)
     with transaction.atomic():
         program = get_visible_or_404(Program.objects.all(), by, pk=program_id)
         if not program.start_year <= year <= program.end_year:
@@ -402,7 +402,7 @@ def plan_create(*, by: Any, program_id: int, year: int, budget_yuan: Decimal) ->
 WITHDRAWN = "撤回公示"
 
 
-def _locked_draft(by: Any, plan_id: int, version: int) -> AnnualPlan:
+def locked_draft(by: Any, plan_id: int, version: int) -> AnnualPlan:
     plan = get_visible_or_404(
         AnnualPlan.objects.select_for_update(of=("self",)).select_related("program__region"), by, pk=plan_id
     )
@@ -432,9 +432,9 @@ def plan_set_entries(
     *, by: Any, plan_id: int, version: int, estate_ids: list[int], reasons: dict[int, str] | None = None
 ) -> AnnualPlan:
     """Draft by hand (or from the optimizer): the plan holds exactly these candidates."""
-    _may_plan(by)
+    refuse_unless_planner(by)
     with transaction.atomic():
-        plan = _locked_draft(by, plan_id, version)
+        plan = locked_draft(by, plan_id, version)
         by_estate = {c.estate_id: c for c in available_candidates(by, plan)}
         missing = [estate_id for estate_id in estate_ids if estate_id not in by_estate]
         if missing:
@@ -473,62 +473,11 @@ def plan_set_entries(
     return plan
 
 
-def plan_draft_with_optimizer(
-    *,
-    by: Any,
-    plan_id: int,
-    version: int,
-    min_share: dict[str, float] | None = None,
-    max_share: dict[str, float] | None = None,
-    must_include: list[int] | None = None,
-    must_exclude: list[int] | None = None,
-    time_limit_s: float = 10,
-) -> optimizer.Solution:
-    """The optimizer's pick from the pool becomes the draft's entries, each with its reason; the
-    reasons of those left out are kept with the plan."""
-    _may_plan(by)
-    plan = get_visible_or_404(AnnualPlan.objects.select_related("program__region"), by, pk=plan_id)
-    candidates = [c for c in available_candidates(by, plan) if c.estimated_cost_yuan]
-    problem = optimizer.Problem(
-        budget=float(plan.budget_yuan),
-        candidates=[
-            optimizer.Candidate(
-                c.estate_id,
-                c.estate.region.code[:6],
-                float(c.estimated_cost_yuan or 0),
-                c.estate.households,
-                candidate_priority(c).score,
-            )
-            for c in candidates
-        ],
-        min_share=min_share or {},
-        max_share=max_share or {},
-        must_include=frozenset(must_include or []),
-        must_exclude=frozenset(must_exclude or []),
-        time_limit_s=time_limit_s,
-        district_names={r.code[:6]: r.name for r in Region.objects.filter(level="county")},
-    )
-    solution = optimizer.optimize(problem)
-    if solution.status not in ("optimal", "time_limit"):  # keep the draft as it was
-        raise Refused(_("未能生成草案：%(why)s") % {"why": "；".join(solution.conflicts) or solution.status})
-    reasons = {int(key): text for key, text in solution.reasons.items()}  # type: ignore[call-overload]
-    plan = plan_set_entries(
-        by=by,
-        plan_id=plan.pk,
-        version=version,
-        estate_ids=[int(i) for i in solution.selected],  # type: ignore[call-overload]
-        reasons=reasons,
-    )
-    plan.optimizer_summary = {**optimizer.as_dict(solution), "candidates": len(candidates)}
-    plan.save(update_fields=["optimizer_summary"])
-    return solution
-
-
 def plan_publish(*, by: Any, plan_id: int, version: int, days: int = 7) -> AnnualPlan:
     """Publish the draft for review (公示) for `days` days from today."""
-    _may_plan(by)
+    refuse_unless_planner(by)
     with transaction.atomic():
-        plan = _locked_draft(by, plan_id, version)
+        plan = locked_draft(by, plan_id, version)
         if not plan.entries.exists():
             raise Refused(_("计划中还没有项目，不能公示"))
         plan.status = AnnualPlan.Status.PUBLICITY
@@ -544,7 +493,7 @@ def plan_publish(*, by: Any, plan_id: int, version: int, days: int = 7) -> Annua
 def plan_withdraw(*, by: Any, plan_id: int, version: int, reason: str) -> AnnualPlan:
     """The city takes a plan in publicity back to draft (撤回公示), with a written reason kept in
     the plan's history; an approved plan has opened projects and cannot be withdrawn."""
-    _may_plan(by)
+    refuse_unless_planner(by)
     if not reason.strip():
         raise Invalid(_("撤回公示须写明原因"), details=[{"field": "reason", "message": _("必填")}])
     with transaction.atomic():

@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/<int:program_pk>/plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/optimize/", views.plan_optimize, name="plan_optimize"),
+    path("plans/<int:pk>/optimize/<int:run_pk>/", views.optimizer_run, name="optimizer_run"),
     path("plans/<int:pk>/entries/", views.plan_entries, name="plan_entries"),
     path("plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
     path("plans/<int:pk>/withdraw/", views.plan_withdraw, name="plan_withdraw"),

@@ -23,12 +23,12 @@ from huanxin.accounts.permissions import may_any
 from huanxin.core import clock
 from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
-from huanxin.core.errors import HuanxinError, NotFound
+from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.http import get_visible_or_404, posted_version, requested_as_of, run_and_report
 from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
-from huanxin.planning import exports, optimizer, rules, services
+from huanxin.planning import drafting, exports, optimizer, rules, services
 from huanxin.planning.forms import EligibilitySettingsForm, ProgramForm
 from huanxin.planning.models import (
     AnnualPlan,
@@ -479,41 +479,62 @@ def plan_detail(request: StaffRequest, pk: int) -> HttpResponse:
                 "status_words": optimizer.status_words(plan.optimizer_summary.get("status", "")),
             },
             "districts": Region.objects.filter(level="county").order_by("code"),
+            "run": plan.optimizer_runs.select_related("requested_by").first(),
         },
     )
+
+
+def _posted_number(request: StaffRequest, key: str, refusal: str) -> float | None:
+    value = str(request.POST.get(key, "")).strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise Invalid(refusal) from None
 
 
 def _shares(request: StaffRequest, prefix: str) -> dict[str, float]:
     """District shares typed as percentages (min_430802=20 → 0.2)."""
     shares = {}
     for key in request.POST:
-        value = str(request.POST.get(key, "")).strip()
-        if key.startswith(prefix) and value:
-            shares[key.removeprefix(prefix)] = float(value) / 100
+        if key.startswith(prefix):
+            percent = _posted_number(request, key, _("份额应为0–100之间的数字"))
+            if percent is not None:
+                shares[key.removeprefix(prefix)] = percent / 100
     return shares
 
 
 @page("plans", "change")
 @require_POST
 def plan_optimize(request: StaffRequest, pk: int) -> HttpResponse:
+    """Queue the run; the plan page follows it (optimizer_run) until the draft is written."""
     try:
-        solution = services.plan_draft_with_optimizer(
+        drafting.optimizer_run_request(
             by=request.user,
             plan_id=pk,
             version=posted_version(request),
             min_share=_shares(request, "min_"),
             max_share=_shares(request, "max_"),
-            time_limit_s=min(60.0, float(request.POST.get("time_limit_s") or 10)),
+            time_limit_s=_posted_number(request, "time_limit_s", _("求解时限应为数字（秒）")) or 10,
         )
-    except (HuanxinError, ValueError) as error:
-        messages.error(request, getattr(error, "message", _("份额应为0–100之间的数字")))
-    else:
-        messages.success(
-            request,
-            _("已按优化结果生成草案：%(n)d 个小区（求解状态：%(status)s）")
-            % {"n": len(solution.selected), "status": optimizer.status_words(solution.status)},
-        )
+    except HuanxinError as error:
+        messages.error(request, error.message)
     return redirect("planning:plan", pk=pk)
+
+
+@page("plans", "view")
+def optimizer_run(request: StaffRequest, pk: int, run_pk: int) -> HttpResponse:
+    """The run's stage, polled by the plan page; once it has ended the page reloads itself to
+    show the new draft."""
+    plan = get_visible_or_404(AnnualPlan.objects.all(), request.user, pk=pk)
+    run = plan.optimizer_runs.filter(pk=run_pk).first()
+    if run is None:
+        raise NotFound()
+    response = render(request, "planning/partials/optimizer_run.html", {"run": run, "plan": plan})
+    if request.htmx and not run.in_progress:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @page("plans", "change")

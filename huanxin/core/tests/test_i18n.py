@@ -82,3 +82,16 @@ def test_api_errors_follow_the_language_cookie(api_as, login) -> None:  # type: 
     browser = login("yongding")  # the session-signed API, after the switch in the user menu
     browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert browser.get(MISSING_ESTATE).json()["error"]["message"] == NOT_FOUND_EN
+
+
+def test_an_english_browser_still_gets_chinese_pages(login) -> None:  # type: ignore[no-untyped-def]
+    client = login("yongding")
+    page = client.get("/estates/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "小区台账" in _nav(page) and "Estate registry" not in page
+
+
+def test_an_unknown_language_cookie_falls_back_to_chinese(login) -> None:  # type: ignore[no-untyped-def]
+    client = login("yongding")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx-unknown"
+    assert '<html lang="zh-hans">' in client.get("/estates/").content.decode()

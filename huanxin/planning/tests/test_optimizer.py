@@ -101,7 +101,7 @@ def test_every_re_solve_reason_states_the_true_objective_change(problem: Problem
     chosen = set(solution.selected)
     for candidate in problem.candidates:
         text = solution.reasons[candidate.id]
-        if "重新求解后总效用为" not in text:
+        if "，总效用" not in text:
             continue
         flipped = (
             (problem.must_include | {candidate.id}) if candidate.id not in chosen else problem.must_include
@@ -117,8 +117,22 @@ def test_every_re_solve_reason_states_the_true_objective_change(problem: Problem
                 must_exclude=frozenset(excluded),
             )
         )
-        assert forced is not None
-        assert f"总效用为{forced:,.1f}" in text
+        assert forced is not None and solution.objective is not None
+        change = forced - solution.objective
+        assert f"总效用{'少' if change <= 0 else '多'} {abs(change):,.1f}" in text
+
+
+def test_a_re_solve_reason_counts_the_households_the_plan_would_reach() -> None:
+    candidates = [
+        Candidate("a", "430802", 600_000, 120, 5),  # alone uses the budget best
+        Candidate("b", "430802", 500_000, 40, 5),
+        Candidate("c", "430802", 500_000, 30, 5),
+    ]
+    solution = optimize(Problem(budget=1_000_000, candidates=candidates))
+    assert solution.status == "optimal" and solution.selected == ["a"]
+    # without a, b and c go in: 70 households instead of 120, utility 350 instead of 600
+    assert solution.reasons["a"] == "纳入：若不纳入，总效用少 250.0，少惠及 50 户"
+    assert solution.reasons["b"] == "未纳入：若强制纳入，总效用少 250.0，少惠及 50 户"
 
 
 def test_a_candidate_too_big_for_its_district_says_so() -> None:
@@ -135,7 +149,7 @@ def test_a_candidate_too_big_for_its_district_says_so() -> None:
     )
     solution = optimize(problem)
     assert "big" not in solution.selected
-    assert solution.reasons["big"] == "未纳入：其投资额900,000元单独已超过永定区的剩余最高份额500,000元"
+    assert solution.reasons["big"] == "未纳入：其投资额90 万元单独已超过永定区的剩余最高份额50 万元"
 
 
 def test_conflicting_constraints_are_explained_not_raised() -> None:
@@ -153,7 +167,7 @@ def test_conflicting_constraints_are_explained_not_raised() -> None:
     solution = optimize(
         Problem(budget=150_000, candidates=candidates, min_share={"A": 0.9}, district_names={"A": "永定区"})
     )
-    assert any("永定区可选项目总投资100,000元，不足其最低份额90.0%" in text for text in solution.conflicts)
+    assert any("永定区可选项目总投资10 万元，不足其最低份额90.0%" in text for text in solution.conflicts)
 
 
 def test_the_greedy_goes_by_value_per_yuan_and_reports_a_missed_minimum() -> None:

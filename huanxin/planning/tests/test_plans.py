@@ -8,7 +8,7 @@ import pytest
 
 from huanxin.core import clock
 from huanxin.core.errors import Forbidden, Refused
-from huanxin.planning import hooks, services
+from huanxin.planning import drafting, hooks, services
 from huanxin.planning.models import AnnualPlan
 from huanxin.planning.querysets import candidate_priority
 from huanxin.regions.models import Region
@@ -94,7 +94,7 @@ def test_a_draft_from_the_optimizer_carries_reasons_and_is_published_then_approv
     followed: list[int] = []
     follower = hooks.register(lambda plan, by: followed.append(plan.pk))
     try:
-        solution = services.plan_draft_with_optimizer(
+        solution = drafting.plan_draft_with_optimizer(
             by=city["city"], plan_id=draft.pk, version=draft.version
         )
         assert solution.selected == [confirmed.estate_id]
