@@ -34,6 +34,28 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy huanxin e2e conftest.py
 
+# Front-end assets at the exact versions of package.json / package-lock.json: installed by `npm ci`
+# in a throwaway directory (no node_modules in the tree), then copied where the pages load them.
+# The source-map comments are dropped: the maps are not vendored, and the manifest storage refuses
+# a reference to a missing file. axe-core serves only the browser tests (e2e/conftest.py), so it
+# goes to e2e/vendor, outside the package: never collected, served or shipped in the wheel.
+VENDOR := huanxin/static/vendor
+vendor:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp package.json package-lock.json "$$tmp"/; \
+	(cd "$$tmp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); \
+	nm="$$tmp/node_modules"; \
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/htmx e2e/vendor/axe-core; \
+	for file in js/bootstrap.bundle.min.js css/bootstrap.min.css; do \
+	  sed '/^\/[\/*]# sourceMappingURL=/d' "$$nm/bootstrap/dist/$$file" > $(VENDOR)/bootstrap/$${file#*/}; \
+	done; \
+	cp "$$nm/bootstrap-icons/font/bootstrap-icons.min.css" $(VENDOR)/bootstrap-icons/; \
+	cp "$$nm/bootstrap-icons/font/fonts/bootstrap-icons.woff" "$$nm/bootstrap-icons/font/fonts/bootstrap-icons.woff2" \
+	  $(VENDOR)/bootstrap-icons/fonts/; \
+	cp "$$nm/htmx.org/dist/htmx.min.js" $(VENDOR)/htmx/; \
+	cp "$$nm/axe-core/axe.min.js" "$$nm/axe-core/LICENSE" e2e/vendor/axe-core/; \
+	(cd "$$tmp" && npm ls --depth=0)
+
 messages: install
 	cd huanxin && ../$(BIN)/huanxin compilemessages
 

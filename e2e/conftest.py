@@ -5,7 +5,8 @@ browser is a failure."""
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -94,3 +95,44 @@ def assert_fit_for_a_phone(page: Any) -> None:
     assert page.evaluate(SMALL_TEXT) == []
     assert page.evaluate(SMALL_TARGETS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+# axe-core, pinned in package.json and vendored by `make vendor` under e2e/vendor rather than the
+# static files: only these tests load it, so it is never collected, served nor shipped in the wheel.
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """async ({tags, exclude}) => {
+  const context = exclude.length ? {include: [document], exclude: exclude.map(s => [s])} : document;
+  const result = await axe.run(context, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map(n =>
+      n.target.join(' ') + ' — ' + (n.failureSummary || '').split('\\n').slice(1).join(' ').trim()),
+    more: Math.max(0, v.nodes.length - 5),
+  }));
+}"""
+
+
+def accessibility_report(page: Any, *, exclude: Iterable[str] = ()) -> str:
+    """The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it stands,
+    one paragraph each (rule, help, the first elements with what is wrong), or "" for none;
+    `exclude`: CSS selectors of parts to leave out (say why where it is used).
+
+    The pages' Content-Security-Policy (script-src 'self') refuses the inline <script> that
+    add_script_tag inserts, and says so in the console; axe's source evaluated through the DevTools
+    protocol is not subject to the page's CSP."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    found = page.evaluate(AXE_RUN, {"tags": AXE_TAGS, "exclude": list(exclude)})
+    return "".join(
+        f"  {v['impact']} {v['id']}: {v['help']}\n"
+        + "".join(f"      {target}\n" for target in v["targets"])
+        + (f"      … and {v['more']} more\n" if v["more"] else "")
+        for v in found
+    )
+
+
+def assert_accessible(page: Any, *, exclude: Iterable[str] = ()) -> None:
+    """No serious or critical WCAG 2.1 A/AA violation that axe-core finds (accessibility_report)."""
+    report = accessibility_report(page, exclude=exclude)
+    assert not report, f"axe-core finds on {page.url}:\n{report}"
