@@ -56,8 +56,10 @@ vendor:
 	cp "$$nm/axe-core/axe.min.js" "$$nm/axe-core/LICENSE" e2e/vendor/axe-core/; \
 	(cd "$$tmp" && npm ls --depth=0)
 
+# After changing user-facing text: the English catalogue gathered again (translate what is new
+# in huanxin/locale/en/LC_MESSAGES/django.po), then compiled. core/tests/test_i18n.py checks both.
 messages: install
-	cd huanxin && ../$(BIN)/huanxin compilemessages
+	cd huanxin && ../$(BIN)/huanxin makemessages -l en --no-obsolete && ../$(BIN)/huanxin compilemessages
 
 clean:
 	rm -rf $(VENV) var/static

@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "huanxin.accounts"
-    verbose_name = "账号与机构"
+    verbose_name = _("账号与机构")
 
     def ready(self) -> None:
         from django.contrib.auth import signals

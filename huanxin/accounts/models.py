@@ -77,7 +77,7 @@ class User(AbstractUser):
     )
     roles = models.JSONField(_("角色"), default=list, blank=True)
     # an account opened on a pinned day (the demo's, a backfill) opened that day; logins keep real time
-    date_joined = models.DateTimeField(_("date joined"), default=clock.now)
+    date_joined = models.DateTimeField(_("开通时间"), default=clock.now)
 
     objects = HuanxinUserManager()  # type: ignore[misc]
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "huanxin.catalog"
-    verbose_name = "改造菜单"
+    verbose_name = _("改造菜单")

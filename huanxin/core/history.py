@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -33,7 +34,7 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return str(_("是") if value else _("否"))
     if model_field.is_relation and model_field.related_model is not None:
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else str(value)
@@ -55,7 +56,7 @@ def history_of(
         user = record.history_user
         entry = HistoryEntry(
             at=record.history_date,
-            who=(user.full_name or user.username) if user is not None else "系统",
+            who=(user.full_name or user.username) if user is not None else str(_("系统")),
             kind=record.history_type,
             reason=record.history_change_reason or "",
         )

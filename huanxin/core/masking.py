@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 def mask_name(name: str) -> str:
     """张三 → 张*; 欧阳小明 → 欧***; keeps only the first character."""
@@ -23,7 +25,7 @@ def phone_tail(phone: str) -> str:
     """What a resident is shown of the phone a code went to: its last four digits only, so that
     trying households one by one reveals no one's number (13812345678 → 尾号5678)."""
     digits = (phone or "").strip()
-    return f"尾号{digits[-4:]}"
+    return _("尾号%(last)s") % {"last": digits[-4:]}
 
 
 def mask_id_number(number: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class SystemActor:
         return True
 
     def get_username(self) -> str:
-        return "系统"
+        return str(_("系统"))
 
 
 SYSTEM = SystemActor()

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "huanxin.demo"
-    verbose_name = "示例城市"
+    verbose_name = _("示例城市")

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FundingConfig(AppConfig):
     name = "huanxin.funding"
-    verbose_name = "资金"
+    verbose_name = _("资金")
 
     def ready(self) -> None:
         from huanxin.funding import guards

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Substr, TruncMonth
+from django.utils.translation import gettext as _
 
 from huanxin.core import clock
 from huanxin.core.history import changed_since, versions_then
@@ -169,7 +170,11 @@ def _labels(group: str, values: set[Any]) -> dict[Any, str]:
             for region in Region.objects.filter(code__in=[f"{value}000000" for value in values if value])
         }
     if group == "month":
-        return {value: f"{value:%Y年%m月}" for value in values if value}
+        return {
+            value: _("%(year)d年%(month)02d月") % {"year": value.year, "month": value.month}
+            for value in values
+            if value
+        }
     return {}
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 FEN = Decimal("0.01")
 LIMIT = Decimal(10) ** 12  # a trillion yuan: beyond any one project, inside the columns
 
@@ -23,11 +25,11 @@ def amount_in_fen(value: Decimal) -> Decimal:
     """The amount itself, refused unless it is positive, finite, at most two decimals and within
     the limit — money is never rounded silently."""
     if not value.is_finite() or value <= 0:
-        raise AmountRefused("金额应大于0")
+        raise AmountRefused(_("金额应大于0"))
     if value != value.quantize(FEN):
-        raise AmountRefused("金额最多两位小数（到分）")
+        raise AmountRefused(_("金额最多两位小数（到分）"))
     if value > LIMIT:
-        raise AmountRefused("金额过大")
+        raise AmountRefused(_("金额过大"))
     return value.quantize(FEN)
 
 

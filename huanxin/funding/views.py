@@ -34,7 +34,14 @@ from huanxin.core.spreadsheets import write_xlsx
 from huanxin.estates.models import Household
 from huanxin.funding import exports, services
 from huanxin.funding.models import FundingPlan, FundingSource, LedgerEntry, SourceKind
-from huanxin.funding.querysets import GROUPS, advanced_projects, project_money, resident_money, rollup
+from huanxin.funding.querysets import (
+    GROUPS,
+    RESIDENT_CODES,
+    advanced_projects,
+    project_money,
+    resident_money,
+    rollup,
+)
 from huanxin.projects.as_of import attach_then, design_then
 from huanxin.projects.querysets import projects_for
 from huanxin.regions import rules as region_rules
@@ -141,6 +148,9 @@ def project_money_page(request: StaffRequest, pk: int) -> HttpResponse:
             "project": project,
             "lines": lines,
             "overall": overall,
+            "resident_sources": FundingSource.objects.filter(code__in=RESIDENT_CODES, owner__isnull=True)
+            .order_by("code")
+            .values_list("code", "name"),
             "plan": plan,
             "budget": sum((line.budget_yuan for line in design_then(project, as_of)[1]), Decimal(0)),
             "sources": [(source, planned.get(source.pk)) for source in sources],

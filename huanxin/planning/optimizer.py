@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_lazy
 
 from huanxin.core.money import format_yuan, to_decimal
 
@@ -494,15 +495,15 @@ def violated(problem: Problem, chosen: set[Hashable]) -> list[str]:
 
 # The solver's outcome as an official reads it; the solver's own term stays one click away.
 STATUS_WORDS = {
-    "optimal": "已找到最优方案",
-    "time_limit": "时限内找到可行方案（未证明最优）",
-    "infeasible": "无可行方案：预算与份额要求无法同时满足",
-    "no_solution": "时限内未找到方案",
+    "optimal": gettext_lazy("已找到最优方案"),
+    "time_limit": gettext_lazy("时限内找到可行方案（未证明最优）"),
+    "infeasible": gettext_lazy("无可行方案：预算与份额要求无法同时满足"),
+    "no_solution": gettext_lazy("时限内未找到方案"),
 }
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status)
+    return str(STATUS_WORDS.get(status, status))
 
 
 def as_dict(solution: Solution) -> dict[str, Any]:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from huanxin.estates.rules import EXCLUSION_FLAGS
 from huanxin.surveys.rules import Tally
 
@@ -55,38 +58,50 @@ def _pct(value: Fraction) -> str:
     return f"{float(value) * 100:.1f}%"
 
 
+def _pct_or_dash(value: Fraction | None) -> str:
+    return _pct(value) if value is not None else "—"
+
+
 def built_by_cutoff(year_built: int | None, cutoff_year: int) -> RuleResult:
-    name = "建成年代"
+    name = _("建成年代")
     if year_built is None:
-        return RuleResult(name, None, "缺少建成年份")
+        return RuleResult(name, None, _("缺少建成年份"))
+    years = {"year": year_built, "cutoff": cutoff_year}
     if year_built <= cutoff_year:
-        return RuleResult(name, True, f"建成于{year_built}年 ≤ {cutoff_year}年 ✓")
-    return RuleResult(name, False, f"建成于{year_built}年，晚于{cutoff_year}年 ✗")
+        return RuleResult(name, True, _("建成于%(year)d年 ≤ %(cutoff)d年 ✓") % years)
+    return RuleResult(name, False, _("建成于%(year)d年，晚于%(cutoff)d年 ✗") % years)
 
 
 def has_basic_deficiency(count: int | None) -> RuleResult:
-    name = "基础类设施问题"
+    name = _("基础类设施问题")
     if count is None:
-        return RuleResult(name, None, "尚未进行现状评估")
+        return RuleResult(name, None, _("尚未进行现状评估"))
     if count > 0:
-        return RuleResult(name, True, f"基础类存在问题 {count} 项 ✓")
-    return RuleResult(name, False, "基础类设施未发现问题 ✗")
+        return RuleResult(name, True, _("基础类存在问题 %(n)d 项 ✓") % {"n": count})
+    return RuleResult(name, False, _("基础类设施未发现问题 ✗"))
 
 
 def residents_agree(tally: Tally | None, config: EligibilityConfig) -> RuleResult:
-    name = "居民意愿"
+    name = _("居民意愿")
     if tally is None or tally.households_total == 0:
-        return RuleResult(name, None, "尚无意愿调查")
+        return RuleResult(name, None, _("尚无意愿调查"))
     if config.agreement_mode == "households":
         share = tally.agreement_all or Fraction(0)
         also = (
-            f"（占已答户数 {_pct(tally.agreement_respondents)}）"
+            _("（占已答户数 %(share)s）") % {"share": _pct(tally.agreement_respondents)}
             if tally.agreement_respondents is not None
             else ""
         )
         evidence = (
-            f"同意 {tally.agree}/{tally.households_total} 户 = {_pct(share)}"
-            f" {'≥' if share >= config.agreement_share else '<'} {_pct(config.agreement_share)}{also}"
+            _("同意 %(agree)d/%(total)d 户 = %(share)s %(compare)s %(threshold)s")
+            % {
+                "agree": tally.agree,
+                "total": tally.households_total,
+                "share": _pct(share),
+                "compare": "≥" if share >= config.agreement_share else "<",
+                "threshold": _pct(config.agreement_share),
+            }
+            + also
         )
         return RuleResult(
             name,
@@ -95,23 +110,27 @@ def residents_agree(tally: Tally | None, config: EligibilityConfig) -> RuleResul
         )
     vote = tally.vote
     parts = [
-        f"参与：人数 {_pct(vote.participation_heads) if vote.participation_heads is not None else '—'}",
-        f"面积 {_pct(vote.participation_area) if vote.participation_area is not None else '—'}",
-        f"同意：人数 {_pct(vote.agreement_heads) if vote.agreement_heads is not None else '—'}",
-        f"面积 {_pct(vote.agreement_area) if vote.agreement_area is not None else '—'}",
+        _("参与：人数 %(share)s") % {"share": _pct_or_dash(vote.participation_heads)},
+        _("面积 %(share)s") % {"share": _pct_or_dash(vote.participation_area)},
+        _("同意：人数 %(share)s") % {"share": _pct_or_dash(vote.agreement_heads)},
+        _("面积 %(share)s") % {"share": _pct_or_dash(vote.agreement_area)},
     ]
     quorum = _all_at_least((vote.participation_heads, vote.participation_area), config.quorum)
     majority = _all_at_least((vote.agreement_heads, vote.agreement_area), config.majority)
     passed = False if quorum is False or majority is False else (None if None in (quorum, majority) else True)
-    suffix = {True: " ✓", False: " ✗", None: "（住户面积不全，无法按面积计算）"}[passed]
-    return RuleResult(name, passed, "，".join(parts) + suffix)
+    suffix = {True: " ✓", False: " ✗", None: _("（住户面积不全，无法按面积计算）")}[passed]
+    return RuleResult(name, passed, _("，").join(parts) + suffix)
 
 
 def provisional(result: RuleResult, survey_open: bool) -> RuleResult:
     """While a survey is still open, reaching the threshold counts; falling short does not fail."""
     if not survey_open or result.passed is not False:
         return result
-    return RuleResult(result.rule, None, f"调查进行中，暂未达到：{result.evidence.removesuffix(' ✗')}")
+    return RuleResult(
+        result.rule,
+        None,
+        _("调查进行中，暂未达到：%(evidence)s") % {"evidence": result.evidence.removesuffix(" ✗")},
+    )
 
 
 def _all_at_least(values: tuple[Fraction | None, ...], threshold: Fraction) -> bool | None:
@@ -125,9 +144,9 @@ def _all_at_least(values: tuple[Fraction | None, ...], threshold: Fraction) -> b
 def not_excluded(flags: dict[str, bool], exclusions: tuple[str, ...]) -> list[RuleResult]:
     return [
         RuleResult(
-            f"排除情形：{EXCLUSIONS[flag]}",
+            _("排除情形：%(case)s") % {"case": EXCLUSIONS[flag]},
             not flags.get(flag, False),
-            f"{'属于' if flags.get(flag) else '不属于'}{EXCLUSIONS[flag]}{' ✗' if flags.get(flag) else ' ✓'}",
+            (_("属于%(case)s ✗") if flags.get(flag) else _("不属于%(case)s ✓")) % {"case": EXCLUSIONS[flag]},
         )
         for flag in exclusions
     ]
@@ -155,13 +174,13 @@ def evaluate(facts: EstateFacts, config: EligibilityConfig) -> Eligibility:
 # ---------------------------------------------------------------------------------------------
 
 FACTORS = {
-    "age": "建成年限",
-    "hazard": "安全隐患程度",
-    "breadth": "基础类问题项数",
-    "agreement": "居民同意率",
-    "cofund": "居民出资意愿",
-    "households": "受益户数",
-    "cost_per_household": "户均投资（越低越优先）",
+    "age": gettext_lazy("建成年限"),
+    "hazard": gettext_lazy("安全隐患程度"),
+    "breadth": gettext_lazy("基础类问题项数"),
+    "agreement": gettext_lazy("居民同意率"),
+    "cofund": gettext_lazy("居民出资意愿"),
+    "households": gettext_lazy("受益户数"),
+    "cost_per_household": gettext_lazy("户均投资（越低越优先）"),
 }
 DEFAULT_WEIGHTS = {
     "age": 15,
@@ -173,6 +192,11 @@ DEFAULT_WEIGHTS = {
     "cost_per_household": 10,
 }
 SEVERITY_LEVEL = {"none": 0.0, "minor": 0.3, "major": 0.6, "hazardous": 1.0}
+SEVERITY_WORDS = {
+    "hazardous": gettext_lazy("存在安全隐患"),
+    "major": gettext_lazy("严重"),
+    "minor": gettext_lazy("轻微"),
+}
 
 
 @dataclass(frozen=True)
@@ -213,32 +237,39 @@ def priority_score(facts: PriorityFacts, weights: dict[str, float]) -> Priority:
     age = facts.this_year - facts.year_built if facts.year_built else None
     per_household = facts.cost_yuan / facts.households if facts.cost_yuan and facts.households else None
     normalised = {
-        "age": (_clamp((age or 0) / 40), f"{age}年" if age is not None else "缺少建成年份"),
+        "age": (
+            _clamp((age or 0) / 40),
+            ngettext("%(n)d年", "%(n)d年", age) % {"n": age} if age is not None else _("缺少建成年份"),
+        ),
         "hazard": (
             SEVERITY_LEVEL.get(facts.worst_severity or "none", 0.0),
-            {"hazardous": "存在安全隐患", "major": "严重", "minor": "轻微"}.get(
-                facts.worst_severity or "", "无"
-            ),
+            str(SEVERITY_WORDS.get(facts.worst_severity or "", _("无"))),
         ),
-        "breadth": (_clamp(facts.basic_deficiencies / 10), f"{facts.basic_deficiencies}项"),
+        "breadth": (
+            _clamp(facts.basic_deficiencies / 10),
+            ngettext("%(n)d项", "%(n)d项", facts.basic_deficiencies) % {"n": facts.basic_deficiencies},
+        ),
         "agreement": (
             float(facts.agreement or 0),
-            f"{float(facts.agreement) * 100:.1f}%" if facts.agreement is not None else "尚无调查",
+            f"{float(facts.agreement) * 100:.1f}%" if facts.agreement is not None else _("尚无调查"),
         ),
         "cofund": (
             float(facts.cofund_share or 0),
-            f"{float(facts.cofund_share) * 100:.1f}%" if facts.cofund_share is not None else "尚无调查",
+            f"{float(facts.cofund_share) * 100:.1f}%" if facts.cofund_share is not None else _("尚无调查"),
         ),
-        "households": (_clamp(facts.households / 300), f"{facts.households}户"),
+        "households": (
+            _clamp(facts.households / 300),
+            ngettext("%(n)d户", "%(n)d户", facts.households) % {"n": facts.households},
+        ),
         "cost_per_household": (
             1 - _clamp(per_household / 150_000) if per_household else 0.0,
-            f"{per_household:,.0f}元/户" if per_household else "尚无估算",
+            _("%(yuan)s元/户") % {"yuan": f"{per_household:,.0f}"} if per_household else _("尚无估算"),
         ),
     }
     scores = [
         FactorScore(
             factor,
-            FACTORS[factor],
+            str(FACTORS[factor]),
             raw,
             round(value, 4),
             float(weights.get(factor, 0)),

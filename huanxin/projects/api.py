@@ -103,7 +103,7 @@ class ProjectOut(ProjectFields):
     @staticmethod
     def resolve_state_label(obj: Project) -> str:
         state = getattr(obj, "state_then", obj.state)
-        return rules.STATES.get(state, state)
+        return str(rules.STATES.get(state, state))
 
     @staticmethod
     def resolve_year(obj: Project) -> int:
@@ -247,7 +247,7 @@ def _detail(user: Any, project_id: int, as_of: dt.date | None = None) -> dict[st
         else [
             {
                 "to_state": state,
-                "label": rules.STATES[state],
+                "label": str(rules.STATES[state]),
                 "refusals": services.transition_refusals(project, state),
             }
             for state in rules.next_states(project.state, project.resume_to or None)
@@ -638,7 +638,7 @@ def _signature_out(signature: AcceptanceSignature, *, personal: bool) -> dict[st
     signer = signer_label(signature, personal=personal)
     return {
         "party": signature.party,
-        "party_label": rules.PARTIES.get(signature.party, signature.party),
+        "party_label": str(rules.PARTIES.get(signature.party, signature.party)),
         "signer": signer,
         "opinion": signature.opinion,
         "signed_on": signature.signed_on,
@@ -656,7 +656,7 @@ def _acceptance(user: Any, project_id: int) -> dict[str, Any]:
         "project_id": project.pk,
         "state": project.state,
         "required": [
-            {"party": party, "label": rules.PARTIES[party]}
+            {"party": party, "label": str(rules.PARTIES[party])}
             for party in rules.parties_required(has_owners_committee(project))
         ],
         "signatures": [

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "huanxin.projects"
-    verbose_name = "改造项目"
+    verbose_name = _("改造项目")
 
     def ready(self) -> None:
         from huanxin.planning import hooks

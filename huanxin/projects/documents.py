@@ -3,10 +3,8 @@ parties used to sign on paper, now filled from the system."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-
 from huanxin.core import clock
-from huanxin.core.pdf import html_to_pdf
+from huanxin.core.pdf import paper_form_pdf
 from huanxin.projects.models import Project, ProjectTransition
 from huanxin.projects.querysets import acceptance_lines, design_budget, item_progress, project_progress
 
@@ -18,7 +16,7 @@ def acceptance_pdf(project: Project, *, personal: bool) -> bytes:
         .values_list("on", flat=True)
         .first()
     )
-    html = render_to_string(
+    return paper_form_pdf(
         "projects/acceptance_pdf.html",
         {
             "project": project,
@@ -30,4 +28,3 @@ def acceptance_pdf(project: Project, *, personal: bool) -> bytes:
             "printed_on": clock.today(),
         },
     )
-    return html_to_pdf(html)

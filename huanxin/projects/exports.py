@@ -46,7 +46,7 @@ def project_sheet(projects: Any, as_of: dt.date) -> SheetOut:
                 project.estate.region.name,
                 project.estate.code,
                 project.plan_entry.plan.year,
-                rules.STATES.get(project.state_then, ""),
+                str(rules.STATES.get(project.state_then, "")),
                 project.plan_entry.households,
                 project.estimated_cost_yuan,
                 float(project.progress_then * 100),

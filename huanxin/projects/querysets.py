@@ -171,10 +171,15 @@ def missing_signatures(project: Project, as_of: dt.date | None = None) -> list[s
             if not rules.representatives_enough(votes, elected):
                 missing.append(
                     str(rules.PARTIES[party])
-                    + (f"（已签{votes}人，共{elected}人，须过半数）" if elected else "（尚未推选）")
+                    + (
+                        _("（已签%(votes)d人，共%(elected)d人，须过半数）")
+                        % {"votes": votes, "elected": elected}
+                        if elected
+                        else _("（尚未推选）")
+                    )
                 )
         elif party not in signed:
-            missing.append(rules.PARTIES[party])
+            missing.append(str(rules.PARTIES[party]))
     return missing
 
 
@@ -254,13 +259,17 @@ def signer_label(signature: AcceptanceSignature, *, personal: bool) -> str:
     if signature.household is not None:
         household = signature.household
         room = household.room if personal else "*" * max(len(household.room), 1)
-        return f"{household.building.name}{household.unit}单元{room}（居民代表）"
+        return _("%(building)s%(unit)s单元%(room)s（居民代表）") % {
+            "building": household.building.name,
+            "unit": household.unit,
+            "room": room,
+        }
     names = (
         signature.signer_name
         if personal
         else "、".join(mask_name(name) for name in signature.signer_name.split("、"))
     )
-    return f"{names}（纸质记录 {signature.archive_number}）"
+    return _("%(names)s（纸质记录 %(number)s）") % {"names": names, "number": signature.archive_number}
 
 
 def acceptance_lines(
@@ -273,7 +282,7 @@ def acceptance_lines(
     lines = []
     for party in rules.parties_required(has_owners_committee(project)):
         own = [(s, signer_label(s, personal=personal)) for s in signatures if s.party == party]
-        label = rules.PARTIES[party]
+        label = str(rules.PARTIES[party])
         lines.append(PartyLine(party, label, own, signed=not any(text.startswith(label) for text in missing)))
     return lines
 

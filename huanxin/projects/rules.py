@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy
+
 APPROVED = "approved"
 DESIGN = "design"
 PUBLICITY = "publicity"
@@ -21,16 +23,16 @@ SUSPENDED = "suspended"
 CANCELLED = "cancelled"
 
 STATES = {
-    APPROVED: "已立项",
-    DESIGN: "设计",
-    PUBLICITY: "设计公示",
-    TENDER: "招标",
-    CONSTRUCTION: "施工",
-    AWAITING_ACCEPTANCE: "待验收",
-    ACCEPTED: "已验收",
-    HANDED_OVER: "已移交",
-    SUSPENDED: "暂停",
-    CANCELLED: "终止",
+    APPROVED: gettext_lazy("已立项"),
+    DESIGN: gettext_lazy("设计"),
+    PUBLICITY: gettext_lazy("设计公示"),
+    TENDER: gettext_lazy("招标"),
+    CONSTRUCTION: gettext_lazy("施工"),
+    AWAITING_ACCEPTANCE: gettext_lazy("待验收"),
+    ACCEPTED: gettext_lazy("已验收"),
+    HANDED_OVER: gettext_lazy("已移交"),
+    SUSPENDED: gettext_lazy("暂停"),
+    CANCELLED: gettext_lazy("终止"),
 }
 ORDER = [APPROVED, DESIGN, PUBLICITY, TENDER, CONSTRUCTION, AWAITING_ACCEPTANCE, ACCEPTED, HANDED_OVER]
 OPEN = set(ORDER[:-2])  # suspended and cancelled are reachable from these
@@ -116,11 +118,11 @@ MILESTONE_DONE = "done"
 MILESTONE_DONE_LATE = "done_late"
 MILESTONE_CLOSED = "closed"
 MILESTONE_STATUS = {
-    MILESTONE_PENDING: "未到期",
-    MILESTONE_LATE: "滞后",
-    MILESTONE_DONE: "按期完成",
-    MILESTONE_DONE_LATE: "逾期完成",
-    MILESTONE_CLOSED: "已关闭（项目已验收或终止）",
+    MILESTONE_PENDING: gettext_lazy("未到期"),
+    MILESTONE_LATE: gettext_lazy("滞后"),
+    MILESTONE_DONE: gettext_lazy("按期完成"),
+    MILESTONE_DONE_LATE: gettext_lazy("逾期完成"),
+    MILESTONE_CLOSED: gettext_lazy("已关闭（项目已验收或终止）"),
 }
 
 
@@ -163,12 +165,12 @@ SUPERVISION = "supervision"
 CONSTRUCTION_PARTY = "construction"
 DISTRICT = "district"
 PARTIES = {
-    OWNERS: "业主委员会",
-    REPRESENTATIVES: "居民代表",
-    COMMUNITY: "社区居委会",
-    SUPERVISION: "监理单位",
-    CONSTRUCTION_PARTY: "施工单位",
-    DISTRICT: "区县住建局",
+    OWNERS: gettext_lazy("业主委员会"),
+    REPRESENTATIVES: gettext_lazy("居民代表"),
+    COMMUNITY: gettext_lazy("社区居委会"),
+    SUPERVISION: gettext_lazy("监理单位"),
+    CONSTRUCTION_PARTY: gettext_lazy("施工单位"),
+    DISTRICT: gettext_lazy("区县住建局"),
 }
 
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
     name = "huanxin.reporting"
-    verbose_name = "报表通报"
+    verbose_name = _("报表通报")

@@ -23,6 +23,6 @@ class HouseholdChoiceForm(forms.Form):
         if building_id:
             households = households.filter(building_id=building_id)
         cast(forms.ChoiceField, self.fields["household"]).choices = [
-            (household.pk, f"{household.unit}单元 {household.room}室")
+            (household.pk, _("%(unit)s单元 %(room)s室") % {"unit": household.unit, "room": household.room})
             for household in households.order_by(*ADDRESS_ORDER)
         ]

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import segno
 from django.core import signing
-from django.template.loader import render_to_string
 
-from huanxin.core.pdf import html_to_pdf
+from huanxin.core.pdf import paper_form_pdf
 from huanxin.estates.models import Estate, Household
 
 SALT = "huanxin.residents.slip-link"
@@ -44,7 +43,7 @@ def slip_link_read(key: str) -> tuple[int, str] | None:
 def slips_pdf(*, estate: Estate, issued: list[tuple[Household, str, str]], link_url: str) -> bytes:
     """`issued`: (household, code, the household's QR link); `link_url` the estate's own link,
     printed for those who type it and choose their household (or use an SMS code)."""
-    html = render_to_string(
+    return paper_form_pdf(
         "residents/slips.html",
         {
             "estate": estate,
@@ -52,4 +51,3 @@ def slips_pdf(*, estate: Estate, issued: list[tuple[Household, str, str]], link_
             "link_url": link_url,
         },
     )
-    return html_to_pdf(html)

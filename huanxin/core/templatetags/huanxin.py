@@ -61,7 +61,11 @@ def exact_yuan(value: Decimal | int | None) -> str:
     """The short form with the exact amount on hover (UI.md)."""
     if value is None:
         return "—"
-    return format_html('<span title="{} 元">{}</span>', f"{Decimal(value):,.2f}", money.format_yuan(value))
+    return format_html(
+        '<span title="{}">{}</span>',
+        _("%(yuan)s 元") % {"yuan": f"{Decimal(value):,.2f}"},
+        money.format_yuan(value),
+    )
 
 
 @register.filter
@@ -101,9 +105,3 @@ def num(value: Decimal | int | None) -> str:
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key, key)
-
-
-@register.filter
-def split_pairs(text: str) -> list[tuple[str, str]]:
-    """ "a:甲,b:乙" → [("a", "甲"), ("b", "乙")], for short tab lists written in the template."""
-    return [tuple(pair.split(":", 1)) for pair in text.split(",")]  # type: ignore[misc]

@@ -1,10 +1,15 @@
 """Chinese by default, English on request: the pages after the language switch, and the API's
 error messages by Accept-Language or the language cookie."""
 
+import os
 import re
+import shutil
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +100,111 @@ def test_an_unknown_language_cookie_falls_back_to_chinese(login) -> None:  # typ
     client = login("yongding")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx-unknown"
     assert '<html lang="zh-hans">' in client.get("/estates/").content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The English catalogue: complete, current and compiled; and no Chinese left outside it.
+# ---------------------------------------------------------------------------------------------
+
+CATALOGUE = Path(settings.BASE_DIR) / "huanxin" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3001-\u303f]")
+# message ids without a Chinese character that are still the program's words (units, symbols)
+LANGUAGE_FREE = {"—", "%(n)s%%", "m²", "㎡"}
+# paper forms printed in Chinese whatever the screen's language (core/pdf.py paper_form_pdf)
+STATIC_CHINESE = {"projects/acceptance_pdf.html", "residents/slips.html"}
+
+
+def _catalogue() -> Any:
+    polib = pytest.importorskip("polib")
+    return polib.pofile(str(CATALOGUE))
+
+
+def test_every_message_is_translated_into_english() -> None:
+    catalogue = _catalogue()
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert not untranslated, f"{len(untranslated)} untranslated, e.g. {untranslated[:5]}"
+    assert not fuzzy, f"{len(fuzzy)} marked fuzzy, e.g. {fuzzy[:5]}"
+
+
+def test_every_message_id_is_chinese() -> None:
+    """Chinese is the source language: an English msgid would show English to Chinese users."""
+    not_chinese = [
+        entry.msgid
+        for entry in _catalogue()
+        if not CJK.search(entry.msgid) and entry.msgid not in LANGUAGE_FREE
+    ]
+    assert not not_chinese, not_chinese[:10]
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is not installed")
+def test_the_catalogue_holds_every_message_of_the_code(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    """`make messages` was run after the last change of user-facing text."""
+    polib = pytest.importorskip("polib")
+    copy = tmp_path / "locale"
+    shutil.copytree(CATALOGUE.parent.parent.parent, copy)
+    settings.LOCALE_PATHS = [copy]
+    cwd = os.getcwd()
+    os.chdir(Path(settings.BASE_DIR) / "huanxin")
+    try:
+        call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
+    finally:
+        os.chdir(cwd)
+    gathered = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "en" / "LC_MESSAGES" / "django.po"))}
+    kept = {(e.msgctxt, e.msgid) for e in _catalogue()}
+    assert gathered - kept == set(), (
+        f"not in the catalogue (run `make messages`): {sorted(gathered - kept)[:10]}"
+    )
+    assert kept - gathered == set(), f"no longer in the code: {sorted(kept - gathered)[:10]}"
+
+
+def test_the_compiled_catalogue_matches_its_source() -> None:
+    polib = pytest.importorskip("polib")
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural)
+        for e in polib.mofile(str(CATALOGUE.with_suffix(".mo")))
+    }
+    source = {
+        (e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural)
+        for e in _catalogue()
+        if e.translated() and "fuzzy" not in e.flags
+    }
+    assert compiled == source, "django.mo is stale: run `make messages`"
+
+
+def _unmarked_chinese(text: str) -> list[str]:
+    """Lines of a template with Chinese outside {% translate %}, {% blocktranslate %}, _("…")
+    and comments."""
+    for pattern in (
+        r"\{#.*?#\}",
+        r"\{% comment %\}.*?\{% endcomment %\}",
+        r"\{% blocktrans(late)?.*?\{% endblocktrans(late)? %\}",
+        r"\{% trans(late)? .*?%\}",
+        r'_\("[^"]*"\)',
+    ):
+        text = re.sub(pattern, "", text, flags=re.S)
+    return [line.strip() for line in text.splitlines() if CJK.search(line)]
+
+
+def test_no_template_shows_chinese_that_cannot_be_translated() -> None:
+    root = Path(settings.BASE_DIR) / "huanxin"
+    found = {}
+    for path in root.rglob("templates/**/*.html"):
+        name = str(path.relative_to(path.parents[len(path.relative_to(root).parts) - 1]))
+        relative = name.split("templates/", 1)[-1]
+        if relative in STATIC_CHINESE:
+            continue
+        lines = _unmarked_chinese(path.read_text(encoding="utf-8"))
+        if lines:
+            found[relative] = lines[:2]
+    assert not found, found
+
+
+def test_english_pages_carry_the_sections_translated(login, make_estate) -> None:  # type: ignore[no-untyped-def]
+    make_estate("老街小区")
+    client = login("city")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    for url in ("/", "/estates/", "/planning/", "/projects/", "/funding/"):
+        page = client.get(url).content.decode()
+        sidebar = _nav(page)
+        assert not CJK.search(re.sub(r"<[^>]+>", "", sidebar)), (url, sidebar[:300])

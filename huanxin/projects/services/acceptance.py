@@ -47,7 +47,7 @@ def acceptance_sign(*, by: Any, project_id: int, opinion: str = "") -> Acceptanc
         )
         party = next((p for p in parties if p not in signed), None)
         if party is None:
-            raise Refused(_("%(party)s已签字") % {"party": "、".join(rules.PARTIES[p] for p in parties)})
+            raise Refused(_("%(party)s已签字") % {"party": "、".join(str(rules.PARTIES[p]) for p in parties)})
         signature = AcceptanceSignature.objects.create(
             project=project,
             party=party,

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huanxin.accounts.models import Organization, StaffRequest
 from huanxin.core.errors import Invalid
@@ -22,7 +23,26 @@ from huanxin.core.http import (
 )
 from huanxin.projects import rules
 
-TABS = ("overview", "items", "progress", "residents", "photos", "feedback", "acceptance", "history")
+TABS = {
+    "overview": gettext_lazy("概况"),
+    "items": gettext_lazy("改造内容"),
+    "progress": gettext_lazy("进度"),
+    "residents": gettext_lazy("居民参与"),
+    "photos": gettext_lazy("照片"),
+    "feedback": gettext_lazy("投诉建议"),
+    "acceptance": gettext_lazy("验收移交"),
+    "history": gettext_lazy("历史"),
+}
+# the paper owners' vote, as the form is filled in from the minutes
+PAPER_VOTE_FIELDS = {
+    "heads_total": gettext_lazy("业主总人数"),
+    "heads_voted": gettext_lazy("参与表决人数"),
+    "heads_yes": gettext_lazy("同意人数"),
+    "area_total": gettext_lazy("总面积（㎡）"),
+    "area_voted": gettext_lazy("参与表决面积（㎡）"),
+    "area_yes": gettext_lazy("同意面积（㎡）"),
+    "archive_number": gettext_lazy("档案号"),
+}
 
 
 EDITABLE_DESIGN = (rules.APPROVED, rules.DESIGN)

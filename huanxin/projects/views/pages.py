@@ -37,6 +37,7 @@ from huanxin.projects.models import (
     ProgressReport,
     Project,
     ProjectTransition,
+    Satisfaction,
 )
 from huanxin.projects.querysets import (
     acceptance_lines,
@@ -68,6 +69,7 @@ from huanxin.projects.services.progress import may_confirm, may_mark_milestone
 from huanxin.projects.views.common import (
     EDITABLE_DESIGN,
     HIDDEN_HISTORY,
+    PAPER_VOTE_FIELDS,
     REPORTING,
     TABS,
     contractors,
@@ -149,6 +151,9 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "as_of": as_of,
         "state_then": project.state_then,  # type: ignore[attr-defined]
         "tab": tab,
+        "tabs": TABS,
+        "paper_vote_fields": PAPER_VOTE_FIELDS,
+        "satisfaction_choices": Satisfaction.choices,
         "states": rules.STATES,
         "actions": actions,
         "can_change": live and user.can("projects", "change"),
@@ -232,7 +237,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         context |= {
             "lines": acceptance_lines(project, personal=personal, as_of=as_of),
             "personal": personal,
-            "my_parties": [rules.PARTIES[p] for p in parties_of(user, project)] if live else [],
+            "my_parties": [str(rules.PARTIES[p]) for p in parties_of(user, project)] if live else [],
             "awaiting": live and project.state == rules.AWAITING_ACCEPTANCE,
             "needs_representatives": not has_owners_committee(project),
             "representatives": representatives_of(project),
