@@ -1,14 +1,12 @@
 """The city drafts the 2021 plan with the optimizer, reads why an estate is in, and publishes it."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from e2e.conftest import sign_in
-from huanxin.planning import services
-from huanxin.regions.models import Region
+from huanxin.planning.tests.builders import confirmed_candidate, draft_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,26 +15,8 @@ def test_city_drafts_with_the_optimizer_reads_a_reason_and_publishes(
     page, live_server, city, eligible_estate, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the real queue
-    candidate = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk)
-    candidate = services.candidate_review(
-        by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=True
-    )
-    candidate = services.candidate_confirm(
-        by=city["city"], candidate_id=candidate.pk, version=candidate.version
-    )
-    services.candidate_cost_set(
-        by=city["city"], candidate_id=candidate.pk, version=candidate.version, cost_yuan=Decimal("1000000")
-    )
-    program = services.program_create(
-        by=city["city"],
-        region_id=Region.objects.get(code="430800000000").pk,
-        name="三年行动",
-        start_year=2020,
-        end_year=2022,
-    )
-    plan = services.plan_create(
-        by=city["city"], program_id=program.pk, year=2021, budget_yuan=Decimal("3000000")
-    )
+    confirmed_candidate(city, eligible_estate, cost_yuan="1000000")
+    plan = draft_plan(city, budget_yuan="3000000")
 
     sign_in(page, live_server.url, "city")
     page.get_by_role("link", name="改造计划").click()

@@ -1,15 +1,13 @@
 """运行优化 from the plan page: queued for the background worker, followed on the page stage by
 stage, the draft written only when the run ends — and never over somebody's newer edit."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.management import call_command
 
 from huanxin.core.audit import AuditEvent
 from huanxin.planning import drafting, services
 from huanxin.planning.models import OptimizerRun
-from huanxin.regions.models import Region
+from huanxin.planning.tests.builders import confirmed_candidate, draft_plan
 
 # The worker closes its database connection between tasks, as a worker must: so these tests run
 # outside a wrapping transaction, with the real queue (the test settings run tasks inline).
@@ -23,26 +21,8 @@ def real_queue(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def plan(city, eligible_estate):  # type: ignore[no-untyped-def]
-    candidate = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk)
-    candidate = services.candidate_review(
-        by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=True
-    )
-    candidate = services.candidate_confirm(
-        by=city["city"], candidate_id=candidate.pk, version=candidate.version
-    )
-    services.candidate_cost_set(
-        by=city["city"], candidate_id=candidate.pk, version=candidate.version, cost_yuan=Decimal("1000000")
-    )
-    program = services.program_create(
-        by=city["city"],
-        region_id=Region.objects.get(code="430800000000").pk,
-        name="三年行动",
-        start_year=2020,
-        end_year=2022,
-    )
-    return services.plan_create(
-        by=city["city"], program_id=program.pk, year=2021, budget_yuan=Decimal("3000000")
-    )
+    confirmed_candidate(city, eligible_estate, cost_yuan="1000000")
+    return draft_plan(city, budget_yuan="3000000")
 
 
 def press_optimize(client, plan, **fields):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from huanxin.core.errors import Forbidden, Refused
 from huanxin.planning import drafting, hooks, services
 from huanxin.planning.models import AnnualPlan
 from huanxin.planning.querysets import candidate_priority
+from huanxin.planning.tests.builders import confirmed_candidate, draft_plan
 from huanxin.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -18,25 +19,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def confirmed(city, eligible_estate):  # type: ignore[no-untyped-def]
-    candidate = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk)
-    candidate = services.candidate_review(
-        by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=True
-    )
-    return services.candidate_confirm(by=city["city"], candidate_id=candidate.pk, version=candidate.version)
+    return confirmed_candidate(city, eligible_estate)
 
 
 @pytest.fixture
 def draft(city, confirmed):  # type: ignore[no-untyped-def]
-    program = services.program_create(
-        by=city["city"],
-        region_id=Region.objects.get(code="430800000000").pk,
-        name="三年行动",
-        start_year=2020,
-        end_year=2022,
-    )
-    return services.plan_create(
-        by=city["city"], program_id=program.pk, year=2021, budget_yuan=Decimal("5000000")
-    )
+    return draft_plan(city)
 
 
 def test_priority_shows_each_factor_and_its_contribution(city, confirmed) -> None:  # type: ignore[no-untyped-def]

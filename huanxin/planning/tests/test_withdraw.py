@@ -2,7 +2,6 @@
 stays in the plan's history; an approved plan cannot."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
@@ -10,33 +9,15 @@ from huanxin.core import clock
 from huanxin.core.models import AuditEvent
 from huanxin.planning import services
 from huanxin.planning.models import AnnualPlan
-from huanxin.regions.models import Region
+from huanxin.planning.tests.builders import confirmed_candidate, draft_plan
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def published(city, eligible_estate):  # type: ignore[no-untyped-def]
-    candidate = services.candidate_submit(by=city["guanliping"], estate_id=eligible_estate.pk)
-    candidate = services.candidate_review(
-        by=city["yongding"], candidate_id=candidate.pk, version=candidate.version, accept=True
-    )
-    candidate = services.candidate_confirm(
-        by=city["city"], candidate_id=candidate.pk, version=candidate.version
-    )
-    services.candidate_cost_set(
-        by=city["city"], candidate_id=candidate.pk, version=candidate.version, cost_yuan=Decimal("1000000")
-    )
-    program = services.program_create(
-        by=city["city"],
-        region_id=Region.objects.get(code="430800000000").pk,
-        name="三年行动",
-        start_year=2020,
-        end_year=2022,
-    )
-    plan = services.plan_create(
-        by=city["city"], program_id=program.pk, year=2021, budget_yuan=Decimal("5000000")
-    )
+    confirmed_candidate(city, eligible_estate, cost_yuan="1000000")
+    plan = draft_plan(city)
     plan = services.plan_set_entries(
         by=city["city"], plan_id=plan.pk, version=plan.version, estate_ids=[eligible_estate.pk]
     )
