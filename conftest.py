@@ -171,6 +171,16 @@ def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def chinese_after_each_test() -> Any:
+    """A request in English leaves English active on the thread (Django's locale middleware does
+    not reset it): the next test starts in Chinese, the product's default, whatever ran before."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="module")
 def demo_city(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
     """The demo city loaded once for a whole test module (about a minute), inside a transaction

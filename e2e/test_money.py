@@ -22,6 +22,8 @@ def test_a_receipt_and_a_payment_move_the_rates(page, live_server, funded) -> No
     page.get_by_role("button", name="记账", exact=True).click()
     assert "已记账" in page.locator(".alert-success").inner_text()
     assert page.locator("#in-place-rate").inner_text() == "50.0%"  # of the 400,000 planned
+    assert page.locator("#received-total").inner_text() == "20.00"  # the column's form: 万元
+    assert page.locator("#received-total span").get_attribute("title") == "200,000.00 元"  # exact on hover
 
     page.get_by_label("类别").select_option("payment")
     page.get_by_label("来源", exact=True).select_option(label="中央补助资金")

@@ -43,6 +43,9 @@ def test_the_notice_board_reads_on_a_phone(browser, live_server, city, built) ->
     assert box is not None and box["width"] > 300  # a line as wide as the phone
     assert "中央" in money.locator("th").inner_text()
     assert money.locator("th").bounding_box()["height"] < 60  # type: ignore[index]  # the name on one or two lines
+    received = money.locator("td").nth(1)  # stacked: the header is hidden, each line names its unit
+    label = received.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"到位（万元）"' and received.inner_text() == "20.00"
     assert page.evaluate("document.documentElement.scrollHeight") < 4000  # today: 4,418 px
     assert page.locator("#public-progress-bar").get_attribute("value") is not None
     phone.close()

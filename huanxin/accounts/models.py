@@ -170,7 +170,7 @@ class ThrottleRelease(models.Model):
         indexes = [models.Index(fields=["ip_address", "released_at"])]
 
     def __str__(self) -> str:
-        return f"{self.ip_address or '全部地址'} {self.released_at:%Y-%m-%d %H:%M}"
+        return f"{self.ip_address or _('全部地址')} {self.released_at:%Y-%m-%d %H:%M}"
 
 
 class StaffRequest(HttpRequest):

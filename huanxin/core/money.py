@@ -1,10 +1,13 @@
 """Money and area. Stored exactly as Decimal with two places, never floats; shown in 元/万元/亿元
-and ㎡/万㎡ the way officials read them."""
+and ㎡/万㎡ the way officials read them: a single figure in the unit that suits it (`format_yuan`,
+`format_area`), a table column in one unit for all its rows (`format_wan`)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
 WAN = Decimal(10_000)
@@ -37,10 +40,10 @@ def format_yuan(value: Decimal | int | None) -> str:
         return "—"
     amount = Decimal(value)
     if abs(amount) >= YI:
-        return f"{_trim(amount / YI, 4)} 亿元"
+        return _("%(n)s 亿元") % {"n": _trim(amount / YI, 4)}
     if abs(amount) >= WAN:
-        return f"{_trim(amount / WAN, 2)} 万元"
-    return f"{_trim(amount, 2)} 元"
+        return _("%(n)s 万元") % {"n": _trim(amount / WAN, 2)}
+    return _("%(n)s 元") % {"n": _trim(amount, 2)}
 
 
 def format_area(value: Decimal | int | None) -> str:
@@ -49,8 +52,21 @@ def format_area(value: Decimal | int | None) -> str:
         return "—"
     area = Decimal(value)
     if abs(area) >= WAN:
-        return f"{_trim(area / WAN, 4)} 万㎡"
+        return _("%(n)s 万㎡") % {"n": _trim(area / WAN, 4)}
     return f"{_trim(area, 2)} ㎡"
+
+
+def format_wan(value: Decimal | int | float | None) -> str:
+    """The column form of an amount (万元) or an area (万㎡): two decimals, thousands separated, no
+    unit — the unit is in the column's header — so every row of a column reads alike and sums
+    by eye. 8800 → '0.88'; 3367400 → '336.74'; 1548000000 → '154,800.00'."""
+    if value is None:
+        return "—"
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    shown = (exact / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    if shown.is_zero():
+        shown = abs(shown)  # a small reversal is "0.00", not "-0.00"
+    return f"{shown:,.2f}"
 
 
 def format_percent(value: Decimal | float | Fraction | None) -> str:

@@ -181,29 +181,50 @@ def write_xlsx(sheets: Sequence[SheetOut]) -> bytes:
     return buffer.getvalue()
 
 
+# How a list is ordered or paged, not which rows it holds: no part of an export's title.
+NOT_FILTERS = ("sort", "page")
+
+
 def export_title(subject: str, form: Any, as_of: dt.date) -> str:
     """The title row of a filtered export: what it is, every filter in force as the list page
     shows it ("区划：永定区；老旧小区：是"), and the day its figures stand on."""
+    return titled(subject, filters_in_words(form), as_of)
+
+
+def titled(subject: str, filters: Sequence[str], as_of: dt.date) -> str:
+    """The title row of every export: "改造项目（状态：施工；截至2020-09-20）", or "（全部；…）"
+    when nothing narrows it. For an export whose filters are not a form (`filter_words`)."""
+    return _("%(subject)s（%(filters)s；截至%(day)s）") % {
+        "subject": subject,
+        "filters": "；".join(filters) or _("全部"),
+        "day": as_of.isoformat(),
+    }
+
+
+def filter_words(label: Any, text: Any) -> str:
+    return f"{label}：{text}"
+
+
+def filters_in_words(form: Any) -> list[str]:
+    """Every filter of a list's form in force, in words, not codes: a choice by its label, yes or
+    no as 是/否, and a value its field can name (`in_words`: a region's code → its name)."""
     shown = []
     cleaned = getattr(form, "cleaned_data", {}) or {}
     for name, form_field in form.fields.items():
         value = cleaned.get(name)
-        if value in (None, "", [], ()):
+        if name in NOT_FILTERS or value in (None, "", [], ()):
             continue
-        if isinstance(value, bool):
+        if callable(getattr(form_field, "in_words", None)):
+            text = form_field.in_words(value)
+        elif isinstance(value, bool):
             text = _("是") if value else _("否")
         elif getattr(form_field, "choices", None):
             choices = {str(key): label for key, label in form_field.choices}
             text = str(choices.get(str(value), value))
         else:
             text = str(value)
-        shown.append(f"{form_field.label}：{text}")
-    filters = "；".join(shown) or _("全部")
-    return _("%(subject)s（%(filters)s；截至%(day)s）") % {
-        "subject": subject,
-        "filters": filters,
-        "day": as_of.isoformat(),
-    }
+        shown.append(filter_words(form_field.label, text))
+    return shown
 
 
 def fitted_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[float]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from huanxin.accounts.permissions import FACT_FIELDS
@@ -43,11 +44,13 @@ class EstateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Region choices narrowed the same way as every read: only communities in the jurisdiction.
+        # Region choices narrowed the same way as every read: only communities in the jurisdiction,
+        # and only current ones (a retired community stays selectable for the estate already in it).
         region_field = self.fields["region"]
         assert isinstance(region_field, forms.ModelChoiceField)
         region_field.queryset = (
             Region.objects.visible_to(user)
+            .filter(Q(retired_on__isnull=True) | Q(pk=self.instance.region_id))
             .filter(level=Level.COMMUNITY)
             .select_related("parent", "parent__parent")
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from huanxin.core.spreadsheets import SheetOut
@@ -12,7 +11,8 @@ def _percent(value: Any) -> float | None:
     return None if value is None else round(float(value) * 100, 1)
 
 
-def rollup_sheet(rows: list[Any], total: Any, group_label: str, as_of: dt.date) -> SheetOut:
+def rollup_sheet(rows: list[Any], total: Any, group_label: str, title: str) -> SheetOut:
+    """`title` names the region, the grouping and the day (spreadsheets.titled)."""
     body = [
         [str(label), t.planned, t.received, t.paid, _percent(t.in_place_rate), _percent(t.execution_rate)]
         for label, t in rows
@@ -29,7 +29,7 @@ def rollup_sheet(rows: list[Any], total: Any, group_label: str, as_of: dt.date) 
     )
     return SheetOut(
         name="资金统计",
-        title=f"改造资金统计（截至{as_of.isoformat()}）",
+        title=title,
         header=[group_label, "计划（元）", "到位（元）", "支出（元）", "到位率（%）", "执行率（%）"],
         rows=body,
         widths=[22, 16, 16, 16, 12, 12],

@@ -30,7 +30,7 @@ from huanxin.core.http import (
     requested_as_of,
     run_and_report,
 )
-from huanxin.core.spreadsheets import write_xlsx
+from huanxin.core.spreadsheets import filter_words, titled, write_xlsx
 from huanxin.estates.models import Household
 from huanxin.funding import exports, services
 from huanxin.funding.models import FundingPlan, FundingSource, LedgerEntry, SourceKind
@@ -45,6 +45,7 @@ from huanxin.funding.querysets import (
 from huanxin.projects.as_of import attach_then, design_then
 from huanxin.projects.querysets import projects_for
 from huanxin.regions import rules as region_rules
+from huanxin.regions.filters import region_name
 from huanxin.regions.models import Region
 
 GROUP_LABELS = {
@@ -115,12 +116,26 @@ def money_export(request: StaffRequest) -> HttpResponse:
         request=request,
         detail={"group": group, "as_of": str(as_of)},
     )
-    content = write_xlsx([exports.rollup_sheet(rows, _sum(rows), str(GROUP_LABELS[group]), as_of)])
+    title = _rollup_title(request, group, as_of)
+    content = write_xlsx([exports.rollup_sheet(rows, _sum(rows), str(GROUP_LABELS[group]), title)])
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'资金统计{as_of}.xlsx')}"
     return response
+
+
+def _rollup_title(request: StaffRequest, group: str, as_of: Any) -> str:
+    """The export's title row: the region chosen (by name), the grouping and the day."""
+    shown = []
+    region = request.GET.get("region", "").strip()
+    try:
+        if region and region_rules.significant_prefix(region):
+            shown.append(filter_words(_("区划"), region_name(region)))
+    except ValueError:
+        pass  # a malformed code filtered nothing (the page said so): nothing to name
+    shown.append(filter_words(_("分组"), GROUP_LABELS[group]))
+    return titled(_("改造资金统计"), shown, as_of)
 
 
 @page("money", "view")

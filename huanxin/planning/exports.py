@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from huanxin.core.spreadsheets import SheetOut, write_xlsx
+from django.utils.translation import gettext as _
+
+from huanxin.core import clock
+from huanxin.core.spreadsheets import SheetOut, filter_words, titled, write_xlsx
 from huanxin.estates.models import ConditionAssessment, Severity
 from huanxin.planning.models import AnnualPlan
 from huanxin.planning.querysets import entries_for
@@ -107,7 +110,11 @@ def plan_xlsx(plan: AnnualPlan, user: Any) -> bytes:
             "",
         ]
     )
-    title = f"{plan.program.region.name}{plan.year}年城镇老旧小区改造计划表（{plan.get_status_display()}）"
+    title = titled(
+        f"{plan.program.region.name}{plan.year}年城镇老旧小区改造计划表",
+        [filter_words(_("状态"), plan.get_status_display())],
+        clock.today(),
+    )
     return write_xlsx(
         [
             SheetOut(

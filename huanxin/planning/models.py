@@ -267,7 +267,7 @@ class AnnualPlan(VersionedModel):
         constraints = [models.UniqueConstraint(fields=["program", "year"], name="one_plan_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.year}年度计划"
+        return str(_("%(year)d年度计划") % {"year": self.year})
 
 
 class PlanEntryQuerySet(ScopedQuerySet):

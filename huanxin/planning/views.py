@@ -25,7 +25,7 @@ from huanxin.core.access import page, public_page
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid, NotFound
 from huanxin.core.http import get_visible_or_404, posted_version, requested_as_of, run_and_report
-from huanxin.core.spreadsheets import SheetOut, write_xlsx
+from huanxin.core.spreadsheets import SheetOut, filter_words, titled, write_xlsx
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.querysets import estates_for
 from huanxin.planning import drafting, exports, optimizer, rules, services
@@ -50,6 +50,7 @@ from huanxin.planning.querysets import (
 )
 from huanxin.planning.rules import EXCLUSIONS
 from huanxin.regions import rules as region_rules
+from huanxin.regions.filters import region_name
 from huanxin.regions.models import Region
 
 
@@ -215,9 +216,11 @@ def _on(moment: Any) -> str:
 def pool(request: StaffRequest) -> HttpResponse:
     """The candidate pool (项目储备库) of the user's jurisdiction, by status, with export."""
     candidates = candidates_for(request.user)
+    shown = []  # the filters in force, in words, for the export's title
     status = request.GET.get("status", "")
     if status in Candidate.Status.values:
         candidates = candidates.filter(status=status)
+        shown.append(filter_words(_("状态"), Candidate.Status(status).label))
     region = request.GET.get("region", "").strip()
     if region:
         try:
@@ -226,7 +229,10 @@ def pool(request: StaffRequest) -> HttpResponse:
             )
         except ValueError:
             messages.warning(request, _("区划代码应为6、9或12位数字"))
+            region = ""  # filtered nothing: nothing to name
     if request.GET.get("format") == "xlsx":
+        if region:
+            shown.append(filter_words(_("区划"), region_name(region)))
         rows = (
             [
                 c.estate.code,
@@ -262,11 +268,7 @@ def pool(request: StaffRequest) -> HttpResponse:
                         name="储备库",
                         header=POOL_COLUMNS,
                         rows=rows,
-                        title=_("项目储备库（%(status)s；截至%(day)s）")
-                        % {
-                            "status": dict(Candidate.Status.choices).get(status, _("全部状态")),
-                            "day": clock.today(),
-                        },
+                        title=titled(_("项目储备库"), shown, clock.today()),
                     )
                 ]
             ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from huanxin.core.spreadsheets import SheetOut
@@ -31,12 +30,12 @@ HEADER = [
 ]
 
 
-def project_sheet(projects: Any, as_of: dt.date) -> SheetOut:
+def project_sheet(projects: Any, title: str) -> SheetOut:
     """`projects` annotated by with_flags and with_feedback_counts, with their figures of the day
-    attached (as_of.attach_then)."""
+    attached (as_of.attach_then); `title` names the filters and the day (spreadsheets.export_title)."""
     return SheetOut(
         name="改造项目",
-        title=f"改造项目（截至{as_of.isoformat()}）",
+        title=title,
         header=HEADER,
         rows=(
             [

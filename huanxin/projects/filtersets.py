@@ -8,12 +8,26 @@ import datetime as dt
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from huanxin.accounts.models import Organization
 from huanxin.projects import rules
 from huanxin.projects.as_of import late_then, with_state_then
 from huanxin.regions.filters import RegionFilter
+
+
+class ContractorField(forms.DecimalField):
+    """An organization's id in the URL, its name in an export's title."""
+
+    def in_words(self, value: Any) -> str:
+        name = Organization.objects.filter(pk=int(value)).values_list("name", flat=True).first()
+        return name or str(value)
+
+
+class ContractorFilter(django_filters.NumberFilter):
+    field_class = ContractorField
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -24,7 +38,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label=_("计划年度"), field_name="plan_entry__plan__year", min_value=1990, max_value=2100
     )
-    contractor = django_filters.NumberFilter(
+    contractor = ContractorFilter(
         label=_("参建单位"), method="filter_contractor", min_value=1, max_value=2**63 - 1
     )
     late = django_filters.BooleanFilter(label=_("滞后或节点逾期"), method="filter_late")

@@ -36,8 +36,8 @@ class RegionList(Schema):
 @router.get("/regions", response={200: RegionList, **READ_ERRORS})
 @endpoint()
 def list_regions(request: HttpRequest, parent: RegionCode | None = None) -> dict[str, Any]:
-    """The children of a node (either code form); without `parent`, the top nodes. Division
-    codes are public reference data, so every signed-in user reads the whole tree."""
+    """The current children of a node (either code form); without `parent`, the top nodes.
+    Division codes are public reference data, so every signed-in user reads the whole tree."""
     if parent:
         try:
             node = Region.objects.by_code(parent)
@@ -45,7 +45,7 @@ def list_regions(request: HttpRequest, parent: RegionCode | None = None) -> dict
             raise Invalid(_("区划代码格式错误：%(code)s") % {"code": parent}) from error
         except Region.DoesNotExist as error:
             raise NotFound(_("区划代码不存在：%(code)s") % {"code": parent}) from error
-        children = list(node.children.order_by("code"))
+        children = list(node.children.filter(retired_on__isnull=True).order_by("code"))
     else:
-        children = list(Region.objects.filter(parent__isnull=True).order_by("code"))
+        children = list(Region.objects.current().filter(parent__isnull=True).order_by("code"))
     return {"items": children, "count": len(children)}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -41,8 +42,24 @@ def in_region(queryset: QS, code: str, path: str) -> QS:
     return queryset.filter(**{f"{path}__startswith": prefix})
 
 
+def region_name(code: str) -> str:
+    """A region named as people say it ("永定区"), for an export's title; the code as given if it
+    names no region."""
+    found = Region.objects.filter(code=_full_or_blank(code)).only("name").first()
+    return found.name if found is not None else code
+
+
+class RegionCodeField(forms.CharField):
+    """A code in the URL, a name in an export's title (core.spreadsheets.filters_in_words)."""
+
+    def in_words(self, value: str) -> str:
+        return region_name(value)
+
+
 class RegionFilter(django_filters.CharFilter):
     """A list's region field: a 6-, 9- or 12-digit code matched as a subtree."""
+
+    field_class = RegionCodeField
 
     def __init__(self, *, field_name: str, **kwargs: Any) -> None:
         kwargs.setdefault("label", gettext_lazy("区划"))
@@ -71,7 +88,7 @@ def _base_level(user: Any) -> rules.Level | None:
     scope = scope_of(user)
     if scope.everything:
         for level in LEVELS[:-1]:
-            if Region.objects.filter(level=level).count() > 1:
+            if Region.objects.current().filter(level=level).count() > 1:
                 return LEVELS[LEVELS.index(level) - 1] if level != LEVELS[0] else None
         return None
     if scope.estate_ids is not None or scope.region_prefix is None:
@@ -95,8 +112,11 @@ def region_groups(user: Any, current: str = "") -> list[Group]:
     below = LEVELS[LEVELS.index(base) + 1 :][:2] if base is not None else LEVELS[:2]
     if not below:
         return []  # a community's own worker: nothing below to choose
-    nodes = list(
-        Region.objects.visible_to(user).filter(level__in=below).only("code", "name", "level", "parent_id")
+    nodes = list(  # retired nodes (regions/national.py) are not offered; a bookmark still shows one
+        Region.objects.current()
+        .visible_to(user)
+        .filter(level__in=below)
+        .only("code", "name", "level", "parent_id")
     )
     first = [node for node in nodes if node.level == below[0]]
     children: dict[int | None, list[Region]] = {}

@@ -10,6 +10,10 @@ from huanxin.regions import rules
 class RegionQuerySet(ScopedQuerySet):
     scope_region = "code"
 
+    def current(self) -> RegionQuerySet:
+        """The nodes still in the division table: the only ones offered for new records."""
+        return self.filter(retired_on__isnull=True)
+
     def subtree(self, code: str) -> RegionQuerySet:
         return self.filter(code__startswith=rules.significant_prefix(code))
 
@@ -39,6 +43,10 @@ class Region(models.Model):
         on_delete=models.PROTECT,
     )
 
+    # Set when a newer division table no longer lists the node (regions/national.py). Never
+    # deleted: estates, users and organizations point at regions with PROTECT.
+    retired_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
     objects = RegionQuerySet.as_manager()
 
     class Meta:
@@ -65,3 +73,23 @@ class Region(models.Model):
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
+
+
+class RegionRename(models.Model):
+    """A name a newer division table changed: the region keeps its code, and this its old name."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区划"), related_name="renames", on_delete=models.CASCADE
+    )
+    old_name = models.CharField(_("原名称"), max_length=64)
+    new_name = models.CharField(_("新名称"), max_length=64)
+    renamed_on = models.DateField(_("更名日期"))
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("区划更名记录")
+        verbose_name_plural = _("区划更名记录")
+        ordering = ["region", "renamed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"

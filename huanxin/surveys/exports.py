@@ -55,7 +55,8 @@ def tally_rows(tally: Tally, names: dict[str, str]) -> list[list[Any]]:
     return rows
 
 
-def round_xlsx(survey: SurveyRound, tally: Tally, *, unmasked: bool) -> bytes:
+def round_xlsx(survey: SurveyRound, tally: Tally, *, unmasked: bool, title: str) -> bytes:
+    """Two sheets, each under `title` (the round, its estate and the day: spreadsheets.titled)."""
     names = {item.code: item.name for item in survey.items.all()}
     answers = (
         Answer.objects.current()
@@ -94,7 +95,7 @@ def round_xlsx(survey: SurveyRound, tally: Tally, *, unmasked: bool) -> bytes:
                 header=["指标", "数值"],
                 rows=tally_rows(tally, names),
                 widths=[30, 24],
-                title=survey.title,
+                title=title,
             ),
             SheetOut(
                 name="答卷",
@@ -116,6 +117,7 @@ def round_xlsx(survey: SurveyRound, tally: Tally, *, unmasked: bool) -> bytes:
                     "提交时间",
                 ],
                 rows=(answer_row(answer) for answer in answers),
+                title=title,
             ),
         ]
     )

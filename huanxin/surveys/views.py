@@ -22,6 +22,7 @@ from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid
 from huanxin.core.http import get_visible_or_404, posted_version, requested_as_of
 from huanxin.core.masking import mask_name
+from huanxin.core.spreadsheets import filter_words, titled
 from huanxin.core.validation import add_error_to_form
 from huanxin.estates.models import ADDRESS_ORDER, Estate, Household, household_address
 from huanxin.estates.querysets import estates_for
@@ -245,7 +246,8 @@ def round_export(request: StaffRequest, pk: int) -> HttpResponse:
         SurveyRound.objects.select_related("estate", "estate__region"), request.user, pk=pk
     )
     unmasked = request.user.sees_personal_data(survey.estate.region.code)
-    content = exports.round_xlsx(survey, services.round_tally(survey), unmasked=unmasked)
+    title = titled(survey.title, [filter_words(_("小区"), survey.estate.name)], clock.today())
+    content = exports.round_xlsx(survey, services.round_tally(survey), unmasked=unmasked, title=title)
     audit_record(
         action="survey.export",
         actor=request.user,

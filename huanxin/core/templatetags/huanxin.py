@@ -1,4 +1,5 @@
-"""Number display for templates: 元/万元/亿元, ㎡/万㎡, percentages, and the exact value on hover."""
+"""Number display for templates: 元/万元/亿元, ㎡/万㎡, percentages, and the exact value on hover;
+columns of a table in one unit (`wan_yuan`, `wan_area`)."""
 
 from __future__ import annotations
 
@@ -61,18 +62,38 @@ def exact_yuan(value: Decimal | int | None) -> str:
     """The short form with the exact amount on hover (UI.md)."""
     if value is None:
         return "—"
-    return format_html(
-        '<span title="{}">{}</span>',
-        _("%(yuan)s 元") % {"yuan": f"{Decimal(value):,.2f}"},
-        money.format_yuan(value),
-    )
+    return format_html('<span title="{}">{}</span>', _exact_yuan(value), money.format_yuan(value))
 
 
 @register.filter
 def exact_area(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
-    return format_html('<span title="{} ㎡">{}</span>', f"{Decimal(value):,.2f}", money.format_area(value))
+    return format_html('<span title="{}">{}</span>', _exact_m2(value), money.format_area(value))
+
+
+# A table column: every row in 万元 (or 万㎡) with two decimals, the unit in the column's header,
+# the exact figure on hover. `yuan`/`exact_yuan` switch units per value and are for single figures.
+@register.filter
+def wan_yuan(value: Decimal | int | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return format_html('<span title="{}">{}</span>', _exact_yuan(value), money.format_wan(value))
+
+
+@register.filter
+def wan_area(value: Decimal | int | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return format_html('<span title="{}">{}</span>', _exact_m2(value), money.format_wan(value))
+
+
+def _exact_yuan(value: Decimal | int) -> str:
+    return _("%(yuan)s 元") % {"yuan": f"{Decimal(value):,.2f}"}
+
+
+def _exact_m2(value: Decimal | int) -> str:
+    return _("%(area)s ㎡") % {"area": f"{Decimal(value):,.2f}"}
 
 
 @register.simple_tag(takes_context=True)

@@ -33,6 +33,34 @@ def test_area_is_shown_in_wan_square_metres_above_ten_thousand() -> None:
     assert money.format_area(8_950) == "8,950 ㎡"
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (8_800, "0.88"),  # ㎡ → 万㎡
+        (3_367_400, "336.74"),
+        (1_548_000_000, "154,800.00"),  # 元 → 万元: no switch to 亿 within a column
+        (3_050_000, "305.00"),
+        (Decimal("12345.67"), "1.23"),
+        (Decimal("-30"), "0.00"),  # a small reversal, not "-0.00"
+        (Decimal("-250000"), "-25.00"),
+        (0, "0.00"),
+        (None, "—"),
+    ],
+)
+def test_a_column_is_in_wan_with_two_decimals_whatever_its_size(
+    value: Decimal | int | None, shown: str
+) -> None:
+    assert money.format_wan(value) == shown
+
+
+def test_a_column_cell_keeps_the_exact_figure_on_hover() -> None:
+    from huanxin.core.templatetags.huanxin import wan_area, wan_yuan
+
+    assert wan_yuan(Decimal("3050000")) == '<span title="3,050,000.00 元">305.00</span>'
+    assert wan_area(8_800) == '<span title="8,800.00 ㎡">0.88</span>'
+    assert wan_yuan(None) == wan_area(None) == "—"
+
+
 def test_percent_has_one_decimal() -> None:
     assert money.format_percent(Decimal("0.7123")) == "71.2%"
 

@@ -253,6 +253,9 @@ def test_the_export_follows_the_list_filters(login, make_estate) -> None:  # typ
     workbook = login("yongding").get("/estates/export.xlsx?old=true&year_min=1980").content
     title = read_tables(name="x.xlsx", content=workbook)[0].rows[0][0]
     assert title == "小区台账（建成年份起：1980；老旧小区：是；截至2020-09-01）"  # the filters and the day
+    workbook = login("yongding").get("/estates/export.xlsx?region=430802&sort=-area").content
+    title = read_tables(name="x.xlsx", content=workbook)[0].rows[0][0]
+    assert title == "小区台账（区划：永定区；截至2020-09-01）"  # a region by its name; the order is no filter
 
 
 def test_the_blank_template_reads_back_as_a_ledger_with_instructions(login) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ construction, a ledger of receipts and payments that only grows, advances flagge
 and rollups with their rates."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -223,10 +224,44 @@ def test_the_rollup_page_shows_rates_and_exports(city, funded, login) -> None:  
     rows = read_tables(
         name="x.xlsx", content=client.get("/funding/export.xlsx?group=kind&as_of=2020-09-20").content
     )[0].rows
+    assert rows[0][0] == "改造资金统计（分组：来源类别；截至2020-09-20）"  # what, how grouped, which day
     assert (
         rows[1][0] == "来源类别" and rows[2][0] == "政府" and rows[-1][0] == "合计" and rows[-1][1] == 400000
     )
+    assert rows[1][1:4] == ["计划（元）", "到位（元）", "支出（元）"]  # yuan, summed in Excel: the unit said
     assert login("cili").get("/funding/").content.decode().count("中央补助资金") == 0
+
+
+def test_the_rollup_export_names_the_region_in_words(city, funded, login) -> None:  # type: ignore[no-untyped-def]
+    export = login("city").get("/funding/export.xlsx?region=430802&group=district&as_of=2020-09-20")
+    title = read_tables(name="x.xlsx", content=export.content)[0].rows[0][0]
+    assert title == "改造资金统计（区划：永定区；分组：区县；截至2020-09-20）"
+    export = login("city").get("/funding/export.xlsx?region=43x&group=nonsense")  # ignored, as on the page
+    title = read_tables(name="x.xlsx", content=export.content)[0].rows[0][0]
+    assert title == "改造资金统计（分组：来源类别；截至2020-09-01）"
+
+
+def test_a_money_column_reads_in_wan_yuan_on_every_row(city, funded, login) -> None:  # type: ignore[no-untyped-def]
+    """8,800 yuan and 100,000 yuan in one column: both in 万元 with two decimals, never 元 beside 万元."""
+    record(city, funded, "receipt", "8800", code="G01")
+    record(city, funded, "receipt", "100000", code="G04")
+    page = login("city").get("/funding/?group=source&as_of=2020-09-20").content.decode()
+    table = re.search(r'<table[^>]*id="money-rollup".*?</table>', page, re.S)
+    assert table, "no rollup table"
+    header = re.findall(r"<th[^>]*>(.*?)</th>", table.group(0))
+    assert header[1:4] == ["计划（万元）", "到位（万元）", "支出（万元）"]
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(0).split("<tbody>")[1], re.S)
+    cells = {
+        re.sub(r"<[^>]+>", "", row.split("</td>")[0]): [
+            re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="num"[^>]*>(.*?)</td>', row)[:3]
+        ]
+        for row in rows
+    }
+    assert cells["中央补助资金"] == ["30.00", "0.88", "0.00"]
+    assert cells["合计"] == ["40.00", "10.88", "0.00"]  # the footer in its column's form
+    for figures in cells.values():
+        assert all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", figure) for figure in figures), figures
+    assert 'title="8,800.00 元"' in page  # the exact amount on hover
 
 
 def test_the_summary_counts_the_money(city, funded, api_as) -> None:  # type: ignore[no-untyped-def]
@@ -277,7 +312,9 @@ def test_the_project_money_page_records_and_reverses(city, funded, login) -> Non
 def test_the_notice_board_shows_the_money_by_source(city, funded) -> None:  # type: ignore[no-untyped-def]
     record(city, funded, "receipt", "300000")
     page = Client().get(f"/projects/public/{funded.pk}/").content.decode()
-    assert "钱从哪里来" in page and "中央补助资金" in page and "30 万元" in page
+    assert "钱从哪里来" in page and "中央补助资金" in page
+    assert "计划（万元）" in page and ">30.00</span>" in page  # 300,000 planned, in the column's unit
+    assert 'data-label="到位（万元）"' in page  # stacked at 360 px, each line still says its unit
 
 
 def test_willingness_is_a_range_from_the_brackets() -> None:

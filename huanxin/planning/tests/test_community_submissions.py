@@ -77,7 +77,11 @@ def test_a_community_worker_submits_an_estate_of_its_community_and_the_street_fo
     export = login("city").get("/planning/pool/?format=xlsx")
     rows = read_tables(name="pool.xlsx", content=export.content)[0].rows
     title, header, row = rows[0], rows[1], rows[2]
-    assert title[0].startswith("项目储备库（全部状态；截至")
+    assert title[0] == "项目储备库（全部；截至2020-09-01）"
+    filtered = login("city").get("/planning/pool/?format=xlsx&status=confirmed&region=430802")
+    rows = read_tables(name="pool.xlsx", content=filtered.content)[0].rows
+    assert rows[0][0] == "项目储备库（状态：已入库；区划：永定区；截至2020-09-01）"  # in words, not codes
+    assert len(rows) == 3
     assert dict(zip(header, row, strict=True))["转报人"] == "官黎坪街道 刘主任"
     assert dict(zip(header, row, strict=True))["申报单位"] == "官黎坪社区居民委员会"
 

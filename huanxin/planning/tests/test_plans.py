@@ -169,6 +169,7 @@ def test_plan_pages_and_api(city, draft, confirmed, login, api_as) -> None:  # t
     assert published.status_code == 200 and published.json()["status"] == "publicity"
     public = client.get(f"/planning/public/plans/{draft.pk}/").content.decode()
     assert "市委二号院" in public and "住户" not in public
+    assert "估算投资（万元）" in public  # the column in one unit, named in its header
     refused = api_as("city").post(
         f"/api/v1/plans/{draft.pk}/approve",
         {"version": published.json()["version"]},
@@ -179,7 +180,8 @@ def test_plan_pages_and_api(city, draft, confirmed, login, api_as) -> None:  # t
     from huanxin.core.spreadsheets import read_tables
 
     rows = read_tables(name="plan.xlsx", content=export.content)[0].rows
-    assert rows[0][0].startswith("张家界市2021年城镇老旧小区改造计划表") and rows[-1][0] == "合计"
+    assert rows[0][0] == "张家界市2021年城镇老旧小区改造计划表（状态：公示中；截至2020-09-01）"
+    assert rows[1][8] == "建筑面积（㎡）" and rows[1][10] == "估算投资（万元）" and rows[-1][0] == "合计"
 
 
 def test_the_estate_tab_shows_priority_and_the_cost_can_be_edited(login, confirmed) -> None:  # type: ignore[no-untyped-def]

@@ -362,14 +362,35 @@ def test_the_list_exports_as_filtered(city, built, login) -> None:  # type: igno
     response = client.get("/projects/export.xlsx?state=construction")
     assert response.status_code == 200
     rows = read_tables(name="p.xlsx", content=response.content)[0].rows
-    assert rows[0][0] == "改造项目（截至2020-09-20）"  # the day the figures are of, above the header
+    assert rows[0][0] == "改造项目（状态：施工；截至2020-09-20）"  # the filters and the day, above the header
     assert rows[1][:2] == ["项目名称", "区县"] and rows[2][0] == "市委二号院改造项目（2021年）"
     assert rows[2][6] == "施工" and rows[2][15] == "张家界市建工集团有限公司"
+    assert rows[1][8] == "批准估算（元）"  # yuan to add up in Excel, the unit in the header
     none = read_tables(name="p.xlsx", content=client.get("/projects/export.xlsx?state=accepted").content)[0]
     assert len(none.rows) == 2  # the title and the header only
     from huanxin.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="project.export").count() == 2
+
+
+def test_the_export_title_names_every_filter_in_words(city, built, login) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.accounts.models import Organization
+
+    builder = Organization.objects.get(name="张家界市建工集团有限公司")
+    query = f"region=430802&state=construction&year=2021&contractor={builder.pk}&late=1&as_of=2020-09-15"
+    rows = read_tables(name="p.xlsx", content=login("yongding").get(f"/projects/export.xlsx?{query}").content)
+    assert rows[0].rows[0][0] == (
+        "改造项目（区划：永定区；状态：施工；计划年度：2021；参建单位：张家界市建工集团有限公司；"
+        "滞后或节点逾期：是；截至2020-09-15）"
+    )
+    everything = login("yongding").get("/projects/export.xlsx?region=43&contractor=x").content
+    assert read_tables(name="p.xlsx", content=everything)[0].rows[0][0] == "改造项目（全部；截至2020-09-20）"
+
+
+def test_the_list_shows_every_estimate_in_wan_yuan(city, built, login) -> None:  # type: ignore[no-untyped-def]
+    page = login("yongding").get("/projects/").content.decode()
+    assert "批准估算（万元）" in page and "万元</td>" not in page
+    assert page.count('<span title="1,000,000.00 元">100.00</span>') == 2  # the row and the total
 
 
 def test_a_bad_filter_says_so_and_filters_nothing(city, built, login) -> None:  # type: ignore[no-untyped-def]

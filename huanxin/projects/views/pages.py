@@ -26,7 +26,7 @@ from huanxin.core.http import (
     get_visible_or_404,
     requested_as_of,
 )
-from huanxin.core.spreadsheets import write_xlsx
+from huanxin.core.spreadsheets import export_title, write_xlsx
 from huanxin.estates.models import ManagementMode
 from huanxin.projects import exports, rules, services
 from huanxin.projects.as_of import RowsThen, attach_then, closed_on_by, design_then, milestones_then
@@ -151,7 +151,7 @@ def project_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "as_of": as_of,
         "state_then": project.state_then,  # type: ignore[attr-defined]
         "tab": tab,
-        "tabs": TABS,
+        "tabs": list(TABS.items()),  # pairs: in a template, `TABS.items` would read its "items" tab
         "paper_vote_fields": PAPER_VOTE_FIELDS,
         "satisfaction_choices": Satisfaction.choices,
         "states": rules.STATES,
@@ -357,7 +357,7 @@ def project_public(request: HttpRequest, pk: int) -> HttpResponse:
 def project_export(request: StaffRequest) -> HttpResponse:
     """The list as the user filtered it, one click, as xlsx (no personal data in it)."""
     as_of = requested_as_of(request.GET)
-    projects, _filterset = _filtered(request, as_of)
+    projects, filterset = _filtered(request, as_of)
     audit_record(
         action="project.export",
         actor=request.user,
@@ -365,7 +365,8 @@ def project_export(request: StaffRequest) -> HttpResponse:
         detail={"rows": projects.count(), "filters": request.GET.urlencode()},
     )
     rows = attach_then(projects.select_related("builder", "supervisor"), as_of)
-    content = write_xlsx([exports.project_sheet(rows, as_of or clock.today())])
+    title = export_title(_("改造项目"), filterset.form, as_of or clock.today())
+    content = write_xlsx([exports.project_sheet(rows, title)])
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

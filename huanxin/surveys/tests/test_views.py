@@ -129,7 +129,9 @@ def test_paper_answers_and_the_export_follow_the_role_masking(login, open_round)
     answer = Answer.objects.get()
     assert answer.channel == "paper"
     unmasked = read_tables(name="x.xlsx", content=client.get(f"/surveys/{open_round.pk}/export.xlsx").content)
-    assert unmasked[1].rows[1][3] == household.owner_name
+    title = "改造意愿调查（小区：市委二号院；截至2020-09-01）"  # the round, its estate and the day
+    assert unmasked[0].rows[0][0] == unmasked[1].rows[0][0] == title
+    assert unmasked[1].rows[2][3] == household.owner_name
     assert login("dianli").get(f"/surveys/{open_round.pk}/").status_code == 403  # departments see no surveys
     tally_sheet = {row[0]: row[1] for row in unmasked[0].rows[2:]}
     assert tally_sheet["同意户数"] == 1
@@ -217,7 +219,7 @@ def test_a_formula_typed_by_a_resident_stays_text_in_the_export(city, open_round
     import io
 
     sheet = load_workbook(io.BytesIO(content))["答卷"]
-    cell = sheet.cell(row=2, column=12)
+    cell = sheet.cell(row=3, column=12)  # below the title and the header
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
 
 

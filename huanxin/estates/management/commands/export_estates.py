@@ -4,9 +4,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.scoping import SYSTEM
+from huanxin.core.spreadsheets import export_title
 from huanxin.estates import exports
 from huanxin.estates.filtersets import filter_estates
 from huanxin.estates.querysets import estates_for
@@ -20,11 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="only this node's subtree (either code form)")
 
     def handle(self, *args: Any, file: Path, region: str | None, **options: Any) -> None:
-        estates, _filterset = filter_estates(estates_for(SYSTEM), {"region": region} if region else {})
+        estates, filterset = filter_estates(estates_for(SYSTEM), {"region": region} if region else {})
         if file.suffix.lower() == ".csv":
             content = exports.estates_csv(estates.iterator())
         elif file.suffix.lower() == ".xlsx":
-            content = exports.estates_xlsx(estates.iterator())
+            title = export_title(_("小区台账"), filterset.form, clock.today())
+            content = exports.estates_xlsx(estates.iterator(), title)
         else:
             raise CommandError("文件名应以 .xlsx 或 .csv 结尾")
         file.write_bytes(content)
