@@ -51,6 +51,24 @@ class Table:
     def width(self) -> int:
         return max((len(row) for row in self.rows), default=0)
 
+    def fill_merged_from(self, first_row: int) -> None:
+        """Below `first_row`, each merged range's value written into every cell it covers: an
+        office writes a street or community once for a run of rows and merges the cells down,
+        and each of those rows means it. Ranges are clipped to the cells the sheet holds (a
+        hostile file may declare a merge to XFD1048576)."""
+        last_row, last_column = len(self.rows) - 1, self.width - 1
+        for (top, left), (bottom, right) in self.merged:
+            if top < first_row or top > last_row or left > last_column:
+                continue
+            value = self.cell(top, left)
+            right = min(right, last_column)
+            for row in range(top, min(bottom, last_row) + 1):
+                cells = self.rows[row]
+                if len(cells) <= right:
+                    cells.extend([None] * (right + 1 - len(cells)))
+                for column in range(left, right + 1):
+                    cells[column] = value
+
 
 def cell_text(value: Any) -> str:
     """Any cell as clean text: full-width characters folded (１９９８ → 1998, （ → (), stray

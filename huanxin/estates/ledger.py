@@ -272,6 +272,7 @@ def read_ledger(
         parsed.columns |= set(header.columns.values())
         if missing:
             continue
+        table.fill_merged_from(header.first_row + header.row_count)
         for index in range(header.first_row + header.row_count, len(table.rows)):
             cells = table.rows[index]
             read += 1

@@ -1,7 +1,9 @@
 """Each shape of ledger that streets really keep, as a real file made in the test."""
 
 import datetime as dt
+import io
 import os
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -145,3 +147,60 @@ def test_files_saved_by_libreoffice(city, target: str) -> None:  # type: ignore[
         ("电力公司宿舍", 1996, Decimal("8950.00")),
         ("财政局宿舍", 1995, Decimal("10780.00")),
     ]
+
+
+def test_a_street_and_community_merged_down_a_run_of_rows_count_for_each_row(city) -> None:  # type: ignore[no-untyped-def]
+    """A county clerk writes 永定街道 once and merges the cell down over its estates."""
+    rows: list[list[Any]] = [
+        ["小区名称", "区县", "街道", "社区", "建成年份", "户数", "建筑面积（平方米）"],
+        ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 84, 8950],
+        ["财政局宿舍", None, None, None, 1995, 96, 10780],
+        ["税务局宿舍", None, None, "紫舞社区", 1993, 40, 3200],
+        ["农机公司生活区", "永定区", "官黎坪街道", "大庸路社区", 1990, 60, 5100],
+    ]
+    merges = ["B2:B4", "C2:C4", "D2:D3"]
+    parsed = read(xlsx(rows, merges=merges))
+    assert parsed.errors == []
+    places = [(r.values["district"], r.values["street"], r.values["community"]) for r in parsed.rows]
+    assert places == [
+        ("永定区", "永定街道", "岩塔社区"),
+        ("永定区", "永定街道", "岩塔社区"),
+        ("永定区", "永定街道", "紫舞社区"),
+        ("永定区", "官黎坪街道", "大庸路社区"),
+    ]
+    assert [r.row for r in parsed.rows] == [2, 3, 4, 5]  # the rows the officer sees in Excel
+
+
+def test_an_empty_cell_that_is_not_merged_is_still_an_error(city) -> None:  # type: ignore[no-untyped-def]
+    rows: list[list[Any]] = [
+        ["小区名称", "区县", "街道", "社区", "建成年份", "户数", "建筑面积（平方米）"],
+        ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 84, 8950],
+        ["财政局宿舍", "永定区", None, "岩塔社区", 1995, 96, 10780],
+    ]
+    parsed = read(xlsx(rows))
+    assert [(e.row, e.column, e.reason) for e in parsed.errors] == [(3, "街道", "必填项为空")]
+
+
+def _merge_declared_as(content: bytes, made: str, declared: str) -> bytes:
+    """The file as a hostile one arrives: a merge declared to the sheet's last cell (openpyxl
+    would build every cell of it; the file itself stays a few KB)."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(f'ref="{made}"'.encode(), f'ref="{declared}"'.encode())
+            archive.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_merge_declared_far_past_the_data_fills_only_the_rows_there_are(city) -> None:  # type: ignore[no-untyped-def]
+    rows: list[list[Any]] = [
+        ["小区名称", "区县", "街道", "社区", "建成年份", "户数", "建筑面积（平方米）"],
+        ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 84, 8950],
+        ["财政局宿舍", None, "永定街道", "岩塔社区", 1995, 96, 10780],
+    ]
+    made = xlsx(rows, merges=["B2:B3"])
+    parsed = read(_merge_declared_as(made, "B2:B3", "B2:B1048576"))
+    assert parsed.errors == []
+    assert [r.values["district"] for r in parsed.rows] == ["永定区", "永定区"]
