@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from huanxin.accounts.models import ApiToken, Organization, User
@@ -10,7 +11,9 @@ from huanxin.accounts.permissions import Role
 
 
 class UserForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = User
@@ -26,8 +29,8 @@ class HuanxinUserAdmin(UserAdmin):
     autocomplete_fields = ("organization", "region")
     fieldsets = (
         (None, {"fields": ("username", "password", "full_name", "is_active")}),
-        ("职责与辖区", {"fields": ("roles", "organization", "region")}),
-        ("登录", {"fields": ("last_login", "date_joined")}),
+        (_("职责与辖区"), {"fields": ("roles", "organization", "region")}),
+        (_("登录"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -46,7 +49,7 @@ class HuanxinUserAdmin(UserAdmin):
         ),
     )
 
-    @admin.display(description="角色")
+    @admin.display(description=_("角色"))
     def role_list(self, user: User) -> str:
         return "、".join(user.role_labels)
 
