@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -367,8 +368,6 @@ class OptimizerRun(models.Model):
 
     @property
     def elapsed_s(self) -> int:
-        from django.utils import timezone
-
         since = self.started_at or self.requested_at
         end = self.finished_at or timezone.now()
         return max(0, int((end - since).total_seconds())) if since else 0
