@@ -8,6 +8,7 @@ without the characters the format cannot hold, so old data never breaks an expor
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 from pydantic_core import PydanticCustomError
@@ -58,6 +59,13 @@ def name_problem(value: str) -> str | None:
     if (char := invisible_in(cleaned)) is not None:
         return _("含有不可见字符（%(char)s），请删除后重试") % {"char": char}
     return None
+
+
+def folded_name(value: str) -> str:
+    """A name compared by meaning: full-width folded (（ → (, １ → 1), every space and invisible
+    character gone. 官黎坪 街道 and 官黎坪街道 are one name."""
+    text = unicodedata.normalize("NFKC", strip_controls(value))
+    return "".join(INVISIBLE.sub("", text).split())
 
 
 def for_export(value: str) -> str:

@@ -1,4 +1,4 @@
-"""Communities submit too (办事处及社区报上来): in the demo city, some of 官黎坪社区's estates in
+"""Communities submit too (办事处及社区报上来): in the demo city, some of 官黎坪居委会's estates in
 the 2021 pool came from the community worker `shequ` and were forwarded by the street
 `guanliping`, in August 2020, before the district and the city took them on."""
 
@@ -15,7 +15,7 @@ from huanxin.estates.models import Estate
 from huanxin.planning.models import Candidate
 from huanxin.planning.services import candidate_confirm, candidate_forward, candidate_review, candidate_submit
 
-COMMUNITY = "430802004001"  # 官黎坪社区, shequ's
+COMMUNITY = "430802004001"  # 官黎坪居委会, shequ's
 PROPOSED_ON = dt.date(2020, 8, 10)
 FORWARDED_ON = dt.date(2020, 8, 14)
 REVIEWED_ON = dt.date(2020, 8, 24)

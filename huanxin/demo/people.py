@@ -54,7 +54,7 @@ LOGINS = [
         "cili", "慈利县住建局 张科长", (Role.DISTRICT_OFFICER,), "430821000000", "慈利县住房和城乡建设局"
     ),
     DemoLogin("guanliping", "官黎坪街道 刘主任", (Role.STREET_OFFICER,), "430802004000", "官黎坪街道办事处"),
-    DemoLogin("shequ", "官黎坪社区 陈书记", (Role.COMMUNITY_WORKER,), "430802004001", "官黎坪社区居民委员会"),
+    DemoLogin("shequ", "官黎坪居委会 陈书记", (Role.COMMUNITY_WORKER,), "430802004001", "官黎坪居民委员会"),
     DemoLogin("dianli", "供电公司 赵工", (Role.DEPARTMENT_LIAISON,), CITY, "国网张家界供电公司"),
     DemoLogin("shigong", "建工集团 周经理", (Role.CONTRACTOR,), "430802000000", "张家界市建工集团有限公司"),
     DemoLogin("jianli", "建科监理 吴总监", (Role.CONTRACTOR,), "430802000000", "湖南建科工程监理有限公司"),
@@ -76,6 +76,21 @@ def organization_ensure(name: str, kind: str, region_code: str, duties: str = ""
     return True
 
 
+def street_office_name(street: str) -> str:
+    """永定街道 → 永定街道办事处; a town (澧源镇) is run by its people's government."""
+    return f"{street}人民政府" if street.endswith(("镇", "乡")) else f"{street}办事处"
+
+
+def committee_name(community: str) -> str:
+    """The residents' committee under its full name, as the table writes the community:
+    官黎坪居委会 → 官黎坪居民委员会, 锣鼓塔社区 → 锣鼓塔社区居民委员会."""
+    if community.endswith("居民委员会"):
+        return community
+    if community.endswith("居委会"):
+        return community.removesuffix("居委会") + "居民委员会"
+    return f"{community}居民委员会"
+
+
 def load_organizations() -> int:
     created = 0
     for name, duties in DEPARTMENTS:
@@ -89,14 +104,14 @@ def load_organizations() -> int:
         )
     for street in Region.objects.filter(level="street"):
         created += organization_ensure(
-            f"{street.name}办事处",
+            street_office_name(street.name),
             Organization.Kind.GOVERNMENT,
             street.code,
             "申报改造小区，组织业主协商，协调推进施工",
         )
     for community in Region.objects.filter(level="community"):
         created += organization_ensure(
-            f"{community.name}居民委员会",
+            committee_name(community.name),
             Organization.Kind.GOVERNMENT,
             community.code,
             "入户调查、收集意见、组织居民参与",

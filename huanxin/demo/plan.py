@@ -79,26 +79,63 @@ class EstatePlan:
     design_quantities: dict[str, int] = field(default_factory=dict)  # menu code → designed quantity
 
 
-# District code → (share of estates, centre lat, lng, streets → communities from regions.csv).
+# District code → (share of estates, centre lat, lng).
 DISTRICTS = {
     "430802": (0.60, 29.125, 110.479),
     "430811": (0.08, 29.345, 110.548),
     "430821": (0.17, 29.429, 111.132),
     "430822": (0.15, 29.398, 110.163),
 }
+# District code → the demo's communities in it: every community of regions.csv (real residents'
+# committees of the national table), street by street in code order. The seeded draw picks from
+# these lists by position, so their order and lengths decide where each estate lands.
 COMMUNITIES = {
     "430802": [
-        f"430802{s:03d}{c:03d}"
-        for s, n in [(1, 4), (2, 3), (3, 3), (4, 4), (5, 3), (6, 3)]
-        for c in range(1, n + 1)
+        "430802001001",  # 永定街道 回龙居委会
+        "430802001002",  # 永定街道 北正居委会
+        "430802001003",  # 永定街道 解放居委会
+        "430802001004",  # 永定街道 教场居委会
+        "430802002001",  # 大庸桥街道 大庸桥居委会
+        "430802002002",  # 大庸桥街道 热水坑居委会
+        "430802002003",  # 大庸桥街道 且住岗居委会
+        "430802003001",  # 西溪坪街道 胡家岗居委会
+        "430802003002",  # 西溪坪街道 覃家岗居委会
+        "430802003003",  # 西溪坪街道 西溪坪居委会
+        "430802004001",  # 官黎坪街道 官黎坪居委会
+        "430802004002",  # 官黎坪街道 黄金塔居委会
+        "430802004003",  # 官黎坪街道 鲤鱼池居委会
+        "430802004004",  # 官黎坪街道 白羊坡居委会
+        "430802005001",  # 崇文街道 沿河居委会
+        "430802005002",  # 崇文街道 南正居委会
+        "430802005003",  # 崇文街道 思善桥居委会
+        "430802006001",  # 南庄坪街道 南庄坪居委会
+        "430802006002",  # 南庄坪街道 邢家巷居委会
+        "430802006003",  # 南庄坪街道 三眼桥居委会
     ],
-    "430811": [f"430811{s:03d}{c:03d}" for s, n in [(1, 2), (2, 2)] for c in range(1, n + 1)],
-    "430821": [f"430821{s:03d}{c:03d}" for s, n in [(1, 3), (2, 2)] for c in range(1, n + 1)],
-    "430822": [f"430822{s:03d}{c:03d}" for s, n in [(1, 3), (2, 2)] for c in range(1, n + 1)],
+    "430811": [
+        "430811001001",  # 军地坪街道 吴家峪居委会
+        "430811001002",  # 军地坪街道 宝峰路居委会
+        "430811002001",  # 锣鼓塔街道 锣鼓塔社区
+        "430811002002",  # 锣鼓塔街道 袁家界社区
+    ],
+    "430821": [
+        "430821001001",  # 零阳街道 南街居委会
+        "430821001002",  # 零阳街道 东街居委会
+        "430821001003",  # 零阳街道 北街居委会
+        "430821002001",  # 金慈街道 龙坪居委会
+        "430821002002",  # 金慈街道 金台居委会
+    ],
+    "430822": [
+        "430822100001",  # 澧源镇 高家坪社区居委会
+        "430822100003",  # 澧源镇 文明路社区居委会
+        "430822100005",  # 澧源镇 文昌街社区居委会
+        "430822101001",  # 瑞塔铺镇 瑞市居委会
+        "430822101002",  # 瑞塔铺镇 鸟儿岭居委会
+    ],
 }
-YONGDING_STREET = "430802001001"  # 永定街道 岩塔社区
-GUANLIPING_DAYONGLU = "430802004002"  # 官黎坪街道 大庸路社区
-GUANLIPING_COMMUNITY = "430802004001"  # 官黎坪街道 官黎坪社区: the demo login `shequ`
+YONGDING_HUILONG = "430802001001"  # 永定街道 回龙居委会: 电力公司宿舍, north of 岩塔路
+GUANLIPING_HUANGJINTA = "430802004002"  # 官黎坪街道 黄金塔居委会: 财政局宿舍, south of 大庸路
+GUANLIPING_COMMUNITY = "430802004001"  # 官黎坪街道 官黎坪居委会: the demo login `shequ`
 
 BASIC = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B10"]
 OTHER = ["I01", "I02", "I03", "I04", "I05", "I06", "I07", "E01", "E02", "E03", "E04"]
@@ -107,7 +144,7 @@ NAMED = [
     EstatePlan(
         key="dianli",
         name="电力公司宿舍",
-        community=YONGDING_STREET,
+        community=YONGDING_HUILONG,
         year_built=1996,
         households=84,
         floor_area_m2=8_950,
@@ -145,7 +182,7 @@ NAMED = [
     EstatePlan(
         key="caizhengju",
         name="财政局宿舍",
-        community=GUANLIPING_DAYONGLU,
+        community=GUANLIPING_HUANGJINTA,
         year_built=1995,
         households=96,
         floor_area_m2=10_780,
@@ -168,7 +205,7 @@ NAMED = [
     EstatePlan(
         key="nonghang",
         name="市农行宿舍",
-        community="430802002001",
+        community="430802002001",  # 大庸桥街道 大庸桥居委会
         year_built=1993,
         households=72,
         floor_area_m2=7_960,
@@ -189,7 +226,7 @@ NAMED = [
     EstatePlan(
         key="shiyou",
         name="石油公司宿舍",
-        community="430802003001",
+        community="430802003001",  # 西溪坪街道 胡家岗居委会
         year_built=1991,
         households=110,
         floor_area_m2=12_320,

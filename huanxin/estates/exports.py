@@ -8,9 +8,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from huanxin.core.spreadsheets import SheetOut, write_csv, write_xlsx
-from huanxin.estates.ledger import COLUMNS, TEMPLATE_NOTES, ledger_header, ledger_row
+from huanxin.estates.ledger import TEMPLATE_COLUMNS, TEMPLATE_NOTES, ledger_header, ledger_row
 
-WIDTHS = [column.width for column in COLUMNS]
+WIDTHS = [column.width for column in TEMPLATE_COLUMNS]
 
 
 def estates_xlsx(estates: Iterable[Any], title: str = "") -> bytes:
@@ -31,7 +31,7 @@ def ledger_template_xlsx() -> bytes:
         "",
         "永定区",
         "永定街道",
-        "岩塔社区",
+        "回龙居委会",
         "岩塔路北侧",
         1996,
         3,

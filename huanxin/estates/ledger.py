@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huanxin.core.spreadsheets import Table, cell_text, cell_words
-from huanxin.estates import rules
+from huanxin.estates import plan_table, rules
 from huanxin.estates.rules import ValueRefused
 
 
@@ -28,56 +28,206 @@ class Column:
     synonyms: tuple[str, ...]
     required: bool = False
     width: int = 12
+    in_template: bool = True  # written by the template and the export; False: only read
 
 
 COLUMNS = [
     Column("code", "小区编码", ("小区编码", "编码", "小区代码", "代码"), width=18),
     Column(
-        "name", "小区名称", ("小区名称", "小区名", "小区", "名称", "小区(楼栋)名称"), required=True, width=22
+        "name",
+        "小区名称",
+        (
+            "小区名称",
+            "小区名",
+            "小区",
+            "名称",
+            "小区(楼栋)名称",
+            "小区(项目)名称",
+            "老旧小区名称",
+            "项目名称",
+        ),
+        required=True,
+        width=22,
     ),
     Column("aliases", "别名", ("别名", "曾用名", "俗称")),
     Column(
         "district",
         "所属区县",
-        ("所属区县", "区县", "区(县)", "县市区", "县(市、区)", "所属区(县)"),
+        (
+            "所属区县",
+            "区县",
+            "区(县)",
+            "县市区",
+            "县(市、区)",
+            "县(市区)",
+            "所属区(县)",
+            "所在区县",
+            "所在县市区",
+            "所在区(县)",
+            "所在县(市、区)",
+            "区县(市)",
+            "县区",
+        ),
         required=True,
     ),
     Column(
         "street",
         "所属街道",
-        ("所属街道", "街道", "街道(乡镇)", "乡镇(街道)", "街道办事处", "所属街道(乡镇)"),
+        (
+            "所属街道",
+            "街道",
+            "街道(乡镇)",
+            "乡镇(街道)",
+            "街道办事处",
+            "所属街道(乡镇)",
+            "所在街道",
+            "所在乡镇(街道)",
+            "所在街道(乡镇)",
+            "所属乡镇(街道)",
+            "所在乡镇",
+            "乡镇",
+            "乡镇街道",
+            "街道乡镇",
+        ),
         required=True,
     ),
     Column(
         "community",
         "所属社区",
-        ("所属社区", "社区", "社区(居委会)", "居委会", "所属社区(居委会)"),
+        (
+            "所属社区",
+            "社区",
+            "社区(居委会)",
+            "居委会",
+            "所属社区(居委会)",
+            "所在社区",
+            "所在村(居)委会",
+            "村(居)委会",
+            "所在社区(村)",
+            "社区(村)",
+            "所属村(居)委会",
+            "所在社区(居委会)",
+        ),
         required=True,
     ),
-    Column("address", "地址", ("地址", "详细地址", "小区地址", "坐落"), width=24),
+    # One column for both, as many county tables have it: split against the division table.
+    Column(
+        "street_community",
+        "所在街道及社区",
+        ("所在街道及社区", "街道及社区", "所属街道及社区", "街道社区", "所在街道社区", "所在街道和社区"),
+        in_template=False,
+    ),
+    Column("address", "地址", ("地址", "详细地址", "小区地址", "坐落", "小区位置", "位置")),
     Column(
         "year_built",
         "建成年份",
-        ("建成年份", "建成年代", "竣工年份", "建成时间", "竣工时间", "建设年代"),
+        ("建成年份", "建成年代", "竣工年份", "建成时间", "竣工时间", "建设年代", "建设年份", "建成年限"),
         required=True,
     ),
-    Column("building_count", "楼栋数", ("楼栋数", "栋数", "楼栋数量", "幢数")),
-    Column("households", "户数", ("户数", "总户数", "住户数", "居民户数", "户数(户)"), required=True),
-    Column("floor_area_m2", "建筑面积（㎡）", ("建筑面积", "总建筑面积", "面积"), required=True, width=14),
+    Column(
+        "building_count", "楼栋数", ("楼栋数", "栋数", "楼栋数量", "幢数", "楼栋", "涉及楼栋数", "楼栋(栋)")
+    ),
+    Column(
+        "households",
+        "户数",
+        ("户数", "总户数", "住户数", "居民户数", "户数(户)", "涉及户数", "惠及户数", "居民数(户)"),
+        required=True,
+    ),
+    Column(
+        "floor_area_m2",
+        "建筑面积（㎡）",
+        ("建筑面积", "总建筑面积", "面积", "小区建筑面积", "住宅建筑面积"),
+        required=True,
+        width=14,
+    ),
     Column("property_right_unit", "产权单位", ("产权单位", "原产权单位", "产权单位名称"), width=18),
     Column("management_mode", "管理模式", ("管理模式", "物业管理模式", "管理方式", "物业管理方式")),
     Column("latitude", "纬度", ("纬度",)),
     Column("longitude", "经度", ("经度",)),
     Column("notes", "备注", ("备注", "说明")),
+    # A county's plan table (plan_table.py): read into the estate's DistrictEstimate.
+    Column(
+        "works",
+        "改造内容",
+        (
+            "改造内容",
+            "主要改造内容",
+            "建设内容",
+            "主要建设内容",
+            "改造内容及规模",
+            "改造项目内容",
+            "拟改造内容",
+        ),
+        in_template=False,
+    ),
+    Column(
+        "cost_yuan",
+        "投资估算（万元）",
+        ("投资估算", "估算投资", "总投资", "计划投资", "估算总投资", "项目总投资", "概算投资", "投资额"),
+        in_template=False,
+    ),
+    Column(
+        "funding", "资金来源", ("资金来源", "资金筹措", "资金来源及构成", "资金筹措方式"), in_template=False
+    ),
+    Column(
+        "planned_start",
+        "计划开工时间",
+        ("计划开工时间", "计划开工", "开工时间", "计划开工日期", "开工日期"),
+        in_template=False,
+    ),
+    Column(
+        "planned_end",
+        "计划完工时间",
+        ("计划完工时间", "计划完工", "完工时间", "计划竣工时间", "计划竣工", "计划完成时间"),
+        in_template=False,
+    ),
+    Column(
+        "planned_span",
+        "计划起止时间",
+        ("计划起止时间", "起止时间", "实施时间", "计划实施时间", "建设周期", "建设工期"),
+        in_template=False,
+    ),
 ]
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+TEMPLATE_COLUMNS = [column for column in COLUMNS if column.in_template]
 IGNORED_SILENTLY = {"序号", "编号", "序"}
-# Needed on every row to find the estate; the other required columns are needed for new estates
-# only (a blank cell leaves an existing estate's value as it is — so an export imports back).
-IDENTIFYING = {"name", "district", "street", "community"}
+# Needed on a row without a code to find the estate (the street and community may come as one
+# column); the other required columns are needed for new estates only (a blank cell leaves an
+# existing estate's value as it is — so an export imports back, and a file may update one column).
+IDENTIFYING = {"name", "district", "street", "community", "street_community"}
 REQUIRED_FOR_NEW = [column.key for column in COLUMNS if column.required and column.key not in IDENTIFYING]
-TOTAL_WORDS = {"合计", "总计", "小计", "合 计"}
 HEADER_SCAN_ROWS = 20
+
+# 永定街道小计, 全市小计：, 合 计, 总计（12个）, 其中：1.历下区 — the sheet's own sums, whatever the
+# spelling: skipped with their numbers.
+SUMMARY_TEXT = re.compile(r"^(其中.*|.{0,30}(小计|合计|总计|共计)[:：]?(\(.*\))?[\d.,]*)$")
+# The lines under the table: who filled it in, who checked, the phone, the day, the stamp, notes.
+FOOTER_STARTS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "审核",
+    "负责人",
+    "分管领导",
+    "联系人",
+    "联系电话",
+    "电话",
+    "填报日期",
+    "填表日期",
+    "报送日期",
+    "日期:",
+    "单位(盖章)",
+    "填报单位",
+    "报送单位",
+    "(盖章)",
+    "盖章",
+    "注:",
+    "注1",
+    "备注:",
+    "说明:",
+    "填表说明",
+)
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
@@ -85,9 +235,6 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 def _fold(text: str) -> str:
     """Header text compared by meaning: no spaces, no required-marks, ASCII parentheses."""
     return cell_text(text).replace(" ", "").replace("*", "").replace("（", "(").replace("）", ")")
-
-
-_TOTAL_FOLDED = {_fold(word) for word in TOTAL_WORDS}
 
 
 def synonyms_of(columns: list[Column]) -> dict[str, str]:
@@ -155,6 +302,7 @@ class Header:
     labels: dict[int, str]  # column index → the file's header text
     area_factor: Decimal
     unknown: list[str]
+    money_factor: Decimal = plan_table.WAN
 
 
 @dataclass
@@ -165,7 +313,7 @@ class ParsedLedger:
     columns: set[str] = field(default_factory=set)  # the keys present in the file
 
 
-def find_header(table: Table, synonyms: dict[str, str] = LEDGER_SYNONYMS, minimum: int = 3) -> Header | None:
+def find_header(table: Table, synonyms: dict[str, str] = LEDGER_SYNONYMS, minimum: int = 2) -> Header | None:
     """The header is the row (or pair of rows, for merged two-row headers) whose cells name the
     most known columns, among the first rows of the sheet (title rows come above it)."""
     best: Header | None = None
@@ -187,6 +335,7 @@ def _header_at(table: Table, first: int, row_count: int, synonyms: dict[str, str
     labels: dict[int, str] = {}
     unknown: list[str] = []
     area_factor = Decimal(1)
+    money_factor = plan_table.WAN
     for index in range(table.width):
         # Matched by meaning on folded text, shown back to the user as the file wrote it.
         top = cell_words(table.cell(first, index))
@@ -207,12 +356,22 @@ def _header_at(table: Table, first: int, row_count: int, synonyms: dict[str, str
         labels[index] = label
         if key == "floor_area_m2":
             area_factor = rules.area_unit_factor(top + bottom) or Decimal(1)
-    return Header(row_count, first, columns, labels, area_factor, unknown)
+        if key == "cost_yuan":
+            money_factor = plan_table.money_unit_factor(top + bottom)
+    return Header(row_count, first, columns, labels, area_factor, unknown, money_factor)
 
 
-def is_total_row(cells: list[Any]) -> bool:
-    """A 合计 / 总计 row: skipped, whatever its numbers (they are the sheet's own sums)."""
-    return any(isinstance(cell, str) and _fold(cell) in _TOTAL_FOLDED for cell in cells[:4])
+def is_summary_row(cells: list[Any]) -> bool:
+    """A subtotal or total row (永定街道小计, 其中：1.历下区, 合计): skipped, whatever its numbers."""
+    return any(
+        isinstance(cell, str) and SUMMARY_TEXT.match(_fold(cell).replace(" ", "")) for cell in cells if cell
+    )
+
+
+def is_footer_row(cells: list[Any]) -> bool:
+    """填表人：…  审核人：…  联系电话：… — a line under the table. Its first filled cell says so."""
+    first = next((cell_text(cell) for cell in cells if cell_text(cell)), "")
+    return _fold(first).startswith(FOOTER_STARTS)
 
 
 def is_blank_row(cells: list[Any]) -> bool:
@@ -232,18 +391,32 @@ def _text(limit: int) -> Parser:
     return parse
 
 
+# A plan table names its rows as projects: 永安小区老旧小区改造项目 is the estate 永安小区.
+PROJECT_SUFFIXES = re.compile(r"(老旧小区)?(综合|提质)?改造(项目|工程)$")
+
+
+def _estate_name(value: Any, header: Header) -> str:
+    name = _text(128)(value, header)
+    return PROJECT_SUFFIXES.sub("", name) or name
+
+
 def read_ledger(
     tables: list[Table], *, this_year: int, progress: Callable[[int], None] | None = None
 ) -> ParsedLedger:
+    """Every sheet with a ledger header, read into typed rows; every error at once. Years are
+    read up to 2100 here: one before 1949 or after `this_year` is a warning the plan raises, not
+    a refusal (the officer may know better)."""
+    del this_year  # plausibility is judged by the plan, against the clock
     parsers: dict[str, Parser] = {
         "code": lambda value, header: _parse_code(value),
-        "name": _text(128),
+        "name": _estate_name,
         "aliases": _text(255),
         "district": _text(64),
         "street": _text(64),
         "community": _text(64),
+        "street_community": _text(128),
         "address": _text(255),
-        "year_built": lambda value, header: rules.parse_year(value, this_year=this_year),
+        "year_built": lambda value, header: rules.parse_year(value, this_year=LATEST_YEAR),
         "building_count": lambda value, header: rules.parse_count(value),
         "households": lambda value, header: rules.parse_count(value),
         "floor_area_m2": lambda value, header: rules.parse_area(value, header_factor=header.area_factor),
@@ -252,6 +425,12 @@ def read_ledger(
         "latitude": lambda value, header: rules.parse_coordinate(value, low=Decimal(3), high=Decimal(54)),
         "longitude": lambda value, header: rules.parse_coordinate(value, low=Decimal(73), high=Decimal(136)),
         "notes": _text(2000),
+        "works": _text(2000),
+        "cost_yuan": lambda value, header: plan_table.parse_amount(value, header_factor=header.money_factor),
+        "funding": _text(255),
+        "planned_start": lambda value, header: plan_table.parse_planned_day(value),
+        "planned_end": lambda value, header: plan_table.parse_planned_day(value, end=True),
+        "planned_span": lambda value, header: plan_table.parse_planned_span(value),
     }
     parsed = ParsedLedger()
     read = 0
@@ -261,56 +440,30 @@ def read_ledger(
             if any(cell_text(cell) for row in table.rows for cell in row):
                 parsed.notices.append(_("工作表“%(sheet)s”没有可识别的表头，已跳过") % {"sheet": table.sheet})
             continue
-        missing = [c.label for c in COLUMNS if c.required and c.key not in header.columns.values()]
-        for label in missing:
-            parsed.errors.append(LedgerError(table.sheet, header.first_row + 1, label, "", _("缺少必填列")))
         for label in header.unknown:
             parsed.notices.append(
                 _("工作表“%(sheet)s”的“%(column)s”列无法识别，已忽略")
                 % {"sheet": table.sheet, "column": label}
             )
-        parsed.columns |= set(header.columns.values())
-        if missing:
+        if (problem := missing_columns(table, header)) is not None:
+            parsed.errors.append(problem)
             continue
+        parsed.columns |= set(header.columns.values())
+        identifying = identifying_cells(header)
         table.fill_merged_from(header.first_row + header.row_count)
         for index in range(header.first_row + header.row_count, len(table.rows)):
             cells = table.rows[index]
             read += 1
             if progress is not None and read % 1000 == 0:
                 progress(read)
-            if is_blank_row(cells) or is_total_row(cells):
+            if is_footer_row(cells):
+                break  # nothing under 填表人 or 审核人 is a row of the ledger
+            mapped = [cells[i] if i < len(cells) else "" for i in header.columns]
+            if is_blank_row(mapped) or is_summary_row([cells[i] for i in identifying if i < len(cells)]):
                 continue
-            values: dict[str, Any] = {}
-            row_ok = True
-            for column_index, key in header.columns.items():
-                raw = cells[column_index] if column_index < len(cells) else ""
-                if is_blank_row([raw]):
-                    if key in IDENTIFYING:
-                        parsed.errors.append(
-                            LedgerError(
-                                table.sheet, index + 1, header.labels[column_index], "", _("必填项为空")
-                            )
-                        )
-                        row_ok = False
-                    continue
-                try:
-                    values[key] = parsers[key](raw, header)
-                except ValueRefused as refused:
-                    parsed.errors.append(
-                        LedgerError(
-                            table.sheet, index + 1, header.labels[column_index], cell_text(raw), str(refused)
-                        )
-                    )
-                    row_ok = False
-            if row_ok:
-                parsed.rows.append(
-                    LedgerRow(
-                        table.sheet,
-                        index + 1,
-                        values,
-                        {k: header.labels[i] for i, k in header.columns.items()},
-                    )
-                )
+            row = _read_row(table.sheet, index, cells, header, parsers, parsed.errors)
+            if row is not None:
+                parsed.rows.append(row)
     if not parsed.columns and not parsed.errors:
         parsed.errors.append(
             LedgerError(
@@ -322,6 +475,92 @@ def read_ledger(
             )
         )
     return parsed
+
+
+LATEST_YEAR = 2100
+
+
+def missing_columns(table: Table, header: Header) -> LedgerError | None:
+    """The columns a sheet lacks to find its estates: the code, or the name and its place (the
+    street and community as two columns or one). Named one by one, beside the headers the file
+    did have, so that the officer sees at once which heading to rename."""
+    present = set(header.columns.values())
+    if "code" in present:
+        return None
+    needed = ["name", "district"]
+    if "street_community" not in present:
+        needed += ["street", "community"]
+    missing = [COLUMNS_BY_KEY[key].label for key in needed if key not in present]
+    if not missing:
+        return None
+    had = [
+        text
+        for index in range(table.width)
+        if (text := cell_words(table.cell(header.first_row + header.row_count - 1, index)))
+    ]
+    return LedgerError(
+        table.sheet,
+        header.first_row + 1,
+        "",
+        "",
+        _("缺少列：%(missing)s（或用“小区编码”列指明小区）；本表的表头是：%(had)s")
+        % {"missing": "、".join(missing), "had": "、".join(had) or _("（无）")},
+    )
+
+
+def identifying_cells(header: Header) -> list[int]:
+    """Where a subtotal's label can stand: the columns that name the estate and its place, and
+    the unnamed ones left of them (序号)."""
+    named = [index for index, key in header.columns.items() if key in IDENTIFYING or key == "code"]
+    first_mapped = min(header.columns, default=0)
+    return sorted({*range(first_mapped), *named})
+
+
+def _read_row(
+    sheet: str,
+    index: int,
+    cells: list[Any],
+    header: Header,
+    parsers: dict[str, Parser],
+    errors: list[LedgerError],
+) -> LedgerRow | None:
+    """One data row, typed; None (with its errors added) when a cell is refused."""
+    raw_by_key = {key: (cells[i] if i < len(cells) else "") for i, key in header.columns.items()}
+    labels = {key: header.labels[i] for i, key in header.columns.items()}
+    needed = _identifying_needed(raw_by_key)
+    values: dict[str, Any] = {}
+    row_ok = True
+    for key, raw in raw_by_key.items():
+        if is_blank_row([raw]):
+            if key in needed:
+                errors.append(LedgerError(sheet, index + 1, labels[key], "", _("必填项为空")))
+                row_ok = False
+            continue
+        try:
+            values[key] = parsers[key](raw, header)
+        except ValueRefused as refused:
+            errors.append(LedgerError(sheet, index + 1, labels[key], cell_text(raw), str(refused)))
+            row_ok = False
+    if "planned_span" in values:  # one cell for both days: the separate columns win
+        start, end = values.pop("planned_span")
+        values.setdefault("planned_start", start)
+        values.setdefault("planned_end", end)
+    return LedgerRow(sheet, index + 1, values, labels) if row_ok else None
+
+
+def _identifying_needed(raw_by_key: dict[str, Any]) -> set[str]:
+    """The cells a row must fill to be found: none when it has a code; else its name, district
+    and place — the street and community, or the one column holding both."""
+
+    def filled(key: str) -> bool:
+        return key in raw_by_key and not is_blank_row([raw_by_key[key]])
+
+    if filled("code"):
+        return set()
+    place = {"street", "community"}
+    if filled("street_community") or not place & raw_by_key.keys():
+        place = {"street_community"}
+    return ({"name", "district"} | place) & raw_by_key.keys()
 
 
 def _parse_code(value: Any) -> str:
@@ -348,7 +587,7 @@ TEMPLATE_NOTES = [
 
 def ledger_header() -> list[str]:
     """The template's header; required columns carry a * (ignored when the file comes back)."""
-    return [column.label + ("*" if column.required else "") for column in COLUMNS]
+    return [column.label + ("*" if column.required else "") for column in TEMPLATE_COLUMNS]
 
 
 def ledger_row(estate: Any) -> list[Any]:

@@ -255,6 +255,46 @@ class EstateTie(models.Model):
         return f"{self.organization} — {self.estate}"
 
 
+class DistrictEstimateQuerySet(ScopedQuerySet):
+    scope_region = "estate__region__code"
+    scope_estate = "estate_id"
+
+
+class DistrictEstimate(VersionedModel):
+    """What the district's plan table (区县改造计划表) says of an estate: the works it intends,
+    their estimated cost, where the money is to come from, and when. Read by the ledger import;
+    the city's candidates start from its cost (planning.services.candidate_costs_estimate)."""
+
+    estate = models.OneToOneField(
+        Estate, verbose_name=_("小区"), on_delete=models.CASCADE, related_name="district_estimate"
+    )
+    cost_yuan = models.DecimalField(
+        _("投资估算（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    works = models.TextField(_("改造内容"), blank=True)  # as the table wrote it
+    item_codes = models.JSONField(_("对应菜单项目"), default=list, blank=True)  # read from `works`
+    funding = models.CharField(_("资金来源"), max_length=255, blank=True)
+    planned_start = models.DateField(_("计划开工"), null=True, blank=True)
+    planned_end = models.DateField(_("计划完工"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=300, blank=True)  # the day and file it came from
+
+    objects = DistrictEstimateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("区县计划估算")
+        verbose_name_plural = _("区县计划估算")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost_yuan__isnull=True) | Q(cost_yuan__gt=0),
+                name="district_estimate_cost_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate}"
+
+
 class LedgerImport(models.Model):
     """One uploaded ledger file on its way in: checked, previewed, confirmed, applied. The file
     is kept in the database so that a worker on another machine can read it."""
@@ -290,6 +330,11 @@ class LedgerImport(models.Model):
     summary = models.JSONField(_("汇总"), default=dict, blank=True)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     notices = models.JSONField(_("提示"), default=list, blank=True)
+    # Plausible but doubtful values (户均面积, 建成年份): the officer confirms them with the import.
+    warnings = models.JSONField(_("待核对"), default=list, blank=True)
+    warnings_accepted = models.BooleanField(_("已核对"), default=False)
+    # Row key → "same" (the estate it resembles) or "new", for each likely duplicate.
+    decisions = models.JSONField(_("疑似重复的处理"), default=dict, blank=True)
     preview = models.JSONField(_("预览"), default=dict, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     failure = models.TextField(_("失败原因"), blank=True)

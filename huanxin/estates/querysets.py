@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
 from huanxin.core.errors import NotFound
 from huanxin.core.history import versions_then
@@ -16,6 +17,7 @@ from huanxin.estates.models import (
     ADDRESS_ORDER,
     Building,
     ConditionAssessment,
+    DistrictEstimate,
     Estate,
     EstateQuerySet,
     Household,
@@ -73,6 +75,23 @@ def estate_then(estate: Estate, as_of: dt.date) -> Estate:
         return estate.history.as_of(last_instant)  # type: ignore[attr-defined, no-any-return]
     except Estate.DoesNotExist:
         raise NotFound(_("%(day)s时台账中尚无此小区") % {"day": as_of.isoformat()}) from None
+
+
+def district_estimate_then(estate: Estate, as_of: dt.date | None) -> DistrictEstimate | None:
+    """What the district's plan table said of the estate, live or by the end of `as_of`."""
+    if as_of is None:
+        return DistrictEstimate.objects.filter(estate_id=estate.pk).first()
+    record = versions_then(DistrictEstimate, clock.end_of(as_of)).filter(estate_id=estate.pk).first()
+    return record.instance if record is not None else None
+
+
+def menu_names(estate: Estate, codes: list[str]) -> list[str]:
+    """The city menu's names of `codes`, in the menu's order (a code the menu no longer has is
+    shown as it is)."""
+    names = dict(
+        MenuItem.objects.menu_for(estate.region.code).filter(code__in=codes).values_list("code", "name")
+    )
+    return [names.get(code, code) for code in codes]
 
 
 def assessments_then(estate: Estate, as_of: dt.date | None) -> dict[int, Any]:

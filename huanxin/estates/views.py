@@ -31,10 +31,12 @@ from huanxin.estates.models import LedgerImport, Severity
 from huanxin.estates.querysets import (
     assessments_then,
     buildings_then,
+    district_estimate_then,
     estate_then,
     estate_totals,
     estates_for,
     locator_for,
+    menu_names,
     roster_then,
 )
 
@@ -96,6 +98,9 @@ def estate_detail(request: StaffRequest, pk: int) -> HttpResponse:
     }
     if tab == "info":
         context["locator"] = locator_for(request.user, estate)
+        context["district_estimate"] = district_estimate_then(estate, as_of)
+        if context["district_estimate"] is not None:
+            context["district_estimate_items"] = menu_names(estate, context["district_estimate"].item_codes)
     if tab == "buildings":
         unmasked = request.user.sees_personal_data(estate.region.code)
         context["buildings"] = buildings_then(estate, as_of)
@@ -301,7 +306,16 @@ def ledger_import_detail(request: StaffRequest, pk: str) -> HttpResponse:
 def ledger_import_confirm(request: StaffRequest, pk: str) -> HttpResponse:
     job = get_object_or_404(LedgerImport.objects.defer("content"), pk=pk, created_by=request.user)
     try:
-        services.ledger_import_confirm(by=request.user, job_id=job.pk)
+        services.ledger_import_confirm(
+            by=request.user,
+            job_id=job.pk,
+            decisions={
+                name.removeprefix("row:"): str(value)
+                for name, value in request.POST.items()
+                if name.startswith("row:")
+            },
+            warnings_accepted=request.POST.get("warnings_accepted") == "1",
+        )
     except HuanxinError as error:
         messages.error(request, error.message)
         return redirect("estates:import_detail", pk=job.pk)

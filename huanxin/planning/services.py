@@ -279,6 +279,15 @@ def candidate_cost_set(
     return candidate
 
 
+def _first_estimate(estate: Any) -> tuple[Decimal, str]:
+    """The district's own number when its plan table gave one (the city's plan starts from the
+    districts' numbers); else one from the condition assessment and the menu's unit costs."""
+    district = getattr(estate, "district_estimate", None)
+    if district is not None and district.cost_yuan:
+        return district.cost_yuan, f"按区县计划表估算（{district.source}）"[:255]
+    return Decimal(str(estimated_cost(estate))), "按现状评估和菜单单价估算"
+
+
 def candidate_costs_estimate(*, by: Any) -> int:
     """Fill in a first estimate for confirmed candidates that have none (from the assessment)."""
     _may_estimate(by)
@@ -286,16 +295,12 @@ def candidate_costs_estimate(*, by: Any) -> int:
     for candidate in (
         Candidate.objects.visible_to(by)
         .filter(status=Candidate.Status.CONFIRMED, estimated_cost_yuan__isnull=True)
-        .select_related("estate")
+        .select_related("estate", "estate__district_estimate")
     ):
-        cost = estimated_cost(candidate.estate)
+        cost, note = _first_estimate(candidate.estate)
         if cost > 0:
             candidate_cost_set(
-                by=by,
-                candidate_id=candidate.pk,
-                version=candidate.version,
-                cost_yuan=Decimal(str(cost)),
-                note="按现状评估和菜单单价估算",
+                by=by, candidate_id=candidate.pk, version=candidate.version, cost_yuan=cost, note=note
             )
             filled += 1
     return filled

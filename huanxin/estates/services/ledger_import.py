@@ -1,51 +1,31 @@
-"""The ledger import (台账导入): plan the rows against the registry, check in the worker when the
-file is large, preview, confirm, apply all or nothing."""
+"""The ledger import (台账导入): plan the rows against the registry — what they create, change
+and leave alone, what looks wrong, which new estate is probably an old one — then apply the
+plan all or nothing. The job around it (upload, check in the worker, preview, confirm) is
+`ledger_jobs`."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
-from huanxin.core.errors import HuanxinError, Invalid, OutsideJurisdiction, Refused, StaleEdit
+from huanxin.core.errors import Invalid, OutsideJurisdiction, StaleEdit
 from huanxin.core.history import history_copy_rows
-from huanxin.core.spreadsheets import cell_text, read_tables
 from huanxin.estates import rules
-from huanxin.estates.ledger import COLUMNS as LEDGER_COLUMNS
-from huanxin.estates.ledger import REQUIRED_FOR_NEW, LedgerError, LedgerRow, ParsedLedger, read_ledger
-from huanxin.estates.models import (
-    Estate,
-    LedgerImport,
-)
+from huanxin.estates.ledger import COLUMNS_BY_KEY, REQUIRED_FOR_NEW, LedgerError, LedgerRow, ParsedLedger
+from huanxin.estates.ledger_checks import doubts_about, likeness_key
+from huanxin.estates.models import Estate
+from huanxin.estates.services.ledger_estimates import ESTIMATE_FIELDS, EstimateReader, estimates_write
+from huanxin.estates.services.ledger_places import LedgerPlaces
 from huanxin.regions.models import Region
-from huanxin.regions.rules import Level
-
-logger = logging.getLogger(__name__)
 
 LEDGER_REASON = "台账导入"  # stored in history as data, in the program's language
-
-
-REGION_SUFFIXES = (
-    "居民委员会",
-    "居委会",
-    "社区",
-    "街道办事处",
-    "街道",
-    "办事处",
-    "乡",
-    "镇",
-    "区",
-    "县",
-    "市",
-)
-
+MISSING_ROWS_SHOWN = 10
 
 UPDATABLE = [
     "name",
@@ -63,32 +43,45 @@ UPDATABLE = [
 ]
 
 
-def _region_key(name: str) -> str:
-    """官黎坪街道 and 官黎坪 name the same street; 永定区 and 永定 the same district."""
-    folded = cell_text(name).replace(" ", "")
-    stripped = True
-    while stripped:  # 岩塔社区居委会 → 岩塔社区 → 岩塔
-        stripped = False
-        for suffix in REGION_SUFFIXES:
-            if folded.endswith(suffix) and len(folded) > len(suffix):
-                folded, stripped = folded[: -len(suffix)], True
-                break
-    return folded
-
-
 @dataclass
 class PlannedCreate:
     row: LedgerRow
     region: Region
     code: str
     values: dict[str, Any]
+    estimate: dict[str, Any] = field(default_factory=dict)  # from a plan table's columns
 
 
 @dataclass
 class PlannedUpdate:
     row: LedgerRow
     estate: Estate
-    changes: dict[str, tuple[Any, Any]]  # field → (before, after)
+    changes: dict[str, tuple[Any, Any]]  # field → (before, after); the estimate's fields too
+
+    @property
+    def estimate(self) -> dict[str, Any]:
+        return {key: after for key, (_before, after) in self.changes.items() if key in ESTIMATE_FIELDS}
+
+
+@dataclass
+class LikelyDuplicate:
+    """A new row whose name differs from an estate of its community only by brackets, building
+    ranges or suffixes: the officer says whether it is that estate ("same") or a new one."""
+
+    create: PlannedCreate
+    estate: Estate
+
+    @property
+    def key(self) -> str:
+        return row_key(self.create.row)
+
+
+def row_key(row: LedgerRow) -> str:
+    """A row's name in the officer's decisions: the sheet and the row Excel shows."""
+    return f"{row.sheet}!{row.row}"
+
+
+SAME, NEW = "same", "new"
 
 
 @dataclass
@@ -97,18 +90,33 @@ class LedgerPlan:
     updates: list[PlannedUpdate] = field(default_factory=list)
     unchanged: int = 0
     errors: list[LedgerError] = field(default_factory=list)
+    warnings: list[LedgerError] = field(default_factory=list)  # confirmed by the officer, not errors
+    duplicates: list[LikelyDuplicate] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    estimates: EstimateReader = field(default_factory=lambda: EstimateReader([]))
 
     @property
     def fingerprint(self) -> str:
-        """What the plan would write; a confirm applies only the plan that was previewed."""
+        """What the plan would write before any decision; a confirm applies only the plan that
+        was previewed."""
         digest = hashlib.sha256()
         for create in self.creates:
-            digest.update(repr((create.region.code, create.code, sorted(create.values.items()))).encode())
+            digest.update(
+                repr(
+                    (
+                        create.region.code,
+                        create.code,
+                        sorted(create.values.items()),
+                        sorted(create.estimate.items()),
+                    )
+                ).encode()
+            )
         for update in self.updates:
             digest.update(
                 repr((update.estate.pk, update.estate.version, sorted(update.changes.items()))).encode()
             )
+        for duplicate in self.duplicates:
+            digest.update(repr((duplicate.key, duplicate.estate.pk)).encode())
         return digest.hexdigest()
 
     def summary(self) -> dict[str, int]:
@@ -117,78 +125,89 @@ class LedgerPlan:
             "updated": len(self.updates),
             "unchanged": self.unchanged,
             "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "duplicates": len(self.duplicates),
         }
 
+    def decide(self, decisions: dict[str, str]) -> None:
+        """The officer's answer for each likely duplicate: "same" turns its row into an update
+        of that estate (the file's name kept as an alias), "new" leaves it a new estate. Every
+        one must be answered."""
+        undecided = [d.create.row.row for d in self.duplicates if decisions.get(d.key) not in (SAME, NEW)]
+        if undecided:
+            raise Invalid(
+                _("请先确认第%(rows)s行是已有小区还是新小区") % {"rows": "、".join(map(str, undecided[:10]))}
+            )
+        for duplicate in self.duplicates:
+            if decisions[duplicate.key] != SAME:
+                continue
+            self.creates.remove(duplicate.create)
+            values = dict(duplicate.create.values)
+            values["aliases"] = _with_alias(duplicate.estate, values.pop("name"), values.get("aliases"))
+            changes = _changes(duplicate.estate, values) | self.estimates.changes(
+                duplicate.estate, duplicate.create.estimate
+            )
+            if duplicate.estate.region_id != duplicate.create.region.pk:
+                changes["region"] = (duplicate.estate.region, duplicate.create.region)
+            if changes:
+                self.updates.append(
+                    PlannedUpdate(row=duplicate.create.row, estate=duplicate.estate, changes=changes)
+                )
+            else:
+                self.unchanged += 1
+        self.duplicates = []
 
-class _RegionNames:
-    """Districts, streets and communities by name, inside the importer's jurisdiction."""
+
+def _with_alias(estate: Estate, name: str, aliases: str | None) -> str:
+    known = [*estate.alias_list, *([aliases] if aliases else [])]
+    if name != estate.name and name not in known:
+        known.append(name)
+    return "、".join(dict.fromkeys(known))
+
+
+class _Registry:
+    """The estates the importer may touch, by code, by community and name, and by community and
+    likeness key: loaded once per file."""
 
     def __init__(self, by: Any, root: Region | None) -> None:
-        regions = Region.objects.visible_to(by)
+        estates = Estate.objects.visible_to(by)
         if root is not None:
-            regions = regions.subtree(root.code)
-        self.districts: dict[str, Region] = {}
-        self.streets: dict[tuple[int, str], Region] = {}
-        self.communities: dict[tuple[int, str], Region] = {}
-        for region in regions.filter(level__in=[Level.COUNTY, Level.STREET, Level.COMMUNITY]):
-            key = _region_key(region.name)
-            if region.level == Level.COUNTY:
-                self.districts[key] = region
-            elif region.level == Level.STREET:
-                self.streets[(region.parent_id or 0, key)] = region
-            else:
-                self.communities[(region.parent_id or 0, key)] = region
-
-    def resolve(self, row: LedgerRow) -> tuple[Region | None, LedgerError | None]:
-        values = row.values
-        district = self.districts.get(_region_key(values["district"]))
-        if district is None:
-            return None, self._error(row, "district", _("区县不存在或不在您的辖区内"))
-        street = self.streets.get((district.pk, _region_key(values["street"])))
-        if street is None:
-            return None, self._error(
-                row,
-                "street",
-                _("%(district)s没有这个街道（乡镇），或不在您的辖区内") % {"district": district.name},
-            )
-        community = self.communities.get((street.pk, _region_key(values["community"])))
-        if community is None:
-            return None, self._error(
-                row, "community", _("%(street)s没有这个社区，或不在您的辖区内") % {"street": street.name}
-            )
-        return community, None
-
-    @staticmethod
-    def _error(row: LedgerRow, key: str, reason: str) -> LedgerError:
-        return LedgerError(
-            row.sheet, row.row, row.headers.get(key, key), str(row.values.get(key, "")), reason
-        )
+            estates = estates.filter(region__code__startswith=root.prefix)
+        self.by_code: dict[str, Estate] = {}
+        self.by_name: dict[tuple[int, str], list[Estate]] = {}
+        self.by_likeness: dict[tuple[int, str], list[Estate]] = {}
+        self.ids: list[int] = []
+        for estate in estates.select_related("region"):
+            self.ids.append(estate.pk)
+            self.by_code[estate.code] = estate
+            for name in {estate.name, *estate.alias_list}:
+                self.by_name.setdefault((estate.region_id, name), []).append(estate)
+                self.by_likeness.setdefault((estate.region_id, likeness_key(name)), []).append(estate)
 
 
-def ledger_plan(*, by: Any, parsed: ParsedLedger, root: Region | None = None) -> LedgerPlan:
-    """What importing the parsed file would create, change and leave alone — and every error.
-    Matching (SPEC 4.2): by code, else by community + name or alias."""
+def ledger_plan(
+    *, by: Any, parsed: ParsedLedger, root: Region | None = None, source: str = "", this_year: int = 0
+) -> LedgerPlan:
+    """What importing the parsed file would create, change and leave alone, every error, every
+    doubt and every likely duplicate. Matching (SPEC 4.2): by code, else by community + name or
+    alias. `source` ("2020-09-01 永定区台账.xlsx") is written before the notes the file adds."""
+    this_year = this_year or clock.today().year
     plan = LedgerPlan(errors=list(parsed.errors), notices=list(parsed.notices))
-    names = _RegionNames(by, root)
-    estates = Estate.objects.visible_to(by)
-    if root is not None:
-        estates = estates.filter(region__code__startswith=root.prefix)
-    by_code: dict[str, Estate] = {}
-    by_name: dict[tuple[int, str], list[Estate]] = {}
-    for estate in estates.select_related("region"):
-        by_code[estate.code] = estate
-        for name in {estate.name, *estate.alias_list}:
-            by_name.setdefault((estate.region_id, name), []).append(estate)
+    places = LedgerPlaces(by, root)
+    registry = _Registry(by, root)
+    plan.estimates = estimates = EstimateReader(list(registry.ids))
     seen: dict[object, int] = {}
     matched: dict[int, int] = {}  # estate id → the row that matched it
+    missing_for_new: dict[str, list[LedgerRow]] = {}
     for row in parsed.rows:
-        community, error = names.resolve(row)
-        if error is not None:
-            plan.errors.append(error)
-            continue
-        assert community is not None
+        community: Region | None = None
+        if "district" in row.values:
+            community, error = places.resolve(row)
+            if error is not None:
+                plan.errors.append(error)
+                continue
         code = row.values.get("code", "")
-        identity: object = code or (community.pk, row.values["name"])
+        identity: object = code or (community.pk if community else 0, row.values.get("name"))
         if identity in seen:
             plan.errors.append(
                 _row_error(
@@ -197,19 +216,30 @@ def ledger_plan(*, by: Any, parsed: ParsedLedger, root: Region | None = None) ->
             )
             continue
         seen[identity] = row.row
-        match, error = _match(row, community, code, by_code, by_name)
+        match, error = _match(row, community, code, registry)
         if error is not None:
             plan.errors.append(error)
             continue
         values = {key: value for key, value in row.values.items() if key in UPDATABLE}
         if match is None:
-            missing = [key for key in REQUIRED_FOR_NEW if key not in values]
-            for key in missing:
-                plan.errors.append(
-                    LedgerError(row.sheet, row.row, row.headers.get(key, key), "", _("新增小区必须填写此项"))
-                )
-            if not missing:
-                plan.creates.append(PlannedCreate(row=row, region=community, code=code, values=values))
+            assert community is not None  # a row without a place has a code that matched
+            absent = [key for key in REQUIRED_FOR_NEW if key not in values]
+            for key in absent:
+                if key in parsed.columns:
+                    plan.errors.append(_row_error(row, key, _("新增小区必须填写此项")))
+                else:
+                    missing_for_new.setdefault(key, []).append(row)
+            if absent:
+                continue
+            if "notes" in values:
+                values["notes"] = _stamped(values["notes"], source)
+            estimate = estimates.values(row, community)
+            create = PlannedCreate(row=row, region=community, code=code, values=values, estimate=estimate)
+            plan.creates.append(create)
+            plan.warnings += _doubts(row, values, set(values), this_year)
+            like = registry.by_likeness.get((community.pk, likeness_key(values["name"])), [])
+            if len(like) == 1 and not code:
+                plan.duplicates.append(LikelyDuplicate(create=create, estate=like[0]))
             continue
         if match.pk in matched:
             plan.errors.append(
@@ -217,47 +247,113 @@ def ledger_plan(*, by: Any, parsed: ParsedLedger, root: Region | None = None) ->
             )
             continue
         matched[match.pk] = row.row
-        changes = {
-            key: (getattr(match, key), value) for key, value in values.items() if getattr(match, key) != value
-        }
-        if match.region_id != community.pk:
+        if "notes" in values:
+            values["notes"] = _appended_notes(match.notes, values["notes"], source)
+        changes = _changes(match, values) | estimates.changes(
+            match, estimates.values(row, community or match.region)
+        )
+        if community is not None and match.region_id != community.pk:
             changes["region"] = (match.region, community)
         if changes:
             plan.updates.append(PlannedUpdate(row=row, estate=match, changes=changes))
+            after = {key: getattr(match, key) for key in UPDATABLE} | values
+            plan.warnings += _doubts(row, after, set(changes), this_year)
         else:
             plan.unchanged += 1
+    for key, rows in missing_for_new.items():
+        plan.errors.append(_missing_column_error(key, rows))
+    plan.notices += estimates.unread
     return plan
 
 
+def _changes(estate: Estate, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {
+        key: (getattr(estate, key), value) for key, value in values.items() if getattr(estate, key) != value
+    }
+
+
+def _doubts(row: LedgerRow, values: dict[str, Any], changed: set[str], this_year: int) -> list[LedgerError]:
+    """The row's doubts about what it writes (a doubt about a value the row leaves alone is not
+    this file's to raise)."""
+    involved = {
+        "floor_area_m2": {"floor_area_m2", "households"},
+        "building_count": {"building_count", "households"},
+    }
+    return [
+        _row_error(row, doubt.field, doubt.reason)
+        for doubt in doubts_about(values, this_year=this_year)
+        if involved.get(doubt.field, {doubt.field}) & changed
+    ]
+
+
+def _stamped(note: str, source: str) -> str:
+    return f"{source}：{note}" if source else note
+
+
+def _appended_notes(existing: str, note: str, source: str) -> str:
+    """Notes from a file add to the estate's notes, never replace them; a note already there
+    (the file is an export coming back) adds nothing."""
+    if note in existing:
+        return existing
+    line = _stamped(note, source)
+    return f"{existing}\n{line}" if existing else line
+
+
+def _missing_column_error(key: str, rows: list[LedgerRow]) -> LedgerError:
+    label = COLUMNS_BY_KEY[key].label
+    shown = "、".join(str(row.row) for row in rows[:MISSING_ROWS_SHOWN])
+    more = "…" if len(rows) > MISSING_ROWS_SHOWN else ""
+    return LedgerError(
+        rows[0].sheet,
+        None,
+        label,
+        "",
+        _("文件没有“%(column)s”列，而第%(rows)s%(more)s行是新增小区，必须填写")
+        % {"column": label, "rows": shown, "more": more},
+    )
+
+
 def _row_error(row: LedgerRow, key: str, reason: str) -> LedgerError:
-    return LedgerError(row.sheet, row.row, row.headers.get(key, key), str(row.values.get(key, "")), reason)
+    label = row.headers.get(key) or (COLUMNS_BY_KEY[key].label if key in COLUMNS_BY_KEY else key)
+    return LedgerError(row.sheet, row.row, label, str(row.values.get(key, "")), reason)
 
 
 def _match(
-    row: LedgerRow,
-    community: Region,
-    code: str,
-    by_code: dict[str, Estate],
-    by_name: dict[tuple[int, str], list[Estate]],
+    row: LedgerRow, community: Region | None, code: str, registry: _Registry
 ) -> tuple[Estate | None, LedgerError | None]:
     if code:
-        if code in by_code:
-            return by_code[code], None
+        if code in registry.by_code:
+            return registry.by_code[code], None
+        if community is None:
+            return None, _row_error(row, "code", _("没有这个编码的小区；新增小区须填写区县、街道和社区"))
         if not code.startswith(community.code + "-"):
             return None, _row_error(row, "code", _("编码与所填社区不一致"))
         if Estate.objects.filter(code=code).exists():
             return None, _row_error(row, "code", _("该编码的小区不在您的辖区内"))
         return None, None
-    candidates = by_name.get((community.pk, row.values["name"]), [])
+    assert community is not None
+    candidates = registry.by_name.get((community.pk, row.values["name"]), [])
     if len(candidates) > 1:
         return None, _row_error(row, "name", _("社区内有多个同名小区，请填写小区编码"))
     return (candidates[0] if candidates else None), None
 
 
-def ledger_apply(*, by: Any, plan: LedgerPlan, reason: str = LEDGER_REASON) -> dict[str, int]:
-    """Write the plan in one transaction: all of it or, on any refusal, nothing."""
+def ledger_apply(
+    *,
+    by: Any,
+    plan: LedgerPlan,
+    reason: str = LEDGER_REASON,
+    warnings_accepted: bool = False,
+    source: str = "",
+) -> dict[str, int]:
+    """Write the plan in one transaction: all of it or, on any refusal, nothing. Doubts must
+    have been accepted and likely duplicates decided (`LedgerPlan.decide`)."""
     if plan.errors:
         raise Invalid(_("台账有 %(n)d 处错误，未导入任何数据") % {"n": len(plan.errors)})
+    if plan.warnings and not warnings_accepted:
+        raise Invalid(_("有 %(n)d 处数据需要核对，请确认无误后再导入") % {"n": len(plan.warnings)})
+    if plan.duplicates:
+        plan.decide({})  # refuses, naming the rows still to decide
     with transaction.atomic():
         locked = {
             estate.pk: estate
@@ -272,25 +368,47 @@ def ledger_apply(*, by: Any, plan: LedgerPlan, reason: str = LEDGER_REASON) -> d
                     _("自预览以来，“%(name)s”已被他人修改，请重新上传预览") % {"name": update.estate.name}
                 )
         created = _create_planned(plan.creates, by, reason)
-        changed_fields: set[str] = {"version"}
-        updated = []
-        for update in plan.updates:
-            estate = locked[update.estate.pk]
-            for key, (_before, after) in update.changes.items():
-                setattr(estate, key, after)
-                changed_fields.add(key)
-            estate.version += 1
-            updated.append(estate)
-        if updated:
-            Estate.objects.bulk_update(updated, sorted(changed_fields), batch_size=2000)
-            history_copy_rows(Estate, [estate.pk for estate in updated], kind="~", by=by, reason=reason)
+        updated = [locked[update.estate.pk] for update in plan.updates]
+        _update_planned(plan.updates, locked, by, reason)
+        estimated = estimates_write(
+            [*zip(created, (c.estimate for c in plan.creates), strict=True)]
+            + [(locked[u.estate.pk], u.estimate) for u in plan.updates],
+            by=by,
+            reason=reason,
+            source=source,
+        )
         written = [estate.pk for estate in (*created, *updated)]
         visible = Estate.objects.visible_to(by).filter(pk__in=written).count()
         if visible != len(written):
             raise OutsideJurisdiction(_("不能把小区导入或移出本辖区"))
-        counts = {"created": len(created), "updated": len(updated), "unchanged": plan.unchanged}
+        counts = {
+            "created": len(created),
+            "updated": len(updated),
+            "unchanged": plan.unchanged,
+            "estimates": estimated,
+        }
         audit_record(action="estate.import", actor=by, detail=counts)
     return counts
+
+
+def _update_planned(updates: list[PlannedUpdate], locked: dict[int, Estate], by: Any, reason: str) -> None:
+    """The estates' own changes (a row that changes only the district's estimate leaves the
+    estate, its version and its history alone)."""
+    fields: set[str] = set()
+    changed = []
+    for update in updates:
+        own = {key: after for key, (_before, after) in update.changes.items() if key not in ESTIMATE_FIELDS}
+        if not own:
+            continue
+        estate = locked[update.estate.pk]
+        for key, after in own.items():
+            setattr(estate, key, after)
+        estate.version += 1
+        fields |= own.keys()
+        changed.append(estate)
+    if changed:
+        Estate.objects.bulk_update(changed, sorted({*fields, "version"}), batch_size=2000)
+        history_copy_rows(Estate, [estate.pk for estate in changed], kind="~", by=by, reason=reason)
 
 
 def _create_planned(creates: list[PlannedCreate], by: Any, reason: str) -> list[Estate]:
@@ -310,162 +428,3 @@ def _create_planned(creates: list[PlannedCreate], by: Any, reason: str) -> list[
     created = Estate.objects.bulk_create(estates, batch_size=2000)
     history_copy_rows(Estate, [estate.pk for estate in created], kind="+", by=by, reason=reason)
     return created
-
-
-def ledger_read(*, file_name: str, content: bytes, progress: Any = None) -> ParsedLedger:
-    return read_ledger(
-        read_tables(name=file_name, content=content), this_year=clock.today().year, progress=progress
-    )
-
-
-def ledger_import_start(
-    *, by: Any, file_name: str, content: bytes, root: Region | None = None
-) -> LedgerImport:
-    if len(content) > settings.HUANXIN_IMPORT_MAX_BYTES:
-        raise Invalid(
-            _("文件过大（%(size)d MB），上限为 %(limit)d MB")
-            % {"size": len(content) // 2**20, "limit": settings.HUANXIN_IMPORT_MAX_BYTES // 2**20}
-        )
-    if not content:
-        raise Invalid(_("文件是空的"))
-    job = LedgerImport.objects.create(created_by=by, file_name=file_name[:255], content=content, root=root)
-    audit_record(action="estate.import.upload", actor=by, target=job, detail={"bytes": len(content)})
-    return job
-
-
-def ledger_import_runs_in_background(job: LedgerImport) -> bool:
-    return len(job.content) > settings.HUANXIN_IMPORT_INLINE_BYTES
-
-
-def _job_progress(job_id: Any) -> Any:
-    def report(rows: int) -> None:
-        LedgerImport.objects.filter(pk=job_id).update(processed_rows=rows)
-
-    return report
-
-
-def ledger_import_check(*, job_id: Any) -> LedgerImport:
-    """Read, validate and plan; keep the preview and every error for the page."""
-    job = LedgerImport.objects.select_related("created_by", "root").get(pk=job_id)
-    job.status = LedgerImport.Status.CHECKING
-    job.save(update_fields=["status", "updated_at"])
-    try:
-        parsed = ledger_read(
-            file_name=job.file_name, content=bytes(job.content), progress=_job_progress(job.pk)
-        )
-        plan = ledger_plan(by=job.created_by, parsed=parsed, root=job.root)
-    except Invalid as error:
-        plan = LedgerPlan(errors=[LedgerError("", None, "", "", error.message)])
-        parsed = ParsedLedger()
-    except Exception as error:  # never left "checking": the job ends failed, with its reason
-        logger.exception("ledger import %s: reading failed (%s)", job.pk, type(error).__name__)
-        job.status, job.finished_at = LedgerImport.Status.FAILED, clock.now()
-        job.failure = _("读取文件时出错，文件可能已损坏；请另存为 xlsx 后重新上传")
-        job.save(update_fields=["status", "failure", "finished_at", "updated_at"])
-        return job
-    job.total_rows = job.processed_rows = len(parsed.rows)
-    job.errors = [error.as_dict() for error in plan.errors]
-    job.notices = plan.notices
-    job.summary = plan.summary()
-    job.preview = _preview(plan)
-    job.fingerprint = plan.fingerprint
-    job.status = LedgerImport.Status.INVALID if plan.errors else LedgerImport.Status.READY
-    job.save()
-    return job
-
-
-PREVIEW_LIMIT = 500
-
-
-def _preview(plan: LedgerPlan) -> dict[str, Any]:
-    """What the page lists before the confirm: the first rows of each kind, readable."""
-    labels = {column.key: column.label for column in LEDGER_COLUMNS}
-    labels["region"] = str(_("所属社区"))
-    return {
-        "creates": [
-            {
-                "sheet": c.row.sheet,
-                "row": c.row.row,
-                "name": c.values.get("name", ""),
-                "community": c.region.name,
-            }
-            for c in plan.creates[:PREVIEW_LIMIT]
-        ],
-        "updates": [
-            {
-                "sheet": u.row.sheet,
-                "row": u.row.row,
-                "estate_id": u.estate.pk,
-                "name": u.estate.name,
-                "changes": [
-                    {"field": labels.get(key, key), "before": _shown(before), "after": _shown(after)}
-                    for key, (before, after) in u.changes.items()
-                ],
-            }
-            for u in plan.updates[:PREVIEW_LIMIT]
-        ],
-    }
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    return str(value)
-
-
-def ledger_import_confirm(*, by: Any, job_id: Any) -> LedgerImport:
-    with transaction.atomic():
-        job = LedgerImport.objects.select_for_update().get(pk=job_id, created_by=by)
-        if job.status != LedgerImport.Status.READY:
-            raise Refused(_("该文件当前不能导入（状态：%(status)s）") % {"status": job.get_status_display()})
-        job.status = LedgerImport.Status.APPLYING
-        job.save(update_fields=["status", "updated_at"])
-    audit_record(action="estate.import.confirm", actor=by, target=job)
-    return job
-
-
-def ledger_import_run(*, job_id: Any) -> LedgerImport:
-    """Apply a confirmed file. The plan is made again from the stored file and must be the one
-    that was previewed; a run killed half-way wrote nothing and can simply run again."""
-    with transaction.atomic():
-        # The job row is the lock: a second worker (or a second click on 重新执行) waits here,
-        # then finds the job done and leaves it alone.
-        job = (
-            LedgerImport.objects.select_for_update(of=("self",))
-            .select_related("created_by", "root")
-            .get(pk=job_id)
-        )
-        if job.status not in (LedgerImport.Status.APPLYING, LedgerImport.Status.FAILED):
-            return job
-        try:
-            parsed = ledger_read(file_name=job.file_name, content=bytes(job.content))
-            plan = ledger_plan(by=job.created_by, parsed=parsed, root=job.root)
-            if plan.fingerprint != job.fingerprint:
-                raise StaleEdit(_("自预览以来，台账数据已被修改，请重新上传预览"))
-            with transaction.atomic():  # a savepoint: a refusal undoes the writes, not the job's status
-                counts = ledger_apply(by=job.created_by, plan=plan)
-        except HuanxinError as error:
-            job.status, job.failure = LedgerImport.Status.FAILED, error.message
-        except Exception as error:  # the savepoint undid the writes; the job says why it stopped
-            logger.exception("ledger import %s: applying failed (%s)", job.pk, type(error).__name__)
-            job.status, job.failure = LedgerImport.Status.FAILED, _("导入时出错，未写入任何数据；请重新上传")
-        else:
-            job.status, job.summary, job.failure = LedgerImport.Status.DONE, {**job.summary, **counts}, ""
-            job.processed_rows = job.total_rows
-        job.finished_at = clock.now()
-        job.save()
-    return job
-
-
-def ledger_import_abandoned(*, job_id: Any) -> None:
-    """The worker checking or applying the file stopped for good: the job ends failed, with a
-    reason the uploader can act on (an apply that stopped wrote nothing)."""
-    LedgerImport.objects.filter(
-        pk=job_id,
-        status__in=(LedgerImport.Status.PENDING, LedgerImport.Status.CHECKING, LedgerImport.Status.APPLYING),
-    ).update(
-        status=LedgerImport.Status.FAILED,
-        failure=_("后台任务中断（处理该文件的进程已停止），请重新上传"),
-        finished_at=clock.now(),
-        updated_at=clock.now(),
-    )

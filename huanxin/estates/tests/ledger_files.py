@@ -14,14 +14,13 @@ from openpyxl import Workbook
 
 HEADER: list[Any] = ["小区名称", "所属区县", "所属街道", "所属社区", "建成年份", "户数", "建筑面积（㎡）"]
 ROWS: list[list[Any]] = [
-    ["电力公司宿舍", "永定区", "永定街道", "岩塔社区", 1996, 84, 8950],
-    ["财政局宿舍", "永定区", "官黎坪街道", "大庸路社区", "1995年", 96, "10,780㎡"],
+    ["电力公司宿舍", "永定区", "永定街道", "回龙居委会", 1996, 84, 8950],
+    ["财政局宿舍", "永定区", "官黎坪街道", "黄金塔居委会", "1995年", 96, "10,780㎡"],
 ]
 
 
-def xlsx(
-    rows: Sequence[Sequence[Any]], *, title: str = "", sheet: str = "台账", merges: Sequence[str] = ()
-) -> bytes:
+def xlsx(rows: Sequence[Any], *, title: str = "", sheet: str = "台账", merges: Sequence[str] = ()) -> bytes:
+    """`rows`: each a sequence of cells (typed loosely: a test's rows mix texts and numbers)."""
     workbook = Workbook()
     worksheet = workbook.active
     assert worksheet is not None
@@ -37,7 +36,7 @@ def xlsx(
     return buffer.getvalue()
 
 
-def csv_bytes(rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> bytes:
+def csv_bytes(rows: Sequence[Any], encoding: str = "utf-8") -> bytes:
     text = "\n".join(",".join(str(cell) for cell in row) for row in rows) + "\n"
     return text.encode(encoding)
 

@@ -61,8 +61,8 @@ def test_a_community_worker_submits_an_estate_of_its_community_and_the_street_fo
     ]
     pool = login("city").get("/planning/pool/").content.decode()
     for expected in (
-        "官黎坪社区 陈书记",
-        "官黎坪社区居民委员会",
+        "官黎坪居委会 陈书记",
+        "官黎坪居民委员会",
         "2020-08-10",
         "官黎坪街道 刘主任",
         "2020-08-12",
@@ -83,7 +83,7 @@ def test_a_community_worker_submits_an_estate_of_its_community_and_the_street_fo
     assert rows[0][0] == "项目储备库（状态：已入库；区划：永定区；截至2020-09-01）"  # in words, not codes
     assert len(rows) == 3
     assert dict(zip(header, row, strict=True))["转报人"] == "官黎坪街道 刘主任"
-    assert dict(zip(header, row, strict=True))["申报单位"] == "官黎坪社区居民委员会"
+    assert dict(zip(header, row, strict=True))["申报单位"] == "官黎坪居民委员会"
 
 
 def test_the_street_returns_a_community_submission_with_a_reason_and_the_community_submits_again(
@@ -128,8 +128,8 @@ def test_only_the_street_forwards_and_only_what_a_community_submitted(api_as, el
     body = proposed.json()
     assert body["status"] == "proposed" and body["submitted_by"] == {
         "username": "shequ",
-        "full_name": "官黎坪社区 陈书记",
-        "organization": "官黎坪社区居民委员会",
+        "full_name": "官黎坪居委会 陈书记",
+        "organization": "官黎坪居民委员会",
     }
     assert body["forwarded_by"] is None and body["reviewed_by"] is None
     forward = f"/api/v1/candidates/{body['id']}/forward"

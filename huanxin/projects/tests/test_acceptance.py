@@ -228,7 +228,7 @@ def test_handover_needs_the_management_mode_and_sets_the_estates(city, accepted)
         project_id=accepted.pk,
         version=accepted.version,
         management_mode="community_custody",
-        manager="官黎坪社区居委会",
+        manager="官黎坪居委会",
     )
     assert project.state == rules.HANDED_OVER
     assert Handover.objects.get(project=project).management_mode == "community_custody"

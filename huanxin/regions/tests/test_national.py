@@ -43,9 +43,25 @@ def demo_rows() -> list[tuple[str, str]]:
         return [(rules.full_code(row["code"]), row["name"]) for row in csv.DictReader(handle)]
 
 
+def table_rows(prefix: str) -> dict[str, str]:
+    with lzma.open(TABLE, "rt", encoding="utf-8", newline="") as handle:
+        return {row[0]: row[1] for row in csv.reader(handle) if row[0].startswith(prefix)}
+
+
 def table_size(prefix: str) -> int:
     with lzma.open(TABLE, "rt", encoding="utf-8", newline="") as handle:
         return sum(1 for row in csv.reader(handle) if row[0].startswith(prefix))
+
+
+def test_the_demo_city_is_a_subset_of_the_national_table() -> None:
+    """regions.csv takes every node, code and name, from the table; its communities are real
+    residents' committees (village codes 001–199; 2xx are village committees)."""
+    table = table_rows("43")
+    rows = demo_rows()
+    assert len(rows) == 52
+    assert [(code, table.get(code)) for code, _name in rows] == rows
+    communities = [code for code, _name in rows if rules.level_of(code) == "community"]
+    assert communities and all(1 <= int(code[9:]) <= 199 for code in communities)
 
 
 def test_zhangjiajie_loads_its_real_streets_with_their_parents_and_levels() -> None:
@@ -90,20 +106,20 @@ def test_a_newer_table_renames_with_history_adds_and_retires_without_deleting(  
     tmp_path, make_estate, city
 ) -> None:
     estate = make_estate("官黎坪小区", community="430802004001")
-    rows = [row for row in demo_rows() if row[0] != "430802004001"]  # 官黎坪社区 vanished
-    rows = [(code, "大庸路社区居委会" if code == "430802004002" else name) for code, name in rows]
-    rows.append(("430802004005", "新城社区"))
+    rows = [row for row in demo_rows() if row[0] != "430802004001"]  # 官黎坪居委会 vanished
+    rows = [(code, "黄金塔社区居委会" if code == "430802004002" else name) for code, name in rows]
+    rows.append(("430802004006", "新城社区"))
     events = AuditEvent.objects.filter(action="regions.load")
 
     report = regions_load_national(path=write_table(tmp_path / "2024.csv.xz", sorted(rows)), within="4308")
 
     assert (report.added, report.renamed, report.retired, report.restored) == (1, 1, 1, 0)
     assert report.unchanged == len(rows) - 2
-    assert Region.objects.get(code="430802004005").parent.code == "430802004000"  # type: ignore[union-attr]
+    assert Region.objects.get(code="430802004006").parent.code == "430802004000"  # type: ignore[union-attr]
     renamed = Region.objects.get(code="430802004002")
-    assert renamed.name == "大庸路社区居委会"
+    assert renamed.name == "黄金塔社区居委会"
     assert [(r.old_name, r.new_name, r.renamed_on) for r in renamed.renames.all()] == [
-        ("大庸路社区", "大庸路社区居委会", PINNED_TODAY)
+        ("黄金塔居委会", "黄金塔社区居委会", PINNED_TODAY)
     ]
     gone = Region.objects.get(code="430802004001")  # still there: the estate points at it
     assert gone.retired_on == PINNED_TODAY
@@ -129,7 +145,7 @@ def test_a_newer_table_renames_with_history_adds_and_retires_without_deleting(  
     again = regions_load_national(path=write_table(tmp_path / "2023.csv.xz", demo_rows()), within="4308")
     assert (again.added, again.renamed, again.retired, again.restored) == (0, 1, 1, 1)
     assert Region.objects.get(code="430802004001").retired_on is None
-    assert Region.objects.get(code="430802004005").retired_on == PINNED_TODAY
+    assert Region.objects.get(code="430802004006").retired_on == PINNED_TODAY
     assert renamed.renames.count() == 2
 
 

@@ -24,7 +24,7 @@ def test_the_city_chooses_districts_and_streets_by_name_not_communities(login, c
     assert '<optgroup label="永定区">' in select and '<optgroup label="慈利县">' in select
     assert '<option value="430802">永定区（全部）</option>' in select
     assert '<option value="430802004">官黎坪街道</option>' in select
-    assert "官黎坪社区" not in select  # communities only from the district down
+    assert "官黎坪居委会" not in select  # communities only from the district down
     streets = Region.objects.filter(level__in=["county", "street"]).count()
     assert select.count("<option") == streets + 1  # and "全部辖区"
 
@@ -32,7 +32,7 @@ def test_the_city_chooses_districts_and_streets_by_name_not_communities(login, c
 def test_a_district_chooses_its_own_streets_and_communities(login, city) -> None:  # type: ignore[no-untyped-def]
     select = region_select(login("yongding").get("/estates/").content.decode())
     assert '<optgroup label="官黎坪街道">' in select
-    assert '<option value="430802004001">官黎坪社区</option>' in select
+    assert '<option value="430802004001">官黎坪居委会</option>' in select
     assert "慈利" not in select
 
 
@@ -41,7 +41,7 @@ def test_a_bookmarked_community_code_still_filters_and_shows_its_name(login, mak
     make_estate("零阳小区", community="430821001001")
     page = login("city").get("/estates/?region=430802004001").content.decode()
     assert "官黎坪小区" in page and "零阳小区" not in page
-    assert '<option value="430802004001" selected>官黎坪社区</option>' in region_select(page)
+    assert '<option value="430802004001" selected>官黎坪居委会</option>' in region_select(page)
     page = login("city").get("/estates/?region=430802").content.decode()
     assert '<option value="430802" selected>永定区（全部）</option>' in region_select(page)
 

@@ -207,7 +207,7 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
     earlier = login("city").get("/?as_of=2020-07-01").context["summary"]
     assert earlier["completed_projects"] <= 41 and earlier["started_projects"] <= summary["started_projects"]
 
-    # Communities submit too (step 8): some of 官黎坪社区's candidates, forwarded by the street.
+    # Communities submit too (step 8): some of 官黎坪居委会's candidates, forwarded by the street.
     from_community = Candidate.objects.filter(submitted_by__username="shequ").select_related("estate")
     assert from_community.count() >= 3
     for candidate in from_community:
@@ -220,7 +220,7 @@ def test_the_demo_city(api_as, login) -> None:  # type: ignore[no-untyped-def]
         assert reasons == ["社区申报", "街道转报"]
     listed = api_as("shequ").get("/api/v1/candidates?status=confirmed").json()["items"]
     assert {"shequ"} <= {item["submitted_by"]["username"] for item in listed}
-    assert "官黎坪社区 陈书记" in login("city").get("/planning/pool/?region=430802004001").content.decode()
+    assert "官黎坪居委会 陈书记" in login("city").get("/planning/pool/?region=430802004001").content.decode()
 
     # Loading again adds nothing.
     counts = (
