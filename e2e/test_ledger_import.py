@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.conftest import sign_in
+from e2e.conftest import assert_accessible, sign_in
 from huanxin.core.spreadsheets import read_tables
 from huanxin.estates.tests.ledger_files import HEADER, xlsx
 
@@ -63,3 +63,34 @@ def test_upload_errors_fix_confirm_export(page, live_server, city) -> None:  # t
     title, header, *rows = tables[0].rows
     assert title[0].startswith("小区台账（") and header[1] == "小区名称*"
     assert {row[1] for row in rows} == {"电力公司宿舍", "财政局宿舍"}
+
+
+def test_doubts_and_a_likely_duplicate_are_answered_before_the_import(
+    page, live_server, city, make_estate
+) -> None:  # type: ignore[no-untyped-def]
+    """A clerk typed ㎡ under 万平方米 and listed an estate the registry holds under a shorter
+    name: the page says both, the officer checks the box and picks "same estate"."""
+    make_estate("电力公司宿舍", community="430802001001", households=84)
+    header = ["所属区县", "所属街道", "所属社区", "小区名称", "建成年份", "户数", "建筑面积（万平方米）"]
+    content = xlsx(
+        [
+            header,
+            ["永定区", "永定街道", "回龙居委会", "电力公司宿舍（1-3栋）", 1996, 90, 0.81],
+            ["永定区", "永定街道办事处", "回龙社区", "粮食局宿舍", 1993, 48, 4200],
+        ]
+    )
+    sign_in(page, live_server.url, "yongding")
+    page.goto(f"{live_server.url}/estates/import/")
+    page.get_by_label("台账文件").set_input_files({"name": "台账.xlsx", "mimeType": XLSX, "buffer": content})
+    page.get_by_role("button", name="上传并检查").click()
+
+    assert "户均面积" in page.locator("#import-warnings").inner_text()
+    assert "电力公司宿舍（1-3栋）" in page.locator("#import-duplicates").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="确认导入").click()  # the browser holds the form: nothing ticked
+    assert page.locator("#import-result").count() == 0
+
+    page.get_by_label("已核对以上数据，确认无误").check()
+    page.get_by_label("是同一小区（更新它）").check()
+    page.get_by_role("button", name="确认导入").click()
+    assert "导入完成：新增 1 个小区，更新 1 个" in page.locator("#import-result").inner_text()
