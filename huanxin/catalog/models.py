@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from huanxin.core.models import VersionedModel
 from huanxin.core.scoping import ScopedQuerySet
+from huanxin.regions.rules import ancestors_and_self
 
 
 class Category(models.TextChoices):
@@ -24,7 +25,7 @@ class MenuItemQuerySet(ScopedQuerySet):
 
     def menu_for(self, region_code: str) -> MenuItemQuerySet:
         """The items owned by the node or any of its ancestors (a city's menu applies below it)."""
-        ancestors = {region_code[:length].ljust(12, "0") for length in (2, 4, 6, 9, 12)}
+        ancestors = ancestors_and_self(region_code)
         return self.filter(owner__code__in=ancestors)
 
 

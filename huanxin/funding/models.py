@@ -16,6 +16,7 @@ from huanxin.core import clock
 from huanxin.core.models import VersionedModel
 from huanxin.funding import rules
 from huanxin.projects.models import ByProjectQuerySet
+from huanxin.regions.rules import ancestors_and_self
 
 
 class SourceKind(models.TextChoices):
@@ -31,7 +32,7 @@ class FundingSourceQuerySet(models.QuerySet["FundingSource"]):
 
     def sources_for(self, region_code: str) -> FundingSourceQuerySet:
         """The national list and the sources the node or its ancestors added."""
-        ancestors = {region_code[:length].ljust(12, "0") for length in (2, 4, 6, 9, 12)}
+        ancestors = ancestors_and_self(region_code)
         return self.filter(Q(owner__isnull=True) | Q(owner__code__in=ancestors))
 
 

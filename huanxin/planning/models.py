@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from huanxin.core.models import VersionedModel
 from huanxin.core.scoping import ScopedQuerySet, scope_of
 from huanxin.planning import rules
+from huanxin.regions.rules import ancestors_of
 
 
 class EligibilitySettingsQuerySet(ScopedQuerySet):
@@ -188,7 +189,7 @@ class UpwardScopedQuerySet(ScopedQuerySet):
         region = getattr(user, "region", None)
         if scope.everything or scope.region_prefix is None or region is None or self.scope_region is None:
             return super().visible_to(user)
-        upward = [region.code[:length].ljust(12, "0") for length in (2, 4, 6, 9)]
+        upward = ancestors_of(region.code)
         return self.filter(
             Q(**{f"{self.scope_region}__startswith": scope.region_prefix})
             | Q(**{f"{self.scope_region}__in": upward})

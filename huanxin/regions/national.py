@@ -95,7 +95,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def table_read(path: Path, *, prefix: str = "", levels: int = 5) -> Table:
     """Every line checked; kept: the subtree of `prefix` and its ancestors, down to `levels`."""
-    ancestors = {prefix[:length].ljust(12, "0") for length in (2, 4, 6, 9) if length < len(prefix)}
+    ancestors = set(rules.ancestors_of(prefix)) if prefix else set()
     table = Table()
     seen: set[str] = set()
     for line, row in _rows(path):
@@ -161,7 +161,7 @@ def regions_load_national(
     today = clock.today()
     covered = Region.objects.all()
     if prefix:
-        ancestors = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
+        ancestors = rules.ancestors_of(prefix)
         covered = covered.filter(Q(code__startswith=prefix) | Q(code__in=ancestors))
     with transaction.atomic():
         existing = {

@@ -64,3 +64,9 @@ def ancestors_and_self(code: str) -> list[str]:
     (a node's own rules apply below it unless a nearer node has its own)."""
     full = full_code(code)
     return list(dict.fromkeys(full[:length].ljust(12, "0") for length in (12, 9, 6, 4, 2)))
+
+
+def ancestors_of(code: str) -> list[str]:
+    """The full codes of the nodes above `code` (either form, or a significant prefix such as
+    4308), nearest first: what a node inherits its menu, funding sources and plans from."""
+    return ancestors_and_self(code.ljust(12, "0"))[1:]

@@ -54,3 +54,12 @@ def test_every_community_lies_in_the_subtree_of_each_ancestor(
     for ancestor in (code[:2], code[:4], code[:6], code[:9]):
         assert rules.in_subtree(code, ancestor.ljust(12, "0"))
     assert rules.short_code(code[:6].ljust(12, "0")) == code[:6]
+
+
+def test_the_ancestors_of_a_node_or_a_prefix_nearest_first() -> None:
+    from huanxin.regions.rules import ancestors_of
+
+    assert ancestors_of("430802004001") == ["430802004000", "430802000000", "430800000000", "430000000000"]
+    assert ancestors_of("430802") == ["430800000000", "430000000000"]
+    assert ancestors_of("4308") == ["430000000000"]
+    assert ancestors_of("430000") == []
