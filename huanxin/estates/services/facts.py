@@ -53,6 +53,17 @@ class EstateChanges(TypedDict, total=False):
     notes: str
 
 
+def _require_current(region: Region) -> None:
+    """A community the division table no longer lists takes no new estate (those already in it
+    stay, and can still be edited)."""
+    if region.retired_on is not None:
+        raise Invalid(
+            _("%(name)s已于%(day)s撤销，不能再登记小区")
+            % {"name": region.name, "day": region.retired_on.isoformat()},
+            details=[{"field": "region", "message": _("该社区已撤销")}],
+        )
+
+
 def _require_community(region: Region) -> None:
     if region.level != Level.COMMUNITY:
         raise Invalid(
@@ -85,6 +96,7 @@ def estate_create(*, by: Any, changes: EstateChanges, code: str = "", reason: st
     if region is None:
         raise Invalid(_("请选择所属社区"), details=[{"field": "region", "message": _("必填")}])
     _require_community(region)
+    _require_current(region)
     with transaction.atomic():
         # Lock the community itself: with no estate yet there would be no row to lock, and two
         # creations would take the same serial.
@@ -117,6 +129,8 @@ def estate_update(
         if not changed:
             return estate
         _check_fact_fields(by, changed)
+        if "region" in changed:
+            _require_current(changed["region"])
         for field, value in changed.items():
             setattr(estate, field, value)
         bump_version(estate)

@@ -174,3 +174,29 @@ def test_input_errors_name_the_field_in_chinese(api_as, city) -> None:  # type: 
     assert details == {"households": "不能小于 0", "floor_area_m2": "必填"}
     listed = api_as("yongding").get("/api/v1/estates?year_min=abc").json()["error"]["details"]
     assert listed == [{"field": "year_min", "message": "应为整数"}]
+
+
+def test_a_retired_community_takes_no_new_estate_but_keeps_its_own(api_as, make_estate) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.regions.models import Region
+
+    kept = make_estate("老社区小区", community="430802004001")
+    Region.objects.filter(code="430802004001").update(retired_on="2024-01-01")
+    client = api_as("yongding")
+    refused = client.post(
+        "/api/v1/estates",
+        {"name": "新小区", "region": "430802004001", "households": 5, "floor_area_m2": "500"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"][0] == {"field": "region", "message": "该社区已撤销"}
+    moved = client.patch(
+        f"/api/v1/estates/{make_estate('别处小区', community='430802004002').pk}",
+        {"version": 1, "region": "430802004001"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 400
+    edited = client.patch(
+        f"/api/v1/estates/{kept.pk}", {"version": 1, "households": 101}, content_type="application/json"
+    )
+    assert edited.status_code == 200 and edited.json()["households"] == 101
+    assert Estate.objects.count() == 2
