@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := HUANXIN_DEBUG=1 HUANXIN_DEMO=1 HUANXIN_TODAY=2020-09-01
 
-.PHONY: demo test install install-dev lint vendor messages clean
+.PHONY: demo test install install-dev lint vendor messages clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,21 @@ demo: install
 
 test: install-dev
 	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# Benchmarks on the PostgreSQL server of BENCH_SERVER (a role that may create databases): figures
+# into bench/results.json and docs/benchmarks.md. Quick: a city and a province (a few minutes);
+# full: the nation too, and the import, optimizer and division-table benchmarks.
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+
+bench-quick: install-dev
+	$(BIN)/python bench/scale_bench.py --server $(BENCH_SERVER) --scales city,province
+
+bench: install-dev
+	$(BIN)/pip install -q -e ".[bench]"
+	$(BIN)/python bench/scale_bench.py --server $(BENCH_SERVER) --scales city,province,nation
+	$(BIN)/python bench/regions_bench.py --server $(BENCH_SERVER)
+	$(BIN)/python bench/optimizer_bench.py
+	$(BIN)/python bench/import_bench.py
 
 lint: install-dev
 	$(BIN)/ruff check .

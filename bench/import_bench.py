@@ -12,7 +12,6 @@ the numbers go to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -21,8 +20,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, answer, child_environment, run_child
+
 DISTRICTS = 4
 STREETS_PER_DISTRICT = 10
 COMMUNITIES_PER_STREET = 10  # 400 communities: at most 999 estates each (the code's serial)
@@ -82,16 +83,8 @@ def make_ledger(path: Path, rows: int, communities: list[tuple[str, str, str]]) 
     workbook.save(path)
 
 
-def child_environment(database: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "huanxin.settings",
-        "HUANXIN_SECRET_KEY": "benchmark-only-benchmark-only-benchmark-only-0123456789",
-        "HUANXIN_VAR_DIR": str(database.parent),
-        "HUANXIN_TODAY": "2020-09-01",
-        "PYTHONPATH": str(ROOT),
-    }
+def sqlite_environment(database: Path) -> dict[str, str]:
+    return child_environment(f"sqlite:///{database}", HUANXIN_VAR_DIR=str(database.parent))
 
 
 def prepare_database(database: Path, regions: Path) -> None:
@@ -101,18 +94,11 @@ def prepare_database(database: Path, regions: Path) -> None:
         "from pathlib import Path; from huanxin.regions.services import regions_load_csv;"
         f"regions_load_csv(path=Path({str(regions)!r}))"
     )
-    subprocess.run([sys.executable, "-c", script], env=child_environment(database), check=True)
+    subprocess.run([sys.executable, "-c", script], env=sqlite_environment(database), check=True)
 
 
-def run_side(side: str, database: Path, ledger: Path) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--side", side, "--ledger", str(ledger)],
-        env=child_environment(database),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(output.stdout.strip().splitlines()[-1])
+def run_side(side: str, database: Path, ledger: Path) -> dict[str, Any]:
+    return run_child([__file__, "--side", side, "--ledger", str(ledger)], sqlite_environment(database))
 
 
 def side_ours(ledger: Path) -> dict[str, float]:
@@ -186,7 +172,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.side:
         result = side_ours(args.ledger) if args.side == "ours" else side_pandas(args.ledger)
-        print(json.dumps(result))
+        answer(result)
         return
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

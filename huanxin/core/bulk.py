@@ -18,7 +18,7 @@ def bulk_write(model: type[models.Model], columns: Sequence[str], rows: Iterable
     table; returns the number written. No signals, no save(): the caller makes the rows whole."""
     table = model._meta.db_table
     fields = [model._meta.get_field(name) for name in columns]
-    db_columns = [field.column for field in fields]  # type: ignore[union-attr]
+    db_columns = [str(field.column) for field in fields]  # type: ignore[union-attr]
     if connection.vendor == "postgresql":
         return _copy(table, db_columns, fields, rows)
     quote = connection.ops.quote_name

@@ -198,35 +198,15 @@ IDENTIFYING = {"name", "district", "street", "community", "street_community"}
 REQUIRED_FOR_NEW = [column.key for column in COLUMNS if column.required and column.key not in IDENTIFYING]
 HEADER_SCAN_ROWS = 20
 
-# 永定街道小计, 全市小计：, 合 计, 总计（12个）, 其中：1.历下区 — the sheet's own sums, whatever the
-# spelling: skipped with their numbers.
-SUMMARY_TEXT = re.compile(r"^(其中.*|.{0,30}(小计|合计|总计|共计)[:：]?(\(.*\))?[\d.,]*)$")
-# The lines under the table: who filled it in, who checked, the phone, the day, the stamp, notes.
-FOOTER_STARTS = (
-    "填表人",
-    "填报人",
-    "制表人",
-    "审核人",
-    "审核",
-    "负责人",
-    "分管领导",
-    "联系人",
-    "联系电话",
-    "电话",
-    "填报日期",
-    "填表日期",
-    "报送日期",
-    "日期:",
-    "单位(盖章)",
-    "填报单位",
-    "报送单位",
-    "(盖章)",
-    "盖章",
-    "注:",
-    "注1",
-    "备注:",
-    "说明:",
-    "填表说明",
+# 永定街道小计, 全市小计：, 合 计, 总计（12个）, 小计：3个小区, 其中：1.历下区 — the sheet's own
+# sums, whatever the spelling: skipped with their numbers.
+SUMMARY_TEXT = re.compile(r"^(其中.*|.{0,30}(小计|合计|总计|共计)([:：].*|\(.*\))?[\d.,]*)$")
+# The lines under the table: who filled it in, who checked, the phone, the day, the stamp, notes —
+# a label word followed by a colon, a space or nothing (电话局宿舍 is an estate, 电话：… a footer).
+FOOTER_LINE = re.compile(
+    r"^(填表人|填报人|制表人|审核人|审核|负责人|分管领导|联系人|联系电话|电话|填报日期|填表日期|报送日期|日期"
+    r"|填报单位|填表单位|报送单位|单位|盖章|注\d*|备注|说明|填表说明)(\(盖章\))?([:：\s].*)?$"
+    r"|^\(盖章\)"
 )
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -371,7 +351,7 @@ def is_summary_row(cells: list[Any]) -> bool:
 def is_footer_row(cells: list[Any]) -> bool:
     """填表人：…  审核人：…  联系电话：… — a line under the table. Its first filled cell says so."""
     first = next((cell_text(cell) for cell in cells if cell_text(cell)), "")
-    return _fold(first).startswith(FOOTER_STARTS)
+    return FOOTER_LINE.match(first) is not None
 
 
 def is_blank_row(cells: list[Any]) -> bool:

@@ -57,7 +57,7 @@ def parse_amount(value: Any, *, header_factor: Decimal = WAN) -> Decimal:
 
 
 _MONTH = re.compile(r"^(\d{4})(?:[年./\-](\d{1,2})(?:[月./\-](\d{1,2})日?)?月?)?年?$")
-_SPAN = re.compile(r"[-~～至到—]+")
+_SPAN_WORDS = re.compile(r"至|到|~|～|—+")
 
 
 def parse_planned_day(value: Any, *, end: bool = False) -> dt.date:
@@ -85,14 +85,23 @@ def parse_planned_day(value: Any, *, end: bool = False) -> dt.date:
 
 
 def parse_planned_span(value: Any) -> tuple[dt.date, dt.date]:
-    """计划起止时间 in one cell: 2020.3-2020.10, 2020年3月至2020年10月."""
-    parts = [part for part in _SPAN.split(cell_text(value).replace(" ", "")) if part]
-    if len(parts) != 2:
-        raise ValueRefused(_("应写作开始和结束两个日期，如2020.3-2020.10"))
-    start, end = parse_planned_day(parts[0]), parse_planned_day(parts[1], end=True)
-    if end < start:
-        raise ValueRefused(_("结束日期早于开始日期"))
-    return start, end
+    """计划起止时间 in one cell: 2020.3-2020.10, 2020年3月至2020年10月, 2020-03-01至2020-10-31,
+    2020-03-01-2020-10-31. A hyphen inside ISO dates is not the span's: each cut is tried."""
+    text = cell_text(value).replace(" ", "")
+    parts = [part for part in _SPAN_WORDS.split(text) if part]
+    if len(parts) == 2:
+        cuts = [(parts[0], parts[1])]
+    else:
+        cuts = [(text[:index], text[index + 1 :]) for index, char in enumerate(text) if char == "-"]
+    for first, last in cuts:
+        try:
+            start, end = parse_planned_day(first), parse_planned_day(last, end=True)
+        except ValueRefused:
+            continue
+        if end < start:
+            raise ValueRefused(_("结束日期早于开始日期"))
+        return start, end
+    raise ValueRefused(_("应写作开始和结束两个日期，如2020.3-2020.10"))
 
 
 # Words offices use for the works of the national menu (catalog/data/default_menu.csv), by the

@@ -120,8 +120,17 @@ def parse_year(value: Any, *, this_year: int) -> int:
     return year
 
 
-def parse_count(value: Any, *, unit_words: tuple[str, ...] = ("户", "栋", "幢", "个")) -> int:
-    """A whole count: 84, 84.0, '84', '84户', '1,234'."""
+# Beyond any estate (the largest hold some tens of thousands of households): a typing slip or an
+# attack, refused before it reaches the database's columns. The area's bound lets ㎡ typed under
+# 万平方米 through (a warning the officer confirms or corrects) and stops what the column cannot hold.
+MOST_COUNT = 200_000
+MOST_AREA_M2 = Decimal(1_000_000_000)
+
+
+def parse_count(
+    value: Any, *, unit_words: tuple[str, ...] = ("户", "栋", "幢", "个"), most: int = MOST_COUNT
+) -> int:
+    """A whole count: 84, 84.0, '84', '84户', '1,234'; at most `most`."""
     if isinstance(value, bool):
         raise ValueRefused(_("应为整数"))
     text = cell_text(value)
@@ -136,6 +145,8 @@ def parse_count(value: Any, *, unit_words: tuple[str, ...] = ("户", "栋", "幢
         raise ValueRefused(_("应为整数，不能有小数"))
     if number < 0:
         raise ValueRefused(_("不能为负数"))
+    if number > most:
+        raise ValueRefused(_("数字过大（不超过%(most)s）") % {"most": f"{most:,}"})
     return int(number)
 
 
@@ -162,7 +173,12 @@ def parse_area(value: Any, *, header_factor: Decimal = Decimal(1)) -> Decimal:
     number = _plain_number(text)
     if number is None:
         raise ValueRefused(_("应为数字，单位可写㎡、平方米或万平方米"))
-    area = (number * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    area = number * factor
+    if area > MOST_AREA_M2:  # before quantizing, which a number past the precision cannot survive
+        raise ValueRefused(
+            _("面积过大（不超过%(most)s万平方米）：请核对单位") % {"most": f"{MOST_AREA_M2 / 10_000:,.0f}"}
+        )
+    area = area.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if area <= 0:
         raise ValueRefused(_("面积应大于0"))
     return area

@@ -14,7 +14,7 @@ from huanxin.core.audit import audit_record
 from huanxin.core.errors import Forbidden, Invalid, Refused, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.core.validation import full_clean_or_invalid, stamp_history
-from huanxin.estates.models import Estate
+from huanxin.estates.models import DistrictEstimate, Estate
 from huanxin.planning import hooks, rules
 from huanxin.planning.models import (
     AnnualPlan,
@@ -203,6 +203,13 @@ def candidate_confirm(*, by: Any, candidate_id: int, version: int) -> Candidate:
             )
         candidate.status = Candidate.Status.CONFIRMED
         candidate.confirmed_by, candidate.confirmed_at = by, clock.now()
+        district = DistrictEstimate.objects.filter(
+            estate_id=candidate.estate_id, cost_yuan__isnull=False
+        ).first()
+        if candidate.estimated_cost_yuan is None and district is not None:
+            # The city's plan starts from the district's own number (its plan table).
+            candidate.estimated_cost_yuan = district.cost_yuan
+            candidate.cost_note = f"按区县计划表估算（{district.source}）"[:255]
         candidate.version += 1
         stamp_history(candidate, by=by, reason="市级确认入库")
         candidate.save()
@@ -282,9 +289,9 @@ def candidate_cost_set(
 def _first_estimate(estate: Any) -> tuple[Decimal, str]:
     """The district's own number when its plan table gave one (the city's plan starts from the
     districts' numbers); else one from the condition assessment and the menu's unit costs."""
-    district = getattr(estate, "district_estimate", None)
-    if district is not None and district.cost_yuan:
-        return district.cost_yuan, f"按区县计划表估算（{district.source}）"[:255]
+    district = DistrictEstimate.objects.filter(estate=estate, cost_yuan__isnull=False).first()
+    if district is not None:
+        return district.cost_yuan, f"按区县计划表估算（{district.source}）"[:255]  # type: ignore[return-value]
     return Decimal(str(estimated_cost(estate))), "按现状评估和菜单单价估算"
 
 
@@ -295,7 +302,7 @@ def candidate_costs_estimate(*, by: Any) -> int:
     for candidate in (
         Candidate.objects.visible_to(by)
         .filter(status=Candidate.Status.CONFIRMED, estimated_cost_yuan__isnull=True)
-        .select_related("estate", "estate__district_estimate")
+        .select_related("estate")
     ):
         cost, note = _first_estimate(candidate.estate)
         if cost > 0:

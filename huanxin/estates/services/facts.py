@@ -130,7 +130,7 @@ def estate_update(
             return estate
         _check_fact_fields(by, changed)
         if "region" in changed:
-            _require_current(changed["region"])
+            _require_current(changes["region"])
         for field, value in changed.items():
             setattr(estate, field, value)
         bump_version(estate)

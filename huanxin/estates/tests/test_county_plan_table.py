@@ -63,6 +63,10 @@ def test_planned_days_as_offices_write_them() -> None:
     assert parse_planned_day(dt.datetime(2020, 5, 6, 0, 0)) == dt.date(2020, 5, 6)
     assert parse_planned_span("2020.3-2020.10") == (dt.date(2020, 3, 1), dt.date(2020, 10, 31))
     assert parse_planned_span("2020年3月至2020年10月") == (dt.date(2020, 3, 1), dt.date(2020, 10, 31))
+    assert parse_planned_span("2020-03-01至2020-10-31") == (dt.date(2020, 3, 1), dt.date(2020, 10, 31))
+    assert parse_planned_span("2020-03-01-2020-10-15") == (dt.date(2020, 3, 1), dt.date(2020, 10, 15))
+    with pytest.raises(ValueRefused, match="应写作开始和结束两个日期"):
+        parse_planned_span("2020-03-01")
     for bad in ("明年春天", "2020/2/30", "2020.13"):
         with pytest.raises(ValueRefused):
             parse_planned_day(bad)
@@ -220,6 +224,38 @@ def test_candidates_start_from_the_districts_estimate(city, make_estate) -> None
     candidate = Candidate.objects.get(estate=estate)
     assert candidate.estimated_cost_yuan == Decimal("3865200.00")
     assert candidate.cost_note == "按区县计划表估算（2020-02-01 计划表.xlsx）"
+
+
+def test_the_city_confirming_a_candidate_takes_the_districts_number(city, make_estate) -> None:  # type: ignore[no-untyped-def]
+    from huanxin.planning import services as planning
+    from huanxin.planning.models import Candidate
+
+    estate = make_estate("计划表小区")
+    DistrictEstimate.objects.create(
+        estate=estate, cost_yuan=Decimal("1278000.00"), source="2020-02-01 计划表.xlsx"
+    )
+    reviewed = Candidate.objects.create(
+        estate=estate,
+        status=Candidate.Status.REVIEWED,
+        submitted_by=city["yongding"],
+        submitted_at=dt.datetime(2020, 3, 1, tzinfo=dt.UTC),
+    )
+    confirmed = planning.candidate_confirm(
+        by=city["city"], candidate_id=reviewed.pk, version=reviewed.version
+    )
+    assert confirmed.estimated_cost_yuan == Decimal("1278000.00")
+    assert confirmed.cost_note == "按区县计划表估算（2020-02-01 计划表.xlsx）"
+    other = make_estate("无计划表小区")
+    plain = Candidate.objects.create(
+        estate=other,
+        status=Candidate.Status.REVIEWED,
+        submitted_by=city["yongding"],
+        submitted_at=dt.datetime(2020, 3, 1, tzinfo=dt.UTC),
+    )
+    assert (
+        planning.candidate_confirm(by=city["city"], candidate_id=plain.pk, version=1).estimated_cost_yuan
+        is None
+    )
 
 
 def test_the_estate_page_shows_the_districts_plan_live_and_as_of_a_day(login, make_estate) -> None:  # type: ignore[no-untyped-def]

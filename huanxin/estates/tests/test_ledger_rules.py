@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from huanxin.estates.ledger import column_for_header
 from huanxin.estates.rules import (
     EXCEL_EPOCH,
+    MOST_COUNT,
     ValueRefused,
     parse_area,
     parse_count,
@@ -59,7 +60,7 @@ def test_garbage_years_are_refused_with_a_reason(garbage: object) -> None:
     assert str(refused.value)
 
 
-@given(st.integers(0, 10**6))
+@given(st.integers(0, MOST_COUNT))
 def test_every_spelling_of_a_count_reads_the_same(count: int) -> None:
     for spelling in [
         count,
@@ -141,3 +142,11 @@ def test_management_modes_read_by_their_chinese_names() -> None:
 )
 def test_headers_are_matched_by_meaning(header: str, key: str | None) -> None:
     assert column_for_header(header) == key
+
+
+def test_counts_and_areas_past_any_estate_are_refused_before_the_database() -> None:
+    with pytest.raises(ValueRefused, match="数字过大"):
+        parse_count(MOST_COUNT + 1)
+    assert parse_area("9600", header_factor=Decimal(10_000)) == Decimal("96000000.00")  # a warning's case
+    with pytest.raises(ValueRefused, match="面积过大"):
+        parse_area("2000000", header_factor=Decimal(10_000))  # 200亿㎡: past the column
