@@ -27,7 +27,10 @@ LAST_DAY = dt.date(2099, 12, 31)
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Version = Annotated[int, Field(ge=0, le=INT_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
-Households = Annotated[int, Field(ge=0, le=100_000)]
+HOUSEHOLDS_MAX = 100_000  # past any estate: the largest hold some tens of thousands
+BUILDINGS_MAX = 9_999  # an estate's buildings, in a small-integer column
+Households = Annotated[int, Field(ge=0, le=HOUSEHOLDS_MAX)]
+Buildings = Annotated[int, Field(ge=0, le=BUILDINGS_MAX)]
 Year = Annotated[int, Field(ge=1900, le=NEXT_YEAR)]
 PlanYear = Annotated[int, Field(ge=2000, le=2099)]
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
@@ -81,4 +84,5 @@ Code32 = Annotated[str, _CODE, Field(min_length=1, max_length=32)]
 Code64 = Annotated[str, _CODE, Field(min_length=1, max_length=64)]
 Code150 = Annotated[str, _CODE, Field(min_length=1, max_length=150)]
 Code512 = Annotated[str, _CODE, Field(min_length=1, max_length=512)]
+EstateCode = Annotated[str, _CODE, Field(min_length=16, max_length=16, pattern=r"^[0-9]{12}-[0-9]{3}$")]
 RegionCode = Annotated[str, _CODE, Field(min_length=2, max_length=12, pattern=r"^[0-9]{2,12}$")]

@@ -14,7 +14,7 @@ from huanxin.core.spreadsheets import SheetOut, write_xlsx
 from huanxin.demo.people import CITY
 from huanxin.demo.plan import EstatePlan, demo_plan, has_roster
 from huanxin.estates import rules as estate_rules
-from huanxin.estates.ledger import ledger_header
+from huanxin.estates.ledger_columns import ledger_header
 from huanxin.estates.models import Estate, EstateTie, LedgerImport, ManagementMode
 from huanxin.estates.services import (
     HouseholdRow,

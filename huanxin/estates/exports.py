@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from huanxin.core.spreadsheets import SheetOut, write_csv, write_xlsx
-from huanxin.estates.ledger import TEMPLATE_COLUMNS, TEMPLATE_NOTES, ledger_header, ledger_row
+from huanxin.estates.ledger_columns import TEMPLATE_COLUMNS, TEMPLATE_NOTES, ledger_header, ledger_row
 
 WIDTHS = [column.width for column in TEMPLATE_COLUMNS]
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from huanxin.core.spreadsheets import Table, cell_text, cell_words
 from huanxin.estates import rules
-from huanxin.estates.ledger import Column, LedgerError, find_header, is_blank_row, synonyms_of
+from huanxin.estates.ledger import LedgerError, find_header, is_blank_row, synonyms_of
+from huanxin.estates.ledger_columns import Column
 from huanxin.estates.rules import ValueRefused
 
 COLUMNS = [

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from huanxin.core.bounds import HOUSEHOLDS_MAX
 from huanxin.core.spreadsheets import cell_text
 
 CODE_PATTERN = re.compile(r"^(\d{12})-(\d{3})$")
@@ -123,7 +124,7 @@ def parse_year(value: Any, *, this_year: int) -> int:
 # Beyond any estate (the largest hold some tens of thousands of households): a typing slip or an
 # attack, refused before it reaches the database's columns. The area's bound lets ㎡ typed under
 # 万平方米 through (a warning the officer confirms or corrects) and stops what the column cannot hold.
-MOST_COUNT = 200_000
+MOST_COUNT = HOUSEHOLDS_MAX
 MOST_AREA_M2 = Decimal(1_000_000_000)
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from huanxin.core.spreadsheets import SheetOut, Table, cell_text, cell_words, write_xlsx
-from huanxin.estates.ledger import Column, LedgerError, find_header, is_blank_row, synonyms_of
+from huanxin.estates.ledger import LedgerError, find_header, is_blank_row, synonyms_of
+from huanxin.estates.ledger_columns import Column
 from huanxin.estates.rules import ValueRefused
 from huanxin.projects.models import Project, ProjectItem
 from huanxin.projects.querysets import last_reports

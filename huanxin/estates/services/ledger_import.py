@@ -17,8 +17,9 @@ from huanxin.core.audit import audit_record
 from huanxin.core.errors import Invalid, OutsideJurisdiction, StaleEdit
 from huanxin.core.history import history_copy_rows
 from huanxin.estates import rules
-from huanxin.estates.ledger import COLUMNS_BY_KEY, REQUIRED_FOR_NEW, LedgerError, LedgerRow, ParsedLedger
+from huanxin.estates.ledger import LedgerError, LedgerRow, ParsedLedger
 from huanxin.estates.ledger_checks import doubts_about, likeness_key
+from huanxin.estates.ledger_columns import COLUMNS_BY_KEY, REQUIRED_FOR_NEW
 from huanxin.estates.models import Estate
 from huanxin.estates.services.ledger_estimates import ESTIMATE_FIELDS, EstimateReader, estimates_write
 from huanxin.estates.services.ledger_places import LedgerPlaces

@@ -16,8 +16,8 @@ from huanxin.core import clock
 from huanxin.core.audit import audit_record
 from huanxin.core.errors import HuanxinError, Invalid, Refused, StaleEdit
 from huanxin.core.spreadsheets import read_tables
-from huanxin.estates.ledger import COLUMNS as LEDGER_COLUMNS
 from huanxin.estates.ledger import LedgerError, ParsedLedger, read_ledger
+from huanxin.estates.ledger_columns import COLUMNS as LEDGER_COLUMNS
 from huanxin.estates.models import LedgerImport
 from huanxin.estates.services.ledger_import import NEW, SAME, LedgerPlan, ledger_apply, ledger_plan
 from huanxin.regions.models import Region

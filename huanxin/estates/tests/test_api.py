@@ -200,3 +200,23 @@ def test_a_retired_community_takes_no_new_estate_but_keeps_its_own(api_as, make_
     )
     assert edited.status_code == 200 and edited.json()["households"] == 101
     assert Estate.objects.count() == 2
+
+
+def test_after_reads_every_estate_page_by_page_on_the_code_index(api_as, make_estate) -> None:  # type: ignore[no-untyped-def]
+    made = sorted(make_estate(f"翻页小区{n}").code for n in range(7))
+    client = api_as("yongding")
+    seen: list[str] = []
+    after = ""
+    while True:
+        page = client.get("/api/v1/estates", {"limit": 3, **({"after": after} if after else {})})
+        assert page.status_code == 200, page.content
+        codes = [item["code"] for item in page.json()["items"]]
+        if not codes:
+            break
+        seen += codes
+        after = codes[-1]
+    assert seen == made
+    mixed = client.get("/api/v1/estates", {"after": made[0], "sort": "-households"})
+    assert mixed.status_code == 400 and mixed.json()["error"]["details"][0]["field"] == "after"
+    malformed = client.get("/api/v1/estates", {"after": "430802' OR 1=1"})
+    assert malformed.status_code == 400

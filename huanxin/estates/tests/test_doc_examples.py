@@ -21,8 +21,9 @@ from huanxin.core.errors import Invalid
 from huanxin.core.spreadsheets import read_tables
 from huanxin.demo.plan import NAMED, demo_plan
 from huanxin.estates import services
-from huanxin.estates.ledger import COLUMNS, _fold
+from huanxin.estates.ledger import _fold
 from huanxin.estates.ledger_checks import likeness_key
+from huanxin.estates.ledger_columns import COLUMNS
 from huanxin.estates.management.commands.ledger_examples import EXAMPLES
 from huanxin.estates.models import DistrictEstimate, Estate
 

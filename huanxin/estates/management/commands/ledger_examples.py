@@ -23,7 +23,7 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from huanxin.estates.ledger import TEMPLATE_NOTES, ledger_header
+from huanxin.estates.ledger_columns import TEMPLATE_NOTES, ledger_header
 
 MADE_ON = dt.datetime(2020, 8, 28, 9, 30)  # the day the clerks sent them, as the demo city tells it
 AUTHOR = "焕新示例"
