@@ -120,6 +120,16 @@ def measure(scale: str, repeat: int) -> dict[str, Any]:
     list_page = f"/estates/?region={district}&sort=-households"
     figures["list_api"] = timed(lambda: ok(api.get(list_api)))
     figures["list_page"] = timed(lambda: ok(pages.get(list_page)))
+    top = NODES[scale]["top"]
+    figures["project_api"] = timed(lambda: ok(api.get(f"/api/v1/projects?region={district}&limit=50")))
+    figures["project_api_late"] = timed(
+        lambda: ok(api.get(f"/api/v1/projects?region={top}&late=true&limit=50"))
+    )
+    figures["project_page"] = timed(lambda: ok(pages.get(f"/projects/?region={district}")))
+    for rows in (10, 100):
+        with CaptureQueriesContext(connection) as project_queries:
+            ok(api.get(f"/api/v1/projects?region={top}&limit={rows}"))
+        figures[f"project_api_queries_{rows}"] = len(project_queries)
     for rows in (10, 100):
         with CaptureQueriesContext(connection) as api_queries:
             ok(api.get(f"/api/v1/estates?region={district}&sort=-households&limit={rows}"))
@@ -139,7 +149,13 @@ def generate_child(scale: str) -> dict[str, Any]:
     from huanxin.demo.scale import SCALES, generate
 
     result = generate(SCALES[scale])
-    return {"seconds": result.seconds, "estates": result.estates, "households": result.households}
+    return {
+        "seconds": result.seconds,
+        "estates": result.estates,
+        "households": result.households,
+        "projects": result.projects,
+        "items": result.items,
+    }
 
 
 def main() -> None:
@@ -195,6 +211,9 @@ TIMED = [
     ("rollup_sql_street", "the registry's part of it, hand-written SQL"),
     ("list_api", "estate list API, 50 rows of a district by households"),
     ("list_page", "estate list page, the same"),
+    ("project_api", "project list API, 50 rows of a district"),
+    ("project_api_late", "project list API, the late ones of the top node"),
+    ("project_page", "project list page, a district"),
 ]
 
 
@@ -246,6 +265,14 @@ def report(results: dict[str, dict[str, Any]], repeat: int) -> None:
         + " |"
     )
     lines.append(
+        "| SQL queries of the project list API, 10 / 100 rows | "
+        + " | ".join(
+            f"{results[s]['project_api_queries_10']} / {results[s]['project_api_queries_100']}"
+            for s in scales
+        )
+        + " |"
+    )
+    lines.append(
         "| SQL queries of the list page, a street's few rows / a district's 50 | "
         + " | ".join(
             f"{results[s]['list_page_queries_few']} / {results[s]['list_page_queries_50']}" for s in scales
@@ -254,7 +281,9 @@ def report(results: dict[str, dict[str, Any]], repeat: int) -> None:
     )
     sizes = ", ".join(
         f"{scale} {results[scale]['generated']['estates']:,} estates "
-        f"({results[scale]['generated']['households']:,} households, generated in "
+        f"({results[scale]['generated']['households']:,} households, "
+        f"{results[scale]['generated']['projects']:,} projects with {results[scale]['generated']['items']:,} "
+        "design items, generated in "
         f"{results[scale]['generated']['seconds']:.1f} s)"
         for scale in scales
     )
@@ -267,9 +296,9 @@ def report(results: dict[str, dict[str, Any]], repeat: int) -> None:
             "",
             *lines,
             "",
-            "The generator holds the registry only so far (regions, estates with their history);",
-            "plans, projects, money and surveys at scale come next, and with them the rollups'",
-            "remaining figures and the load runs.",
+            "The generator holds the registry and the program (plans, projects, their states, design",
+            "items and progress) so far; money and surveys at scale come next, and with them the",
+            "rollups' remaining figures and the load runs.",
         ]
     )
     write_section(SECTION, body)

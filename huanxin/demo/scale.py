@@ -24,6 +24,7 @@ from huanxin.core import clock
 from huanxin.core.bulk import bulk_write
 from huanxin.core.errors import Refused
 from huanxin.core.history import history_copy_rows
+from huanxin.demo.scale_projects import generate_program
 from huanxin.estates.models import Estate, ManagementMode
 from huanxin.funding.services import national_sources_load
 from huanxin.regions.models import Region
@@ -115,6 +116,9 @@ class Generated:
     regions: int = 0
     estates: int = 0
     households: int = 0
+    projects: int = 0
+    items: int = 0
+    reports: int = 0
     seconds: float = 0.0
 
 
@@ -148,6 +152,9 @@ def generate(scale: Scale, *, seed: int = 2019, say: Callable[[str], None] = lam
         ids = list(Estate.objects.values_list("pk", flat=True))
         history_copy_rows(Estate, ids, kind="+", by=None, reason=GENERATED)
         say(f"小区 {result.estates:,} 个，{result.households:,} 户")
+        program = generate_program(random_source, within=scale.within)
+        result.projects, result.items, result.reports = program.projects, program.items, program.reports
+        say(f"项目 {program.projects:,} 个，改造内容 {program.items:,} 项，进度报告 {program.reports:,} 条")
     result.seconds = time.monotonic() - started
     return result
 

@@ -73,3 +73,50 @@ def test_the_estate_list_reads_a_generated_city(city, login) -> None:  # type: i
     assert page.status_code == 200
     shown = Estate.objects.filter(region__code__startswith="430802").count()
     assert f"合计 {shown:,} 个小区" in page.content.decode()
+
+
+def test_the_generated_program_is_consistent_and_reads_on_any_day(city) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from decimal import Decimal
+
+    from huanxin.planning.models import AnnualPlan, PlanEntry, Program
+    from huanxin.projects import rules
+    from huanxin.projects.models import ProgressReport, Project, ProjectItem, ProjectTransition
+    from huanxin.reporting import queries
+
+    result = generate(SCALES["city"], seed=5)
+    projects = Project.objects.select_related("plan_entry__plan", "estate")
+    assert result.projects == projects.count() > 100
+    for project in projects:
+        assert (project.estate.year_built or 9999) <= 2000 and project.plan_entry.estate_id == project.estate_id
+        assert project.plan_entry.plan.status == AnnualPlan.Status.APPROVED
+        steps = list(ProjectTransition.objects.filter(project=project).order_by("on", "id"))
+        assert [s.to_state for s in steps] == rules.ORDER[: len(steps)] and steps[
+            -1
+        ].to_state == project.state
+        assert all(step.on <= dt.date(2020, 9, 1) for step in steps)
+    for plan in AnnualPlan.objects.all():
+        assert plan.budget_yuan == sum((e.estimated_cost_yuan for e in plan.entries.all()), Decimal(0))
+    for program in Program.objects.all():
+        assert program.target_estates == PlanEntry.objects.filter(plan__program=program).count()
+    for item in ProjectItem.objects.all()[:200]:
+        assert item.budget_yuan == (item.quantity * item.unit_cost_yuan).quantize(Decimal("0.01"))
+        done = [r.quantity_done for r in ProgressReport.objects.filter(item=item).order_by("on", "id")]
+        assert done == sorted(done) and all(d <= item.quantity for d in done)
+    admin = city["admin"]
+    now = queries.summary(
+        user=admin, region_code="430800000000", region_name="张家界市", as_of=dt.date(2020, 9, 1)
+    )
+    assert now["planned_projects"] == result.projects
+    assert now["completed_projects"] == Project.objects.filter(state__in=rules.COMPLETED).count()
+    before = queries.summary(
+        user=admin, region_code="430800000000", region_name="张家界市", as_of=dt.date(2019, 6, 1)
+    )
+    assert before["planned_projects"] == PlanEntry.objects.filter(plan__year=2019).count() < result.projects
+    # ids given by the generator: the next row made through the ORM does not collide
+    assert (
+        Program.objects.create(
+            region=Region.objects.get(code="430800000000"), name="新规划", start_year=2022, end_year=2024
+        ).pk
+        > 1
+    )

@@ -202,7 +202,7 @@ def ledger_plan(
     missing_for_new: dict[str, list[LedgerRow]] = {}
     for row in parsed.rows:
         community: Region | None = None
-        if "district" in row.values:
+        if names_a_place(row.values):  # else a code names the estate (ledger.missing_columns)
             community, error = places.resolve(row)
             if error is not None:
                 plan.errors.append(error)
@@ -224,7 +224,7 @@ def ledger_plan(
         values = {key: value for key, value in row.values.items() if key in UPDATABLE}
         if match is None:
             assert community is not None  # a row without a place has a code that matched
-            absent = [key for key in REQUIRED_FOR_NEW if key not in values]
+            absent = [key for key in ("name", *REQUIRED_FOR_NEW) if key not in values]
             for key in absent:
                 if key in parsed.columns:
                     plan.errors.append(_row_error(row, key, _("新增小区必须填写此项")))
@@ -265,6 +265,11 @@ def ledger_plan(
         plan.errors.append(_missing_column_error(key, rows))
     plan.notices += estimates.unread
     return plan
+
+
+def names_a_place(values: dict[str, Any]) -> bool:
+    """The row says where its estate is: a district, and a street and community (or both in one)."""
+    return "district" in values and ({"street", "community"} <= values.keys() or "street_community" in values)
 
 
 def _changes(estate: Estate, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

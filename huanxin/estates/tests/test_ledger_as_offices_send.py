@@ -341,3 +341,19 @@ class _Sink:
 
     def flush(self) -> None:
         pass
+
+
+def test_a_code_with_only_part_of_its_place_is_found_by_its_code(lixia) -> None:  # type: ignore[no-untyped-def]
+    """A district column and a code, no street or community: the code names the estate."""
+    estate = existing("历山路12号院", "370102001003", households=64)
+    result = plan(xlsx([["小区编码", "所在区县", "户数"], [estate.code, "历下区", 70]]))
+    assert reasons(result) == []
+    assert [u.changes for u in result.updates] == [{"households": (64, 70)}]
+
+
+def test_a_new_code_without_a_name_is_told_to_name_its_estate(lixia) -> None:  # type: ignore[no-untyped-def]
+    header = ["小区编码", "所在区县", "所在街道", "所在社区", "建成年份", "户数", "建筑面积"]
+    result = plan(xlsx([header, ["370102001003-005", "历下区", "解放路街道", "历山路社区", 1990, 10, 800]]))
+    assert [(e.column, e.reason) for e in result.errors] == [
+        ("小区名称", "文件没有“小区名称”列，而第2行是新增小区，必须填写")
+    ]
