@@ -88,7 +88,8 @@ def test_the_generated_program_is_consistent_and_reads_on_any_day(city) -> None:
     projects = Project.objects.select_related("plan_entry__plan", "estate")
     assert result.projects == projects.count() > 100
     for project in projects:
-        assert (project.estate.year_built or 9999) <= 2000 and project.plan_entry.estate_id == project.estate_id
+        assert (project.estate.year_built or 9999) <= 2000
+        assert project.plan_entry.estate_id == project.estate_id
         assert project.plan_entry.plan.status == AnnualPlan.Status.APPROVED
         steps = list(ProjectTransition.objects.filter(project=project).order_by("on", "id"))
         assert [s.to_state for s in steps] == rules.ORDER[: len(steps)] and steps[
