@@ -103,6 +103,12 @@ class LedgerRow:
     values: dict[str, Any]
     headers: dict[str, str]  # key → the file's header, for error messages
 
+    def error(self, key: str, reason: str) -> LedgerError:
+        """What is wrong with one of the row's cells, under the file's own header (the template's
+        label when the file has no such column)."""
+        label = self.headers.get(key) or (COLUMNS_BY_KEY[key].label if key in COLUMNS_BY_KEY else key)
+        return LedgerError(self.sheet, self.row, label, str(self.values.get(key, "")), reason)
+
 
 @dataclass
 class Header:

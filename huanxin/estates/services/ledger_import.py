@@ -211,9 +211,7 @@ def ledger_plan(
         identity: object = code or (community.pk if community else 0, row.values.get("name"))
         if identity in seen:
             plan.errors.append(
-                _row_error(
-                    row, "name" if not code else "code", _("与第%(row)d行重复") % {"row": seen[identity]}
-                )
+                row.error("name" if not code else "code", _("与第%(row)d行重复") % {"row": seen[identity]})
             )
             continue
         seen[identity] = row.row
@@ -227,7 +225,7 @@ def ledger_plan(
             absent = [key for key in ("name", *REQUIRED_FOR_NEW) if key not in values]
             for key in absent:
                 if key in parsed.columns:
-                    plan.errors.append(_row_error(row, key, _("新增小区必须填写此项")))
+                    plan.errors.append(row.error(key, _("新增小区必须填写此项")))
                 else:
                     missing_for_new.setdefault(key, []).append(row)
             if absent:
@@ -243,9 +241,7 @@ def ledger_plan(
                 plan.duplicates.append(LikelyDuplicate(create=create, estate=like[0]))
             continue
         if match.pk in matched:
-            plan.errors.append(
-                _row_error(row, "name", _("与第%(row)d行是同一个小区") % {"row": matched[match.pk]})
-            )
+            plan.errors.append(row.error("name", _("与第%(row)d行是同一个小区") % {"row": matched[match.pk]}))
             continue
         matched[match.pk] = row.row
         if "notes" in values:
@@ -286,7 +282,7 @@ def _doubts(row: LedgerRow, values: dict[str, Any], changed: set[str], this_year
         "building_count": {"building_count", "households"},
     }
     return [
-        _row_error(row, doubt.field, doubt.reason)
+        row.error(doubt.field, doubt.reason)
         for doubt in doubts_about(values, this_year=this_year)
         if involved.get(doubt.field, {doubt.field}) & changed
     ]
@@ -319,11 +315,6 @@ def _missing_column_error(key: str, rows: list[LedgerRow]) -> LedgerError:
     )
 
 
-def _row_error(row: LedgerRow, key: str, reason: str) -> LedgerError:
-    label = row.headers.get(key) or (COLUMNS_BY_KEY[key].label if key in COLUMNS_BY_KEY else key)
-    return LedgerError(row.sheet, row.row, label, str(row.values.get(key, "")), reason)
-
-
 def _match(
     row: LedgerRow, community: Region | None, code: str, registry: _Registry
 ) -> tuple[Estate | None, LedgerError | None]:
@@ -331,16 +322,16 @@ def _match(
         if code in registry.by_code:
             return registry.by_code[code], None
         if community is None:
-            return None, _row_error(row, "code", _("没有这个编码的小区；新增小区须填写区县、街道和社区"))
+            return None, row.error("code", _("没有这个编码的小区；新增小区须填写区县、街道和社区"))
         if not code.startswith(community.code + "-"):
-            return None, _row_error(row, "code", _("编码与所填社区不一致"))
+            return None, row.error("code", _("编码与所填社区不一致"))
         if Estate.objects.filter(code=code).exists():
-            return None, _row_error(row, "code", _("该编码的小区不在您的辖区内"))
+            return None, row.error("code", _("该编码的小区不在您的辖区内"))
         return None, None
     assert community is not None
     candidates = registry.by_name.get((community.pk, row.values["name"]), [])
     if len(candidates) > 1:
-        return None, _row_error(row, "name", _("社区内有多个同名小区，请填写小区编码"))
+        return None, row.error("name", _("社区内有多个同名小区，请填写小区编码"))
     return (candidates[0] if candidates else None), None
 
 

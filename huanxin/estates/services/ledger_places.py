@@ -59,8 +59,7 @@ class LedgerPlaces:
             elsewhere = self.communities.find(self.streets_of.get(district.pk, []), values["community"])
             if len(elsewhere) == 1:
                 other = self.by_id[elsewhere[0].parent_id or 0]
-                return None, _error(
-                    row,
+                return None, row.error(
                     "community",
                     _("%(community)s属于%(other)s，不属于%(street)s")
                     % {"community": elsewhere[0].name, "other": other.name, "street": street.name},
@@ -91,15 +90,13 @@ class LedgerPlaces:
         if len(fits) == 1:
             return self.by_id[fits.pop()], None
         if fits:
-            return None, _error(
-                row,
+            return None, row.error(
                 "street_community",
                 _("可能是以下多个社区之一，请分列填写街道和社区：%(names)s")
                 % {"names": "、".join(sorted(self._where(pk) for pk in fits))},
             )
         nearest = [self._where(c.pk) for c in self._nearest(self.communities, streets, text)]
-        return None, _error(
-            row,
+        return None, row.error(
             "street_community",
             _("在%(district)s找不到这个街道和社区") % {"district": district.name} + _nearest_words(nearest),
         )
@@ -127,9 +124,7 @@ class LedgerPlaces:
     ) -> LedgerError:
         if found:
             names = "、".join(sorted({region.name for region in found}))
-            return _error(
-                row, key, _("有多个同名区划（%(names)s），请写全称或填写小区编码") % {"names": names}
-            )
+            return row.error(key, _("有多个同名区划（%(names)s），请写全称或填写小区编码") % {"names": names})
         nearest = [region.name for region in self._nearest(index, parents, row.values[key])]
         reasons = {
             "district": _("区县不存在或不在您的辖区内"),
@@ -137,7 +132,7 @@ class LedgerPlaces:
             "community": _("%(where)s没有这个社区，或不在您的辖区内"),
         }
         reason = reasons[key] % {"where": where} if where else reasons[key]
-        return _error(row, key, reason + _nearest_words(nearest))
+        return row.error(key, reason + _nearest_words(nearest))
 
 
 class _Unparented:
@@ -151,7 +146,3 @@ class _Unparented:
 
 def _nearest_words(names: list[str]) -> str:
     return _("；相近的名称：%(names)s") % {"names": "、".join(names)} if names else ""
-
-
-def _error(row: LedgerRow, key: str, reason: str) -> LedgerError:
-    return LedgerError(row.sheet, row.row, row.headers.get(key, key), str(row.values.get(key, "")), reason)

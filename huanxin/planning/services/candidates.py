@@ -241,12 +241,20 @@ def candidate_cost_set(
     return candidate
 
 
+def _district_estimate(estate_id: int) -> tuple[Decimal, str] | None:
+    """The cost the district's plan table gave the estate, with the note that says so."""
+    district = DistrictEstimate.objects.filter(estate_id=estate_id, cost_yuan__isnull=False).first()
+    if district is None or district.cost_yuan is None:
+        return None
+    return district.cost_yuan, f"按区县计划表估算（{district.source}）"[:255]
+
+
 def _first_estimate(estate: Any) -> tuple[Decimal, str]:
     """The district's own number when its plan table gave one (the city's plan starts from the
     districts' numbers); else one from the condition assessment and the menu's unit costs."""
-    district = DistrictEstimate.objects.filter(estate=estate, cost_yuan__isnull=False).first()
+    district = _district_estimate(estate.pk)
     if district is not None:
-        return district.cost_yuan, f"按区县计划表估算（{district.source}）"[:255]  # type: ignore[return-value]
+        return district
     return Decimal(str(estimated_cost(estate))), "按现状评估和菜单单价估算"
 
 
