@@ -74,6 +74,8 @@ class ScopedQuerySet(models.QuerySet):
             return self.filter(**{f"{self.scope_estate}__in": scope.estate_ids})
         if scope.region_prefix is None or self.scope_region is None:
             return self.none()
+        if not scope.region_prefix:
+            return self.all()  # an officer of the nation (the empty prefix): no LIKE over every row
         # The full code starts with the significant prefix: 4308 is the city, 430802 a county.
         return self.filter(**{f"{self.scope_region}__startswith": scope.region_prefix})
 

@@ -192,23 +192,45 @@ def _labels(group: str, values: set[Any]) -> dict[Any, str]:
 def funds_summary(user: Any, *, region_prefix: str, as_of: dt.date) -> rules.Totals:
     """The three figures of the summary: planned (plans of projects approved by `as_of`), in
     place and paid (entries dated on or before `as_of`)."""
-    projects = projects_with_money(user).filter(estate__region__code__startswith=region_prefix)
-    planned = sum(
-        (
-            line_set.aggregate(total=Sum("amount_yuan"))["total"] or Decimal(0)
-            for line_set in planned_by(projects, as_of)
-        ),
-        Decimal(0),
-    )
-    moved = LedgerEntry.objects.filter(project__in=projects, on__lte=as_of).aggregate(
-        received=Sum("amount_yuan", filter=Q(kind=rules.RECEIPT)),
-        paid=Sum("amount_yuan", filter=Q(kind=rules.PAYMENT)),
-    )
-    return rules.Totals(
-        planned=planned or Decimal(0),
-        received=moved["received"] or Decimal(0),
-        paid=moved["paid"] or Decimal(0),
-    )
+    by_node = funds_by_node(user, region_prefix=region_prefix, as_of=as_of, length=len(region_prefix))
+    return by_node.get(region_prefix, rules.Totals(Decimal(0), Decimal(0), Decimal(0)))
+
+
+def funds_by_node(user: Any, *, region_prefix: str, as_of: dt.date, length: int) -> dict[str, rules.Totals]:
+    """Planned, in place and paid under `region_prefix`, per node below it: keyed by the first
+    `length` digits of the estates' codes (a child region's prefix), each set grouped once."""
+    projects = projects_with_money(user)
+    if region_prefix:
+        projects = projects.filter(estate__region__code__startswith=region_prefix)
+    planned: dict[str, Decimal] = {}
+    for line_set in planned_by(projects, as_of):
+        rows = (
+            line_set.annotate(node=Substr("plan__project__estate__region__code", 1, length))
+            .values_list("node")
+            .annotate(total=Sum("amount_yuan"))
+            .order_by()
+        )
+        for node, total in rows:
+            planned[node] = planned.get(node, Decimal(0)) + (total or Decimal(0))
+    moved = {
+        node: (received or Decimal(0), paid or Decimal(0))
+        for node, received, paid in LedgerEntry.objects.filter(project__in=projects, on__lte=as_of)
+        .annotate(node=Substr("project__estate__region__code", 1, length))
+        .values_list("node")
+        .annotate(
+            received=Sum("amount_yuan", filter=Q(kind=rules.RECEIPT)),
+            paid=Sum("amount_yuan", filter=Q(kind=rules.PAYMENT)),
+        )
+        .order_by()
+    }
+    return {
+        node: rules.Totals(
+            planned=planned.get(node, Decimal(0)),
+            received=moved.get(node, (Decimal(0), Decimal(0)))[0],
+            paid=moved.get(node, (Decimal(0), Decimal(0)))[1],
+        )
+        for node in set(planned) | set(moved)
+    }
 
 
 def advanced_projects(user: Any) -> Any:

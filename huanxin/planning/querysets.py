@@ -62,6 +62,18 @@ def config_for(region_code: str, as_of: dt.date | None = None) -> rules.Eligibil
     return rules.EligibilityConfig(cutoff_year=settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR)
 
 
+def cutoff_years(codes: list[str]) -> dict[str, int]:
+    """Each node's cutoff year (its own or its nearest ancestor's rule, else the national
+    default), for many nodes in one query: a dashboard's children, a report's rows."""
+    chains = {code: ancestors_and_self(code) for code in codes}
+    found = own_settings(sorted({node for chain in chains.values() for node in chain}))
+    default = settings.HUANXIN_OLD_ESTATE_CUTOFF_YEAR
+    return {
+        code: next((found[node].as_config().cutoff_year for node in chain if node in found), default)
+        for code, chain in chains.items()
+    }
+
+
 def own_rules_by_node(codes: list[str] | None = None, as_of: dt.date | None = None) -> dict[str, CityRules]:
     """The rules of every region node that has its own (of `codes` only, when given): what
     estates and surveys read through estates/city_rules.py, plugged in by PlanningConfig.ready()."""

@@ -24,6 +24,7 @@ class RegionQuerySet(ScopedQuerySet):
 
 class Region(models.Model):
     LEVELS = [
+        (rules.Level.NATION.value, _("全国")),
         (rules.Level.PROVINCE.value, _("省")),
         (rules.Level.CITY.value, _("市")),
         (rules.Level.COUNTY.value, _("区县")),

@@ -29,9 +29,10 @@ from huanxin.core.audit import audit_record
 from huanxin.core.errors import Invalid
 from huanxin.regions import rules
 from huanxin.regions.models import Region, RegionRename
+from huanxin.regions.services import national_root
 
 TABLE = Path(__file__).parent / "data" / "divisions.csv.xz"
-LEVELS = list(rules.PREFIX_LENGTH)  # province … community, top down
+LEVELS = list(rules.DIVISION_LEVELS)  # province … community, top down; the nation stands above
 BATCH = 2000
 _CODE = re.compile(r"^\d{12}$")
 _NAME_MAX = 64
@@ -164,6 +165,7 @@ def regions_load_national(
         ancestors = rules.ancestors_of(prefix)
         covered = covered.filter(Q(code__startswith=prefix) | Q(code__in=ancestors))
     with transaction.atomic():
+        root = national_root()
         existing = {
             code: (pk, name, retired_on)
             for code, pk, name, retired_on in covered.values_list("code", "pk", "name", "retired_on")
@@ -177,7 +179,7 @@ def regions_load_national(
             for code, name in rows:
                 found = existing.get(code)
                 if found is None:
-                    parent = ids[parent_code(code, depth)] if depth else None
+                    parent = ids[parent_code(code, depth)] if depth else root.pk
                     new.append(Region(code=code, name=name, level=LEVELS[depth].value, parent_id=parent))
                     continue
                 pk, old_name, retired_on = found
@@ -205,6 +207,7 @@ def regions_load_national(
             for code, (pk, _name, retired_on) in existing.items()
             if retired_on is None
             and code not in table.lines
+            and code != rules.NATION_CODE
             and code.startswith(prefix)
             and depth_of(code) < levels
         ]

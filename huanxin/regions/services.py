@@ -1,4 +1,5 @@
-"""Loading the division tree from a CSV kept in the repository (code,name)."""
+"""The root of the division tree, and loading the tree from a CSV kept in the repository
+(code,name)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,32 @@ from huanxin.regions.models import Region
 DEFAULT_CSV = Path(__file__).parent / "data" / "regions.csv"
 
 
+def national_root() -> Region:
+    """The nation (中华人民共和国), made on first need. Provinces loaded before it existed are hung
+    under it, so that every tree has one top and national figures are one node's figures."""
+    root, _created = Region.objects.get_or_create(
+        code=rules.NATION_CODE, defaults={"name": rules.NATION_NAME, "level": rules.Level.NATION.value}
+    )
+    Region.objects.filter(parent__isnull=True, level=rules.Level.PROVINCE.value).update(parent=root)
+    return root
+
+
+def top_node() -> Region | None:
+    """Where those without a region of their own (the administrator, the auditor) start: the
+    nation once loaded, else the first city of a tree loaded without it."""
+    root = Region.objects.filter(code=rules.NATION_CODE).first()
+    return root or Region.objects.filter(level=rules.Level.CITY.value).order_by("code").first()
+
+
 def regions_load_csv(*, path: Path = DEFAULT_CSV) -> int:
     """Create or rename the nodes listed; parents are found by code. Returns how many were new."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = [(rules.full_code(row["code"]), row["name"].strip()) for row in csv.DictReader(handle)]
     rows.sort()
-    by_code: dict[str, Region] = {region.code: region for region in Region.objects.all()}
     created = 0
     with transaction.atomic():
+        national_root()
+        by_code: dict[str, Region] = {region.code: region for region in Region.objects.all()}
         for code, name in rows:
             parent = _parent_of(code, by_code)
             level = rules.level_of(code).value

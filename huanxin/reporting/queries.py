@@ -1,24 +1,32 @@
 """The one layer of rollups. Dashboards, the summary API, monthly reports and bulletins all read
-these functions, so that every page shows the same number for the same question."""
+these functions, so that every page shows the same number for the same question.
+
+A node's figures and its children's come from the same few queries, each grouped once by the
+leading digits of the estates' region codes: the number of queries never grows with the number of
+children, so the nation's 31 provinces cost what a street's communities cost."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models.functions import Substr
 
 from huanxin.core import clock
 from huanxin.core.history import changed_since, versions_then
 from huanxin.estates.models import Estate
-from huanxin.funding.querysets import funds_summary
+from huanxin.funding.querysets import funds_by_node
+from huanxin.funding.rules import Totals
 from huanxin.planning.models import AnnualPlan, PlanEntry
-from huanxin.planning.querysets import config_for
+from huanxin.planning.querysets import cutoff_years
 from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project, ProjectTransition
 from huanxin.projects.querysets import with_state_on
 from huanxin.regions import rules as region_rules
+from huanxin.regions.models import Region
 
 
 class Summary(TypedDict):
@@ -40,78 +48,183 @@ class Summary(TypedDict):
     funds_paid_yuan: Decimal
 
 
-def census(estates: Any, *, cutoff_year: int, as_of: dt.date) -> dict[str, Any]:
-    """Count, floor area and households of the old estates among `estates`, each read as it stood
-    at the end of `as_of`: the estates unchanged since as they are, the few changed since from
-    their history (the year built, households and area of that day)."""
-    figures = ("count", "area", "households")
-    aggregates = {"count": Count("id"), "area": Sum("floor_area_m2"), "households": Sum("households")}
-    if as_of >= clock.today():
-        return estates.built_by(cutoff_year).order_by().aggregate(**aggregates)  # type: ignore[no-any-return]
-    changed = changed_since(Estate, clock.end_of(as_of)).values("id")
-    unchanged = estates.exclude(pk__in=changed).built_by(cutoff_year).order_by().aggregate(**aggregates)
-    then = (
-        versions_then(Estate, clock.end_of(as_of))
-        .filter(id__in=estates.filter(pk__in=changed).values("pk"), year_built__lte=cutoff_year)
-        .order_by()
-        .aggregate(**aggregates)
-    )
-    return {name: (unchanged[name] or 0) + (then[name] or 0) for name in figures}
+CensusRow = tuple[str, int | None, int, Decimal, int]  # key, year built, count, area, households
+ProjectRow = tuple[str, str | None, int, int]  # key, state at the end of the day, count, households
+
+
+@dataclass(frozen=True)
+class Node:
+    """A region node whose figures are asked for: its code, name and significant prefix."""
+
+    code: str
+    name: str
+    prefix: str
+
+    @classmethod
+    def of(cls, region: Region) -> Node:
+        return cls(region.code, region.name, region.prefix)
 
 
 def summary(*, user: Any, region_code: str, region_name: str, as_of: dt.date) -> Summary:
     """Old estates (built in or before the cutoff year of the region's eligibility rules) in the
     registry by `as_of`, their floor area and households, inside the region and inside what the
     user may see; the plans, projects and money of that day."""
-    prefix = region_rules.significant_prefix(region_code)
-    old = census(
-        Estate.objects.visible_to(user).filter(region__code__startswith=prefix).registered_by(as_of),
-        cutoff_year=config_for(region_code).cutoff_year,
-        as_of=as_of,
-    )
-    # Cancelled projects leave the plan's figures from the day they are cancelled.
-    cancelled = ProjectTransition.objects.filter(to_state=project_rules.CANCELLED, on__lte=as_of).values(
-        "project_id"
-    )
-    planned = (
-        PlanEntry.objects.visible_to(user)
-        .exclude(project__in=cancelled)
-        .filter(
-            estate__region__code__startswith=prefix,
-            plan__status=AnnualPlan.Status.APPROVED,
-            plan__approved_on__lte=as_of,
+    node = Node(region_code, region_name, region_rules.significant_prefix(region_code))
+    return summaries(user=user, node=node, children=[], as_of=as_of)[0]
+
+
+def breakdown(*, user: Any, region: Region, as_of: dt.date) -> tuple[Summary, list[Summary]]:
+    """The node's summary and one per current child node, from the same grouped queries."""
+    children = [Node.of(child) for child in region.children.order_by("code")]
+    total, *rows = summaries(user=user, node=Node.of(region), children=children, as_of=as_of)
+    return total, rows
+
+
+def summaries(*, user: Any, node: Node, children: list[Node], as_of: dt.date) -> list[Summary]:
+    """The figures of `node`, then of each of `children`, in a constant number of queries. Each
+    child is counted with its own cutoff year, as its own dashboard would count it."""
+    length = max((len(child.prefix) for child in children), default=len(node.prefix))
+    grouped = Figures.gather(user=user, prefix=node.prefix, length=length, as_of=as_of)
+    cutoffs = cutoff_years([node.code, *(child.code for child in children)])
+    rows = [grouped.total(node.prefix, cutoffs[node.code])]
+    rows += [grouped.total(child.prefix, cutoffs[child.code]) for child in children]
+    return [figures.as_summary(place, as_of) for place, figures in zip([node, *children], rows, strict=True)]
+
+
+@dataclass
+class Tally:
+    """The figures of one node, added up from the grouped rows under it."""
+
+    old_estates: int = 0
+    old_area_m2: Decimal = Decimal("0.00")
+    old_households: int = 0
+    planned_projects: int = 0
+    planned_households: int = 0
+    planned_area_m2: Decimal = Decimal("0.00")
+    planned_investment_yuan: Decimal = Decimal("0.00")
+    started_projects: int = 0
+    completed_projects: int = 0
+    completed_households: int = 0
+    funds_planned_yuan: Decimal = Decimal("0.00")
+    funds_received_yuan: Decimal = Decimal("0.00")
+    funds_paid_yuan: Decimal = Decimal("0.00")
+
+    def as_summary(self, node: Node, as_of: dt.date) -> Summary:
+        return {
+            "region": region_rules.short_code(node.code),
+            "region_name": node.name,
+            "as_of": as_of.isoformat(),
+            **self.__dict__,  # type: ignore[typeddict-item]
+        }
+
+
+@dataclass
+class Figures:
+    """Every figure of the summary under one prefix, grouped by the first `length` digits of the
+    estates' region codes (one group per child node, or one for the node itself)."""
+
+    census: list[CensusRow]
+    planned: dict[str, dict[str, Any]]
+    projects: list[ProjectRow]
+    funds: dict[str, Totals]
+
+    @classmethod
+    def gather(cls, *, user: Any, prefix: str, length: int, as_of: dt.date) -> Figures:
+        return cls(
+            census=_census(user, prefix, length, as_of),
+            planned=_planned(user, prefix, length, as_of),
+            projects=_projects(user, prefix, length, as_of),
+            funds=funds_by_node(user, region_prefix=prefix, as_of=as_of, length=length),
         )
+
+    def total(self, prefix: str, cutoff_year: int) -> Tally:
+        tally = Tally()
+        for key, year, count, area, households in self.census:
+            if key.startswith(prefix) and year is not None and year <= cutoff_year:
+                tally.old_estates += count
+                tally.old_area_m2 += area or 0
+                tally.old_households += households or 0
+        for key, row in self.planned.items():
+            if key.startswith(prefix):
+                tally.planned_projects += row["count"]
+                tally.planned_households += row["households"] or 0
+                tally.planned_area_m2 += row["area"] or 0
+                tally.planned_investment_yuan += row["cost"] or 0
+        for key, state, count, households in self.projects:
+            if key.startswith(prefix):
+                tally.started_projects += count if state in project_rules.STARTED else 0
+                if state in project_rules.COMPLETED:
+                    tally.completed_projects += count
+                    tally.completed_households += households or 0
+        for key, totals in self.funds.items():
+            if key.startswith(prefix):
+                tally.funds_planned_yuan += totals.planned
+                tally.funds_received_yuan += totals.received
+                tally.funds_paid_yuan += totals.paid
+        return tally
+
+
+def _within(queryset: Any, path: str, prefix: str) -> Any:
+    """Rows under the prefix; the nation's empty prefix filters nothing (no LIKE '%' join)."""
+    return queryset.filter(**{f"{path}__startswith": prefix}) if prefix else queryset
+
+
+def _census(
+    user: Any, prefix: str, length: int, as_of: dt.date
+) -> list[tuple[str, int | None, int, Decimal, int]]:
+    """Estates in the registry by `as_of`, counted per key and year built (the cutoff is applied
+    per node afterwards), each read as it stood at the end of `as_of`: the estates unchanged since
+    as they are, the few changed since from their history."""
+    estates = _within(Estate.objects.visible_to(user), "region__code", prefix).registered_by(as_of)
+    if as_of >= clock.today():
+        return _count_by_year(estates, length)
+    changed = changed_since(Estate, clock.end_of(as_of)).values("id")
+    then = versions_then(Estate, clock.end_of(as_of)).filter(
+        id__in=estates.filter(pk__in=changed).values("pk")
+    )
+    return [*_count_by_year(estates.exclude(pk__in=changed), length), *_count_by_year(then, length)]
+
+
+def _count_by_year(estates: Any, length: int) -> list[CensusRow]:
+    return list(
+        estates.annotate(key=Substr("region__code", 1, length))
+        .values_list("key", "year_built")
+        .annotate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))
         .order_by()
-        .aggregate(
+    )
+
+
+def _planned(user: Any, prefix: str, length: int, as_of: dt.date) -> dict[str, dict[str, Any]]:
+    """Entries of the plans approved by `as_of`; a project cancelled by then leaves the figures
+    from that day."""
+    cancelled = ProjectTransition.objects.filter(
+        project_id=OuterRef("project"), to_state=project_rules.CANCELLED, on__lte=as_of
+    )
+    entries = _within(PlanEntry.objects.visible_to(user), "estate__region__code", prefix).filter(
+        plan__status=AnnualPlan.Status.APPROVED, plan__approved_on__lte=as_of
+    )
+    rows = (
+        entries.exclude(Exists(cancelled))
+        .annotate(key=Substr("estate__region__code", 1, length))
+        .values("key")
+        .annotate(
             count=Count("id"),
             households=Sum("households"),
             area=Sum("floor_area_m2"),
             cost=Sum("estimated_cost_yuan"),
         )
+        .order_by()
     )
-    projects = with_state_on(
-        Project.objects.visible_to(user).filter(estate__region__code__startswith=prefix).order_by(), as_of
+    return {row.pop("key"): row for row in rows}
+
+
+def _projects(user: Any, prefix: str, length: int, as_of: dt.date) -> list[ProjectRow]:
+    """Projects per key and state at the end of `as_of`, with their plans' households."""
+    projects = _within(Project.objects.visible_to(user), "estate__region__code", prefix).order_by()
+    return list(
+        with_state_on(projects, as_of)
+        .annotate(key=Substr("estate__region__code", 1, length))
+        .values_list("key", "state_then")
+        .annotate(count=Count("id"), households=Sum("plan_entry__households"))
+        .order_by()
     )
-    started = projects.filter(state_then__in=project_rules.STARTED).count()
-    completed = projects.filter(state_then__in=project_rules.COMPLETED).aggregate(
-        count=Count("id"), households=Sum("plan_entry__households")
-    )
-    funds = funds_summary(user, region_prefix=prefix, as_of=as_of)
-    return {
-        "region": region_rules.short_code(region_code),
-        "region_name": region_name,
-        "as_of": as_of.isoformat(),
-        "old_estates": old["count"],
-        "old_area_m2": old["area"] or Decimal("0.00"),
-        "old_households": old["households"] or 0,
-        "planned_projects": planned["count"],
-        "planned_households": planned["households"] or 0,
-        "planned_area_m2": planned["area"] or Decimal("0.00"),
-        "planned_investment_yuan": planned["cost"] or Decimal("0.00"),
-        "started_projects": started,
-        "completed_projects": completed["count"],
-        "completed_households": completed["households"] or 0,
-        "funds_planned_yuan": funds.planned,
-        "funds_received_yuan": funds.received,
-        "funds_paid_yuan": funds.paid,
-    }

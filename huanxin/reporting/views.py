@@ -10,12 +10,13 @@ from huanxin.core.http import requested_as_of
 from huanxin.planning.querysets import config_for
 from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
+from huanxin.regions.services import top_node
 from huanxin.reporting import queries
 
 
 def viewing_region(request: StaffRequest) -> Region | None:
     """The node the dashboard shows: `?region=` inside the jurisdiction, else the user's own."""
-    own = request.user.region or Region.objects.filter(level="city").order_by("code").first()
+    own = request.user.region or top_node()
     asked = request.GET.get("region")
     if not asked:
         return own
@@ -48,11 +49,6 @@ def home(request: StaffRequest):  # type: ignore[no-untyped-def]
             if prefix is None or node.code.startswith(prefix) or node == region
         ]
         context["old_cutoff_year"] = config_for(region.code).cutoff_year  # the caption: the region's own rule
-        context["summary"] = queries.summary(
-            user=request.user, region_code=region.code, region_name=region.name, as_of=as_of
-        )
-        context["children"] = [
-            queries.summary(user=request.user, region_code=child.code, region_name=child.name, as_of=as_of)
-            for child in Region.objects.filter(parent=region).order_by("code")
-        ]
+        total, children = queries.breakdown(user=request.user, region=region, as_of=as_of)
+        context["summary"], context["children"] = total, children
     return render(request, "reporting/home.html", context)

@@ -28,7 +28,10 @@ def test_the_full_code_works_as_well_as_the_short_one(api_as) -> None:  # type: 
 
 
 def test_without_parent_the_top_of_the_tree(api_as) -> None:  # type: ignore[no-untyped-def]
-    assert [r["name"] for r in api_as("city").get("/api/v1/regions").json()["items"]] == ["湖南省"]
+    top = api_as("city").get("/api/v1/regions").json()["items"]
+    assert [(r["name"], r["code"], r["level"]) for r in top] == [("中华人民共和国", "000000", "nation")]
+    below = api_as("city").get("/api/v1/regions?parent=000000").json()["items"]
+    assert [r["name"] for r in below] == ["湖南省"]
 
 
 def test_unknown_and_malformed_codes_get_the_error_envelope(api_as) -> None:  # type: ignore[no-untyped-def]

@@ -79,17 +79,41 @@ def test_zhangjiajie_loads_its_real_streets_with_their_parents_and_levels() -> N
     assert (yongding.name, yongding.level) == ("永定区", "county")
     assert streets["430802004000"].parent == yongding
     assert streets["430821001000"].parent.name == "慈利县"  # type: ignore[union-attr]
-    assert [a.name for a in streets["430802004000"].ancestors()] == ["湖南省", "张家界市", "永定区"]
-    assert not Region.objects.exclude(code__startswith="4308").exclude(code="430000000000").exists()
+    assert [a.name for a in streets["430802004000"].ancestors()] == [
+        "中华人民共和国",
+        "湖南省",
+        "张家界市",
+        "永定区",
+    ]
+    assert set(Region.objects.exclude(code__startswith="4308").values_list("name", flat=True)) == {
+        "中华人民共和国",
+        "湖南省",
+    }
     assert Region.objects.filter(level="community", code__startswith="430802004").exists()
-    assert report.added == Region.objects.count() == table_size("4308") + 1  # with 湖南省
+    assert report.added == table_size("4308") + 1  # with 湖南省
+    assert Region.objects.count() == report.added + 1  # and the nation above, not a row of the table
     assert (report.renamed, report.retired, report.unchanged) == (0, 0, 0)
 
 
 def test_levels_limit_the_depth() -> None:
     regions_load_national(within="43", levels=3)
-    assert set(Region.objects.values_list("level", flat=True)) == {"province", "city", "county"}
+    assert set(Region.objects.values_list("level", flat=True)) == {"nation", "province", "city", "county"}
     assert Region.objects.filter(code="430802000000", name="永定区").exists()
+
+
+def test_the_nation_tops_every_tree_and_a_reload_never_retires_it() -> None:
+    from huanxin.regions.services import national_root
+
+    hunan = Region.objects.create(code="430000000000", name="湖南省", level="province")  # loaded before
+    regions_load_national(within="4308", levels=2)
+    root = Region.objects.get(code="000000000000")
+    assert (root.name, root.level, root.parent) == ("中华人民共和国", "nation", None)
+    hunan.refresh_from_db()
+    assert hunan.parent == root
+    regions_load_national(within="4308", levels=2)
+    root.refresh_from_db()
+    assert root.retired_on is None
+    assert list(Region.objects.filter(parent__isnull=True)) == [root] == [national_root()]
 
 
 def test_loading_twice_changes_nothing_the_second_time() -> None:
@@ -97,7 +121,7 @@ def test_loading_twice_changes_nothing_the_second_time() -> None:
     names = dict(Region.objects.values_list("code", "name"))
     second = regions_load_national(within="430802")
     assert (second.added, second.renamed, second.retired, second.restored) == (0, 0, 0, 0)
-    assert second.unchanged == first.added == len(names)
+    assert second.unchanged == first.added == len(names) - 1  # the nation is not a row of the table
     assert dict(Region.objects.values_list("code", "name")) == names
     assert not RegionRename.objects.exists()
 
@@ -161,6 +185,9 @@ def test_the_query_count_does_not_grow_with_the_rows(tmp_path: Path) -> None:
         rows += [(f"{street}{n:03d}", f"社区{n}") for n in range(1, communities + 1)]
         return write_table(tmp_path / f"{province}.csv.xz", rows)
 
+    from huanxin.regions.services import national_root
+
+    national_root()  # made once, on the first load of all
     counts = []
     for province, communities in (("44", 5), ("45", 150)):
         with CaptureQueriesContext(connection) as queries:
@@ -211,4 +238,4 @@ def test_the_command_reports_in_chinese() -> None:
     out = io.StringIO()
     call_command("load_regions", within="430802001", levels=4, stdout=out)
     assert "已载入区划表 divisions.csv.xz（范围：430802001，4 级）：新增 4，更名 0，撤销 0" in out.getvalue()
-    assert Region.objects.count() == 4  # 湖南省, 张家界市, 永定区, 永定街道
+    assert Region.objects.count() == 5  # 中华人民共和国, 湖南省, 张家界市, 永定区, 永定街道

@@ -59,7 +59,24 @@ def test_every_community_lies_in_the_subtree_of_each_ancestor(
 def test_the_ancestors_of_a_node_or_a_prefix_nearest_first() -> None:
     from huanxin.regions.rules import ancestors_of
 
-    assert ancestors_of("430802004001") == ["430802004000", "430802000000", "430800000000", "430000000000"]
-    assert ancestors_of("430802") == ["430800000000", "430000000000"]
-    assert ancestors_of("4308") == ["430000000000"]
-    assert ancestors_of("430000") == []
+    nation = "000000000000"
+    assert ancestors_of("430802004001") == [
+        "430802004000",
+        "430802000000",
+        "430800000000",
+        "430000000000",
+        nation,
+    ]
+    assert ancestors_of("430802") == ["430800000000", "430000000000", nation]
+    assert ancestors_of("4308") == ["430000000000", nation]
+    assert ancestors_of("430000") == [nation]
+    assert ancestors_of("") == []  # the nation has nothing above it
+
+
+def test_the_nation_is_a_node_with_the_empty_prefix() -> None:
+    from huanxin.regions.rules import Level, in_subtree, level_of, short_code, significant_prefix
+
+    assert level_of("000000") == level_of("000000000000") == Level.NATION
+    assert (significant_prefix("000000"), short_code("000000000000")) == ("", "000000")
+    assert in_subtree("430802004001", "000000") and in_subtree("650000", "000000")
+    assert level_of("430000") == Level.PROVINCE  # a province is not mistaken for the nation
