@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from huanxin.catalog.services import menu_load_defaults
 from huanxin.core import clock
@@ -155,6 +155,11 @@ def generate(scale: Scale, *, seed: int = 2019, say: Callable[[str], None] = lam
         program = generate_program(random_source, within=scale.within)
         result.projects, result.items, result.reports = program.projects, program.items, program.reports
         say(f"项目 {program.projects:,} 个，改造内容 {program.items:,} 项，进度报告 {program.reports:,} 条")
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as after any bulk load: without them the planner takes the new tables
+        # for empty and nests loops over hundreds of thousands of rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     result.seconds = time.monotonic() - started
     return result
 

@@ -133,8 +133,8 @@ def generate_program(rng: random.Random, *, within: str) -> ProgramCounts:
             ]
         )
         previous = ""
-        for to_state, on in states:
-            transitions.append([project_id, previous, to_state, on, _at(on), ""])
+        for (to_state, on), (_next_state, until) in zip(states, [*states[1:], ("", None)], strict=True):
+            transitions.append([project_id, previous, to_state, on, until, _at(on), ""])
             previous = to_state
         for menu_id, unit, unit_cost in chosen:
             quantity = Decimal(rng.randint(10, 2_000))
@@ -250,7 +250,7 @@ PROJECT_COLUMNS = [
     "contact_phone",
     "version",
 ]
-TRANSITION_COLUMNS = ["project_id", "from_state", "to_state", "on", "at", "note"]
+TRANSITION_COLUMNS = ["project_id", "from_state", "to_state", "on", "until", "at", "note"]
 ITEM_COLUMNS = ["id", "project_id", "item_id", "quantity", "unit", "unit_cost_yuan", "budget_yuan"]
 REPORT_COLUMNS = ["item_id", "on", "quantity_done", "note", "at", "correction_reason", "confirmed_on"]
 

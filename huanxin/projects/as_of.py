@@ -36,12 +36,10 @@ def with_state_then(projects: QuerySet[Project], as_of: dt.date | None) -> Any:
     transitions — projects not yet opened by then are left out."""
     if as_of is None:
         return projects.annotate(state_then=F("state"))
-    latest = (
-        ProjectTransition.objects.filter(project=OuterRef("pk"), on__lte=as_of)
-        .order_by("-on", "-id")
-        .values("to_state")[:1]
+    held = (
+        ProjectTransition.objects.held_at_end_of(as_of).filter(project=OuterRef("pk")).values("to_state")[:1]
     )
-    return projects.annotate(state_then=Subquery(latest)).filter(state_then__isnull=False)
+    return projects.annotate(state_then=Subquery(held)).filter(state_then__isnull=False)
 
 
 @dataclass

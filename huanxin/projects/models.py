@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,6 +26,12 @@ class ByProjectQuerySet(ScopedQuerySet):
 
     scope_region = "project__estate__region__code"
     scope_estate = "project__estate_id"
+
+
+class TransitionQuerySet(ByProjectQuerySet):
+    def held_at_end_of(self, day: dt.date) -> TransitionQuerySet:
+        """Each project's transition in force at the end of `day` (one per project opened by then)."""
+        return self.filter(on__lte=day).filter(Q(until__gt=day) | Q(until__isnull=True))
 
 
 class Project(VersionedModel):
@@ -107,19 +114,23 @@ class ProjectTransition(models.Model):
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24)
     on = models.DateField(_("日期"))
+    # The day of the project's next transition: `to_state` held from `on` up to (not including)
+    # `until`, and still holds while empty. "The state at the end of day d" is then a range test,
+    # on <= d < until, read for every project of a province in one grouped scan.
+    until = models.DateField(_("截止日期"), null=True, blank=True, editable=False)
     at = models.DateTimeField(default=clock.now, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(blank=True)
 
-    objects = ByProjectQuerySet.as_manager()
+    objects = TransitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("状态变更")
         verbose_name_plural = _("状态变更")
         ordering = ["project", "on", "id"]
-        indexes = [models.Index(fields=["to_state", "on"])]
+        indexes = [models.Index(fields=["to_state", "on"]), models.Index(fields=["on", "until"])]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.from_state}→{self.to_state}"

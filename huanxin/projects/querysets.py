@@ -16,7 +16,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -76,16 +75,6 @@ def project_progress(project: Project, as_of: dt.date | None = None) -> Decimal:
     return rules.progress(
         [(item.budget_yuan, Decimal(1), done) for item, done in item_progress(project, as_of)]
     )
-
-
-def with_state_on(projects: QuerySet[Project], as_of: dt.date) -> Any:
-    """Annotate `state_then`: the state each project was in at the end of `as_of`."""
-    latest = (
-        ProjectTransition.objects.filter(project=OuterRef("pk"), on__lte=as_of)
-        .order_by("-on", "-id")
-        .values("to_state")[:1]
-    )
-    return projects.annotate(state_then=Subquery(latest))
 
 
 def projects_for(user: Any) -> Any:

@@ -24,7 +24,6 @@ from huanxin.planning.models import AnnualPlan, PlanEntry
 from huanxin.planning.querysets import cutoff_years
 from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project, ProjectTransition
-from huanxin.projects.querysets import with_state_on
 from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
 
@@ -219,12 +218,22 @@ def _planned(user: Any, prefix: str, length: int, as_of: dt.date) -> dict[str, d
 
 
 def _projects(user: Any, prefix: str, length: int, as_of: dt.date) -> list[ProjectRow]:
-    """Projects per key and state at the end of `as_of`, with their plans' households."""
-    projects = _within(Project.objects.visible_to(user), "estate__region__code", prefix).order_by()
+    """Projects per key and state at the end of `as_of`, with their plans' households: today's
+    states as they are; a past day's from the transition in force at its end (a range test, one
+    grouped scan, no per-project lookup)."""
+    if as_of >= clock.today():
+        projects = _within(Project.objects.visible_to(user), "estate__region__code", prefix)
+        return list(
+            projects.annotate(key=Substr("estate__region__code", 1, length))
+            .values_list("key", "state")
+            .annotate(count=Count("id"), households=Sum("plan_entry__households"))
+            .order_by()
+        )
+    held = ProjectTransition.objects.visible_to(user).held_at_end_of(as_of)
     return list(
-        with_state_on(projects, as_of)
-        .annotate(key=Substr("estate__region__code", 1, length))
-        .values_list("key", "state_then")
-        .annotate(count=Count("id"), households=Sum("plan_entry__households"))
+        _within(held, "project__estate__region__code", prefix)
+        .annotate(key=Substr("project__estate__region__code", 1, length))
+        .values_list("key", "to_state")
+        .annotate(count=Count("project_id"), households=Sum("project__plan_entry__households"))
         .order_by()
     )

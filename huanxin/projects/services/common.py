@@ -1,5 +1,5 @@
-"""What several services share: the locked project at a version, who may report on a project, the
-resident's own project."""
+"""What several services share: the locked project at a version, a transition recorded, who may
+report on a project, the resident's own project."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from huanxin.core import clock
 from huanxin.core.errors import Forbidden, NotFound, StaleEdit
 from huanxin.core.http import get_visible_or_404
 from huanxin.estates.models import Household
 from huanxin.projects.models import (
     Project,
+    ProjectTransition,
 )
 
 
@@ -21,6 +23,20 @@ def locked_project(by: Any, project_id: int, version: int) -> Project:
     if project.version != version:
         raise StaleEdit(_("该项目已被他人修改，请刷新后重试"))
     return project
+
+
+def transition_record(project: Project, *, from_state: str, to_state: str, by: Any, note: str) -> None:
+    """The project's new state from today: the transition in force until now ends today."""
+    today = clock.today()
+    ProjectTransition.objects.filter(project=project, until__isnull=True).update(until=today)
+    ProjectTransition.objects.create(
+        project=project,
+        from_state=from_state,
+        to_state=to_state,
+        on=today,
+        by=by if getattr(by, "pk", None) else None,
+        note=note,
+    )
 
 
 def require_reporter(by: Any, project: Project) -> None:

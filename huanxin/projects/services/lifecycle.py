@@ -20,7 +20,6 @@ from huanxin.projects import guards, rules
 from huanxin.projects.models import (
     Handover,
     Project,
-    ProjectTransition,
 )
 from huanxin.projects.querysets import (
     JOINABLE_STATES,
@@ -29,7 +28,7 @@ from huanxin.projects.querysets import (
     design_budget,
     join_candidates,
 )
-from huanxin.projects.services.common import locked_project
+from huanxin.projects.services.common import locked_project, transition_record
 
 
 def projects_open_for_plan(plan: Any, by: Any) -> None:
@@ -44,12 +43,8 @@ def projects_open_for_plan(plan: Any, by: Any) -> None:
             name=f"{entry.estate.name}改造项目（{plan.year}年）",
             estimated_cost_yuan=entry.estimated_cost_yuan,
         )
-        ProjectTransition.objects.create(
-            project=project,
-            to_state=rules.APPROVED,
-            on=clock.today(),
-            by=user,
-            note=f"{plan.year}年度计划批准",
+        transition_record(
+            project, from_state="", to_state=rules.APPROVED, by=user, note=f"{plan.year}年度计划批准"
         )
     audit_record(action="projects.open", actor=by, target=plan, detail={"entries": plan.entries.count()})
 
@@ -91,14 +86,7 @@ def project_transition(*, by: Any, project_id: int, version: int, to_state: str,
         project.version += 1
         stamp_history(project, by=by, reason=f"{rules.STATES[previous]}→{rules.STATES[to_state]}")
         project.save()
-        ProjectTransition.objects.create(
-            project=project,
-            from_state=previous,
-            to_state=to_state,
-            on=clock.today(),
-            by=by if getattr(by, "pk", None) else None,
-            note=note.strip(),
-        )
+        transition_record(project, from_state=previous, to_state=to_state, by=by, note=note.strip())
         audit_record(
             action="project.transition",
             actor=by,
@@ -121,12 +109,11 @@ def _follow(joined: Project, lead: Project, *, by: Any, note: str = "") -> None:
     joined.version += 1
     stamp_history(joined, by=by, reason=f"随{lead.name}联片实施")
     joined.save()
-    ProjectTransition.objects.create(
-        project=joined,
+    transition_record(
+        joined,
         from_state=previous,
         to_state=lead.state,
-        on=clock.today(),
-        by=by if getattr(by, "pk", None) else None,
+        by=by,
         note=f"随{lead.name}联片实施" + (f"：{note.strip()}" if note.strip() else ""),
     )
 
