@@ -31,7 +31,8 @@ test: install-dev
 
 # Benchmarks on the PostgreSQL server of BENCH_SERVER (a role that may create databases): figures
 # into bench/results.json and docs/benchmarks.md. Quick: a city and a province (a few minutes);
-# full: the nation too, and the import, optimizer and division-table benchmarks.
+# full: the nation too, the import, optimizer and division-table benchmarks, and the load run on
+# two servers and two workers (bench/load_bench.py, 60 s at most).
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 
 bench-quick: install-dev
@@ -43,6 +44,7 @@ bench: install-dev
 	$(BIN)/python bench/regions_bench.py --server $(BENCH_SERVER)
 	$(BIN)/python bench/optimizer_bench.py
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/load_bench.py --server $(BENCH_SERVER)
 
 lint: install-dev
 	$(BIN)/ruff check .
