@@ -155,6 +155,7 @@ def generate(scale: Scale, *, seed: int = 2019, say: Callable[[str], None] = lam
         program = generate_program(random_source, within=scale.within)
         result.projects, result.items, result.reports = program.projects, program.items, program.reports
         say(f"项目 {program.projects:,} 个，改造内容 {program.items:,} 项，进度报告 {program.reports:,} 条")
+        say(f"资金计划明细 {program.funding_lines:,} 条，资金收支 {program.ledger_entries:,} 笔")
     if connection.vendor == "postgresql":
         # Fresh statistics, as after any bulk load: without them the planner takes the new tables
         # for empty and nests loops over hundreds of thousands of rows.

@@ -1,8 +1,9 @@
 """The program on top of a generated registry (`demo/scale.py`): for each city a 2019–2021
 program with its approved 2019 and 2020 plans holding the old estates, a project for each planned
-estate walked through its states on dated transitions, its design items from the menu, and the
-progress reported on them — all dated on or before the demo's day, 2020-09-01, so that every
-figure as of any day reads them as it reads records made through the services.
+estate walked through its states on dated transitions, its design items from the menu, the
+progress reported on them and its money (`demo/scale_money.py`) — all dated on or before the demo's
+day, 2020-09-01, so that every figure as of any day reads them as it reads records made through the
+services.
 
 Rows get their ids here (the database is empty of them), so that children point at parents
 without a round trip per row; the sequences are moved past them at the end."""
@@ -21,7 +22,9 @@ from django.db import connection, models
 from huanxin.catalog.models import MenuItem
 from huanxin.core.bulk import bulk_write
 from huanxin.core.history import history_copy_rows
+from huanxin.demo.scale_money import Money
 from huanxin.estates.models import Estate
+from huanxin.funding.models import FundingLine, FundingPlan
 from huanxin.planning.models import AnnualPlan, PlanEntry, Program
 from huanxin.projects import rules
 from huanxin.projects.models import ProgressReport, Project, ProjectItem, ProjectTransition
@@ -67,6 +70,8 @@ class ProgramCounts:
     items: int = 0
     reports: int = 0
     transitions: int = 0
+    funding_lines: int = 0
+    ledger_entries: int = 0
 
 
 def generate_program(rng: random.Random, *, within: str) -> ProgramCounts:
@@ -85,6 +90,7 @@ def generate_program(rng: random.Random, *, within: str) -> ProgramCounts:
     transitions: list[list[object]] = []
     items: list[list[object]] = []
     reports: list[list[object]] = []
+    money = Money.for_generation()
     city_of = {city.code[:4]: city for city in cities}
     old = Estate.objects.filter(year_built__lte=2000, region__code__startswith=within).order_by("code")
     for estate_id, code, name, households, area in old.values_list(
@@ -136,24 +142,20 @@ def generate_program(rng: random.Random, *, within: str) -> ProgramCounts:
         for (to_state, on), (_next_state, until) in zip(states, [*states[1:], ("", None)], strict=True):
             transitions.append([project_id, previous, to_state, on, until, _at(on), ""])
             previous = to_state
+        budget = Decimal(0)
         for menu_id, unit, unit_cost in chosen:
             quantity = Decimal(rng.randint(10, 2_000))
             item_id = len(items) + 1
-            items.append(
-                [
-                    item_id,
-                    project_id,
-                    menu_id,
-                    quantity,
-                    unit,
-                    unit_cost,
-                    (quantity * unit_cost).quantize(Decimal("0.01")),
-                ]
-            )
+            item_budget = (quantity * unit_cost).quantize(Decimal("0.01"))
+            budget += item_budget
+            items.append([item_id, project_id, menu_id, quantity, unit, unit_cost, item_budget])
             if state in rules.STARTED:
                 started = APPROVED_ON[year] + dt.timedelta(days=STATE_DAYS[rules.CONSTRUCTION])
                 for on, done in _reports(rng, started, min(entered, THE_DAY), quantity, share):
                     reports.append([item_id, on, done, "", _at(on), "", None])
+        money.add_project(
+            rng, project_id=project_id, walked=states, budget=budget, share=share, the_day=THE_DAY
+        )
     program_rows, plan_rows = [], []
     for index, city in enumerate(cities):
         years = [totals.get(plan_of[(city.pk, year)], PlanTotals()) for year in (2019, 2020)]
@@ -191,7 +193,8 @@ def generate_program(rng: random.Random, *, within: str) -> ProgramCounts:
     counts.transitions = bulk_write(ProjectTransition, TRANSITION_COLUMNS, transitions)
     counts.items = bulk_write(ProjectItem, ITEM_COLUMNS, items)
     counts.reports = bulk_write(ProgressReport, REPORT_COLUMNS, reports)
-    _sequences_past([Program, AnnualPlan, PlanEntry, Project, ProjectItem])
+    _plans, counts.funding_lines, counts.ledger_entries = money.write(reason=GENERATED)
+    _sequences_past([Program, AnnualPlan, PlanEntry, Project, ProjectItem, FundingPlan, FundingLine])
     for model, count in (
         (Program, counts.programs),
         (AnnualPlan, counts.plans),

@@ -114,6 +114,25 @@ def test_the_generated_program_is_consistent_and_reads_on_any_day(city) -> None:
         user=admin, region_code="430800000000", region_name="张家界市", as_of=dt.date(2019, 6, 1)
     )
     assert before["planned_projects"] == PlanEntry.objects.filter(plan__year=2019).count() < result.projects
+    # The money: each plan adds up to its project's design budget, nothing is paid before it is
+    # in place, and the summary's three figures are the entries' and lines' sums of each day.
+    from huanxin.funding.models import FundingLine, FundingPlan, LedgerEntry
+
+    plans = FundingPlan.objects.select_related("project")
+    assert plans.count() > 50 and LedgerEntry.objects.filter(kind="payment").exists()
+    for plan in plans:
+        lines = sum((line.amount_yuan for line in plan.lines.all()), Decimal(0))
+        assert lines == sum((item.budget_yuan for item in plan.project.items.all()), Decimal(0))
+        entries = LedgerEntry.objects.filter(project=plan.project)
+        received = sum((e.amount_yuan for e in entries if e.kind == "receipt"), Decimal(0))
+        paid = sum((e.amount_yuan for e in entries if e.kind == "payment"), Decimal(0))
+        assert 0 < received <= lines and paid <= received
+        assert all(e.on <= dt.date(2020, 9, 1) for e in entries)
+    for day, figures in ((dt.date(2020, 9, 1), now), (dt.date(2019, 6, 1), before)):
+        moved = LedgerEntry.objects.filter(on__lte=day)
+        assert figures["funds_received_yuan"] == sum(e.amount_yuan for e in moved if e.kind == "receipt")
+        assert figures["funds_paid_yuan"] == sum(e.amount_yuan for e in moved if e.kind == "payment")
+    assert now["funds_planned_yuan"] == sum(line.amount_yuan for line in FundingLine.objects.all())
     # ids given by the generator: the next row made through the ORM does not collide
     assert (
         Program.objects.create(
