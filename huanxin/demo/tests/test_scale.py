@@ -118,12 +118,12 @@ def test_the_generated_program_is_consistent_and_reads_on_any_day(city) -> None:
     # in place, and the summary's three figures are the entries' and lines' sums of each day.
     from huanxin.funding.models import FundingLine, FundingPlan, LedgerEntry
 
-    plans = FundingPlan.objects.select_related("project")
-    assert plans.count() > 50 and LedgerEntry.objects.filter(kind="payment").exists()
-    for plan in plans:
-        lines = sum((line.amount_yuan for line in plan.lines.all()), Decimal(0))
-        assert lines == sum((item.budget_yuan for item in plan.project.items.all()), Decimal(0))
-        entries = LedgerEntry.objects.filter(project=plan.project)
+    funding_plans = FundingPlan.objects.select_related("project")
+    assert funding_plans.count() > 50 and LedgerEntry.objects.filter(kind="payment").exists()
+    for funding in funding_plans:
+        lines = sum((line.amount_yuan for line in funding.lines.all()), Decimal(0))
+        assert lines == sum((item.budget_yuan for item in funding.project.items.all()), Decimal(0))
+        entries = LedgerEntry.objects.filter(project=funding.project)
         received = sum((e.amount_yuan for e in entries if e.kind == "receipt"), Decimal(0))
         paid = sum((e.amount_yuan for e in entries if e.kind == "payment"), Decimal(0))
         assert 0 < received <= lines and paid <= received
