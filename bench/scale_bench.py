@@ -169,6 +169,7 @@ def generate_child(scale: str) -> dict[str, Any]:
         "households": result.households,
         "projects": result.projects,
         "items": result.items,
+        "entries": result.ledger_entries,
     }
 
 
@@ -336,7 +337,7 @@ def report(results: dict[str, dict[str, Any]], repeat: int) -> None:
         f"{scale} {results[scale]['generated']['estates']:,} estates "
         f"({results[scale]['generated']['households']:,} households, "
         f"{results[scale]['generated']['projects']:,} projects with {results[scale]['generated']['items']:,} "
-        "design items, generated in "
+        f"design items and {results[scale]['generated']['entries']:,} ledger entries, generated in "
         f"{results[scale]['generated']['seconds']:.1f} s)"
         for scale in scales
     )
@@ -349,9 +350,9 @@ def report(results: dict[str, dict[str, Any]], repeat: int) -> None:
             "",
             *lines,
             "",
-            "The generator holds the registry and the program (plans, projects, their states, design",
-            "items and progress) so far; money and surveys at scale come next, and with them the",
-            "rollups' remaining figures and the load runs.",
+            "The generator holds the registry, the program (plans, projects, their states, design items",
+            "and progress) and its money (funding plans and ledger entries); surveys at scale are not",
+            "generated yet. The load run on two servers is `bench/load_bench.py` (section below).",
         ]
     )
     write_section(SECTION, body)

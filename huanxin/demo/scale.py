@@ -119,6 +119,7 @@ class Generated:
     projects: int = 0
     items: int = 0
     reports: int = 0
+    ledger_entries: int = 0
     seconds: float = 0.0
 
 
@@ -154,6 +155,7 @@ def generate(scale: Scale, *, seed: int = 2019, say: Callable[[str], None] = lam
         say(f"小区 {result.estates:,} 个，{result.households:,} 户")
         program = generate_program(random_source, within=scale.within)
         result.projects, result.items, result.reports = program.projects, program.items, program.reports
+        result.ledger_entries = program.ledger_entries
         say(f"项目 {program.projects:,} 个，改造内容 {program.items:,} 项，进度报告 {program.reports:,} 条")
         say(f"资金计划明细 {program.funding_lines:,} 条，资金收支 {program.ledger_entries:,} 笔")
     if connection.vendor == "postgresql":
