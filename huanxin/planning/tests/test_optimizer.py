@@ -217,6 +217,17 @@ def test_the_what_if_endpoint(api_as) -> None:  # type: ignore[no-untyped-def]
         .json()
     )
     assert infeasible["status"] == "infeasible" and infeasible["conflicts"]
+    for gap in (-0.01, 0.5, "nan"):
+        refused = api_as("city").post(
+            "/api/v1/planning/optimize", {**body, "gap": gap}, content_type="application/json"
+        )
+        assert refused.status_code == 400 and refused.json()["error"]["details"][0]["field"] == "gap", gap
+    proven = api_as("city").post(
+        "/api/v1/planning/optimize", {**body, "gap": 0}, content_type="application/json"
+    )
+    assert proven.json()["selected"] == answer["selected"] and proven.json()["gap"] == pytest.approx(
+        0, abs=1e-9
+    )
     assert (
         api_as("shigong").post("/api/v1/planning/optimize", body, content_type="application/json").status_code
         == 403
@@ -302,3 +313,35 @@ def test_the_what_if_endpoint_treats_ids_as_text_and_refuses_absurd_numbers(api_
         api_as("city").post("/api/v1/planning/optimize", body, content_type="application/json").status_code
         == 400
     )
+
+
+def test_the_reasons_near_the_cut_get_twice_the_solve_time_within_the_limit() -> None:
+    from huanxin.planning.optimizer import _explain_deadline
+
+    problem = Problem(budget=1, candidates=[], time_limit_s=10)
+    assert _explain_deadline(problem, started=100.0, solved=100.7) == pytest.approx(102.1)  # 2 × 0.7 s
+    assert _explain_deadline(problem, started=100.0, solved=100.1) == pytest.approx(
+        101.1
+    )  # a second at least
+    assert _explain_deadline(problem, started=100.0, solved=110.0) == pytest.approx(130.0)  # 3 × the limit
+
+
+def test_a_large_what_if_with_the_default_gap_still_explains_every_candidate() -> None:
+    """The shape of the benchmark's 20,000 candidates, smaller: the reasons are all there, the
+    nearest re-solved, the rest by rank, and the selection within 0.1 % of the bound."""
+    import random
+
+    rng = random.Random(3)
+    districts = [f"4308{n:02d}" for n in range(1, 9)]
+    candidates = [
+        Candidate(
+            n, rng.choice(districts), rng.randint(100, 900) * 1000, rng.randint(20, 300), rng.uniform(20, 90)
+        )
+        for n in range(2_000)
+    ]
+    budget = sum(c.cost for c in candidates) * 0.12
+    solution = optimize(Problem(budget=budget, candidates=candidates, mip_rel_gap=0.001, time_limit_s=10))
+    assert solution.status == "optimal" and (solution.gap or 0) <= 0.001
+    assert set(solution.reasons) == {c.id for c in candidates}
+    resolved = [reason for reason in solution.reasons.values() if "总效用" in reason]  # the re-solves
+    assert resolved and not any("时限内停止" in reason for reason in resolved)  # stopped at the gap
