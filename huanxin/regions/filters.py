@@ -88,7 +88,7 @@ def _base_level(user: Any) -> rules.Level | None:
     scope = scope_of(user)
     if scope.everything:
         for level in LEVELS[:-1]:
-            if Region.objects.current().filter(level=level).count() > 1:
+            if len(Region.objects.current().filter(level=level).values_list("pk", flat=True)[:2]) > 1:
                 return LEVELS[LEVELS.index(level) - 1] if level != LEVELS[0] else None
         return None
     if scope.estate_ids is not None or scope.region_prefix is None:

@@ -54,6 +54,9 @@ class Region(models.Model):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
+        # A level's nodes in code order (the region pickers, "the first city"): at the nation a
+        # scan of 665,000 rows without it.
+        indexes = [models.Index(fields=["level", "code"])]
 
     def __str__(self) -> str:
         return self.name

@@ -130,7 +130,7 @@ class Figures:
     @classmethod
     def gather(cls, *, user: Any, prefix: str, length: int, as_of: dt.date) -> Figures:
         return cls(
-            census=_census(user, prefix, length, as_of),
+            census=census(user, prefix, length, as_of),
             planned=_planned(user, prefix, length, as_of),
             projects=_projects(user, prefix, length, as_of),
             funds=funds_by_node(user, region_prefix=prefix, as_of=as_of, length=length),
@@ -168,7 +168,7 @@ def _within(queryset: Any, path: str, prefix: str) -> Any:
     return queryset.filter(**{f"{path}__startswith": prefix}) if prefix else queryset
 
 
-def _census(
+def census(
     user: Any, prefix: str, length: int, as_of: dt.date
 ) -> list[tuple[str, int | None, int, Decimal, int]]:
     """Estates in the registry by `as_of`, counted per key and year built (the cutoff is applied
