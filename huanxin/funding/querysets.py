@@ -18,6 +18,8 @@ from huanxin.funding import rules
 from huanxin.funding.models import FundingLine, FundingSource, LedgerEntry, SourceKind
 from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project, ProjectTransition
+from huanxin.projects.querysets import states_settled_by
+from huanxin.regions.filters import code_prefix, under_prefix
 from huanxin.regions.models import Region
 
 
@@ -92,13 +94,16 @@ def planned_by(projects: Any, as_of: dt.date) -> list[Any]:
             ProjectTransition.objects.filter(project=OuterRef("plan__project"), to_state=state, on__lte=as_of)
         )
 
+    if as_of >= clock.today() and states_settled_by(as_of):
+        # Nothing has moved since: every project was opened on its plan's approval, and its state
+        # says whether it has been cancelled — no transition to probe per line.
+        live = FundingLine.objects.filter(plan__project__in=projects)
+        return [live.exclude(plan__project__state=project_rules.CANCELLED)]
     counted = (
         FundingLine.objects.filter(plan__project__in=projects)
         .filter(reached(project_rules.APPROVED))
         .exclude(reached(project_rules.CANCELLED))
     )
-    if as_of >= clock.today():
-        return [counted]
     changed = changed_since(FundingLine, clock.end_of(as_of)).values("plan_id")
     then = (
         versions_then(FundingLine, clock.end_of(as_of))
@@ -199,13 +204,11 @@ def funds_summary(user: Any, *, region_prefix: str, as_of: dt.date) -> rules.Tot
 def funds_by_node(user: Any, *, region_prefix: str, as_of: dt.date, length: int) -> dict[str, rules.Totals]:
     """Planned, in place and paid under `region_prefix`, per node below it: keyed by the first
     `length` digits of the estates' codes (a child region's prefix), each set grouped once."""
-    projects = projects_with_money(user)
-    if region_prefix:
-        projects = projects.filter(estate__region__code__startswith=region_prefix)
+    projects = under_prefix(projects_with_money(user), "estate__region__code", region_prefix)
     planned: dict[str, Decimal] = {}
     for line_set in planned_by(projects, as_of):
         rows = (
-            line_set.annotate(node=Substr("plan__project__estate__region__code", 1, length))
+            line_set.annotate(node=code_prefix("plan__project__estate__region__code", length))
             .values_list("node")
             .annotate(total=Sum("amount_yuan"))
             .order_by()
@@ -215,7 +218,7 @@ def funds_by_node(user: Any, *, region_prefix: str, as_of: dt.date, length: int)
     moved = {
         node: (received or Decimal(0), paid or Decimal(0))
         for node, received, paid in LedgerEntry.objects.filter(project__in=projects, on__lte=as_of)
-        .annotate(node=Substr("project__estate__region__code", 1, length))
+        .annotate(node=code_prefix("project__estate__region__code", length))
         .values_list("node")
         .annotate(
             received=Sum("amount_yuan", filter=Q(kind=rules.RECEIPT)),

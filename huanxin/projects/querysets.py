@@ -77,6 +77,13 @@ def project_progress(project: Project, as_of: dt.date | None = None) -> Decimal:
     )
 
 
+def states_settled_by(day: dt.date) -> bool:
+    """Whether no transition is dated after `day`: then each project's state now is its state at
+    the end of `day`, and a rollup of that day may read the states instead of the transitions.
+    One indexed probe; true for today in a live system, false for a day before the last change."""
+    return not ProjectTransition.objects.filter(on__gt=day).exists()
+
+
 def projects_for(user: Any) -> Any:
     """The projects a user reads: by jurisdiction; a contractor only those it designs, builds or
     supervises, even where another contractor works on the same estate."""

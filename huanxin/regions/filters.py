@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
+from django.db.models import CharField, Func, QuerySet, Value
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,7 +40,19 @@ def in_region(queryset: QS, code: str, path: str) -> QS:
         prefix = rules.significant_prefix(code)
     except ValueError:
         return queryset.none()
-    return queryset.filter(**{f"{path}__startswith": prefix})
+    return under_prefix(queryset, path, prefix)
+
+
+def under_prefix(queryset: QS, path: str, prefix: str) -> QS:
+    """Rows whose region code (at `path`) starts with `prefix`; the nation's empty prefix filters
+    nothing, so no join to the regions is made for it."""
+    return queryset.filter(**{f"{path}__startswith": prefix}) if prefix else queryset
+
+
+def code_prefix(path: str, length: int) -> Func | Value:
+    """The first `length` digits of the region code at `path`, to group rows by the node above
+    them; for length 0 (the nation's own total) a constant, which needs no join to the regions."""
+    return Substr(path, 1, length) if length else Value("", output_field=CharField())
 
 
 def region_name(code: str) -> str:

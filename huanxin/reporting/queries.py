@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import Count, Exists, OuterRef, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 
 from huanxin.core import clock
 from huanxin.core.history import changed_since, versions_then
@@ -24,7 +23,9 @@ from huanxin.planning.models import AnnualPlan, PlanEntry
 from huanxin.planning.querysets import cutoff_years
 from huanxin.projects import rules as project_rules
 from huanxin.projects.models import Project, ProjectTransition
+from huanxin.projects.querysets import states_settled_by
 from huanxin.regions import rules as region_rules
+from huanxin.regions.filters import code_prefix, under_prefix
 from huanxin.regions.models import Region
 
 
@@ -47,7 +48,8 @@ class Summary(TypedDict):
     funds_paid_yuan: Decimal
 
 
-CensusRow = tuple[str, int | None, int, Decimal, int]  # key, year built, count, area, households
+# key, year built (or the newest of the group's old estates), count, area, households
+CensusRow = tuple[str, int | None, int, Decimal, int]
 ProjectRow = tuple[str, str | None, int, int]  # key, state at the end of the day, count, households
 
 
@@ -83,8 +85,10 @@ def summaries(*, user: Any, node: Node, children: list[Node], as_of: dt.date) ->
     """The figures of `node`, then of each of `children`, in a constant number of queries. Each
     child is counted with its own cutoff year, as its own dashboard would count it."""
     length = max((len(child.prefix) for child in children), default=len(node.prefix))
-    grouped = Figures.gather(user=user, prefix=node.prefix, length=length, as_of=as_of)
     cutoffs = cutoff_years([node.code, *(child.code for child in children)])
+    grouped = Figures.gather(
+        user=user, prefix=node.prefix, length=length, as_of=as_of, cutoffs=set(cutoffs.values())
+    )
     rows = [grouped.total(node.prefix, cutoffs[node.code])]
     rows += [grouped.total(child.prefix, cutoffs[child.code]) for child in children]
     return [figures.as_summary(place, as_of) for place, figures in zip([node, *children], rows, strict=True)]
@@ -128,9 +132,9 @@ class Figures:
     funds: dict[str, Totals]
 
     @classmethod
-    def gather(cls, *, user: Any, prefix: str, length: int, as_of: dt.date) -> Figures:
+    def gather(cls, *, user: Any, prefix: str, length: int, as_of: dt.date, cutoffs: set[int]) -> Figures:
         return cls(
-            census=census(user, prefix, length, as_of),
+            census=census(user, prefix, length, as_of, cutoffs=cutoffs),
             planned=_planned(user, prefix, length, as_of),
             projects=_projects(user, prefix, length, as_of),
             funds=funds_by_node(user, region_prefix=prefix, as_of=as_of, length=length),
@@ -163,48 +167,49 @@ class Figures:
         return tally
 
 
-def _within(queryset: Any, path: str, prefix: str) -> Any:
-    """Rows under the prefix; the nation's empty prefix filters nothing (no LIKE '%' join)."""
-    return queryset.filter(**{f"{path}__startswith": prefix}) if prefix else queryset
-
-
 def census(
-    user: Any, prefix: str, length: int, as_of: dt.date
-) -> list[tuple[str, int | None, int, Decimal, int]]:
-    """Estates in the registry by `as_of`, counted per key and year built (the cutoff is applied
-    per node afterwards), each read as it stood at the end of `as_of`: the estates unchanged since
-    as they are, the few changed since from their history."""
-    estates = _within(Estate.objects.visible_to(user), "region__code", prefix).registered_by(as_of)
+    user: Any, prefix: str, length: int, as_of: dt.date, *, cutoffs: set[int] | None = None
+) -> list[CensusRow]:
+    """Estates in the registry by `as_of`, each read as it stood at the end of `as_of` (the
+    estates unchanged since as they are, the few changed since from their history), counted per
+    key: where every node asked about has the same cutoff year, only the old ones, with the newest
+    year among them; otherwise per year built too, the cutoff applied per node afterwards."""
+    estates = under_prefix(Estate.objects.visible_to(user), "region__code", prefix).registered_by(as_of)
     if as_of >= clock.today():
-        return _count_by_year(estates, length)
+        return _count(estates, length, cutoffs)
     changed = changed_since(Estate, clock.end_of(as_of)).values("id")
     then = versions_then(Estate, clock.end_of(as_of)).filter(
         id__in=estates.filter(pk__in=changed).values("pk")
     )
-    return [*_count_by_year(estates.exclude(pk__in=changed), length), *_count_by_year(then, length)]
+    return [*_count(estates.exclude(pk__in=changed), length, cutoffs), *_count(then, length, cutoffs)]
 
 
-def _count_by_year(estates: Any, length: int) -> list[CensusRow]:
-    return list(
-        estates.annotate(key=Substr("region__code", 1, length))
-        .values_list("key", "year_built")
-        .annotate(count=Count("id"), area=Sum("floor_area_m2"), households=Sum("households"))
-        .order_by()
-    )
+def _count(estates: Any, length: int, cutoffs: set[int] | None) -> list[CensusRow]:
+    sums = {"count": Count("id"), "area": Sum("floor_area_m2"), "households": Sum("households")}
+    keyed = estates.annotate(key=code_prefix("region__code", length))
+    if cutoffs is not None and len(cutoffs) == 1:
+        # One rule for all: the old estates alone, one group per key (the registry's own shape).
+        old = keyed.filter(year_built__lte=next(iter(cutoffs))).values("key")
+        rows = old.annotate(newest=Max("year_built"), **sums).order_by()
+        return [(r["key"], r["newest"], r["count"], r["area"], r["households"]) for r in rows]
+    return list(keyed.values_list("key", "year_built").annotate(**sums).order_by())
 
 
 def _planned(user: Any, prefix: str, length: int, as_of: dt.date) -> dict[str, dict[str, Any]]:
     """Entries of the plans approved by `as_of`; a project cancelled by then leaves the figures
     from that day."""
-    cancelled = ProjectTransition.objects.filter(
-        project_id=OuterRef("project"), to_state=project_rules.CANCELLED, on__lte=as_of
-    )
-    entries = _within(PlanEntry.objects.visible_to(user), "estate__region__code", prefix).filter(
+    entries = under_prefix(PlanEntry.objects.visible_to(user), "estate__region__code", prefix).filter(
         plan__status=AnnualPlan.Status.APPROVED, plan__approved_on__lte=as_of
     )
+    if states_settled_by(as_of):
+        entries = entries.exclude(project__state=project_rules.CANCELLED)  # the state says it
+    else:
+        cancelled = ProjectTransition.objects.filter(
+            project_id=OuterRef("project"), to_state=project_rules.CANCELLED, on__lte=as_of
+        )
+        entries = entries.exclude(Exists(cancelled))
     rows = (
-        entries.exclude(Exists(cancelled))
-        .annotate(key=Substr("estate__region__code", 1, length))
+        entries.annotate(key=code_prefix("estate__region__code", length))
         .values("key")
         .annotate(
             count=Count("id"),
@@ -214,25 +219,25 @@ def _planned(user: Any, prefix: str, length: int, as_of: dt.date) -> dict[str, d
         )
         .order_by()
     )
-    return {row.pop("key"): row for row in rows}
+    return {str(row["key"]): dict(row) for row in rows}
 
 
 def _projects(user: Any, prefix: str, length: int, as_of: dt.date) -> list[ProjectRow]:
-    """Projects per key and state at the end of `as_of`, with their plans' households: today's
-    states as they are; a past day's from the transition in force at its end (a range test, one
-    grouped scan, no per-project lookup)."""
-    if as_of >= clock.today():
-        projects = _within(Project.objects.visible_to(user), "estate__region__code", prefix)
+    """Projects per key and state at the end of `as_of`, with their plans' households: the states
+    as they are when nothing has changed since; otherwise each from the transition in force at the
+    day's end (a range test, one grouped scan, no per-project lookup)."""
+    if states_settled_by(as_of):
+        projects = under_prefix(Project.objects.visible_to(user), "estate__region__code", prefix)
         return list(
-            projects.annotate(key=Substr("estate__region__code", 1, length))
+            projects.annotate(key=code_prefix("estate__region__code", length))
             .values_list("key", "state")
             .annotate(count=Count("id"), households=Sum("plan_entry__households"))
             .order_by()
         )
     held = ProjectTransition.objects.visible_to(user).held_at_end_of(as_of)
     return list(
-        _within(held, "project__estate__region__code", prefix)
-        .annotate(key=Substr("project__estate__region__code", 1, length))
+        under_prefix(held, "project__estate__region__code", prefix)
+        .annotate(key=code_prefix("project__estate__region__code", length))
         .values_list("key", "to_state")
         .annotate(count=Count("project_id"), households=Sum("project__plan_entry__households"))
         .order_by()

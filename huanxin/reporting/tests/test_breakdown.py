@@ -93,3 +93,22 @@ def test_the_administrator_drills_from_the_nation_to_a_community(login, estates)
     assert community.context["summary"]["old_estates"] == 1  # 老街小区; 新小区 is too young
     trail = [node.name for node in community.context["trail"]]
     assert trail[:3] == ["中华人民共和国", "湖南省", "张家界市"]
+
+
+def test_a_child_with_its_own_cutoff_counts_by_its_own_rule(city, api_as, estates) -> None:  # type: ignore[no-untyped-def]
+    """慈利县 counts only what was built by 1989: its row drops 零阳小区 (1990); the city's total,
+    by the city's rule, keeps it — each row is what that node's own dashboard shows."""
+    from huanxin.planning import services as planning
+    from huanxin.regions.models import Region
+
+    cili = Region.objects.get(code="430821000000")
+    planning.eligibility_settings_save(
+        by=city["admin"], region_id=cili.pk, changes={"cutoff_year": 1989}, version=None
+    )
+    client = api_as("city")
+    answer = client.get("/api/v1/stats/breakdown?region=430800").json()
+    by_name = {row["region_name"]: row for row in answer["items"]}
+    assert by_name["慈利县"]["old_estates"] == 0
+    assert by_name["永定区"]["old_estates"] == 2
+    assert answer["total"]["old_estates"] == 4  # 老街, 回龙, 零阳, 澧源 by the city's 2000
+    assert by_name["慈利县"] == client.get("/api/v1/stats/summary?region=430821").json()
