@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from huanxin.accounts.models import User
 from huanxin.catalog.models import MenuItem
 from huanxin.core import clock
@@ -159,7 +161,7 @@ def plan_the_years() -> dict[str, int]:
         candidate = candidates.get(codes[plan.key])
         if candidate is not None and plan.estimated_cost and candidate.estimated_cost_yuan is None:
             with clock.pinned(
-                candidate.confirmed_at.date() if candidate.confirmed_at else dt.date(2020, 8, 31)
+                timezone.localdate(candidate.confirmed_at) if candidate.confirmed_at else dt.date(2020, 8, 31)
             ):
                 candidate_cost_set(
                     by=city_user,

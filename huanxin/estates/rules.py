@@ -33,9 +33,14 @@ def estate_code(community_code: str, serial: int) -> str:
     return f"{community_code}-{serial:03d}"
 
 
+def serial_of(code: str) -> int:
+    """The serial after the community code (430802004001-012 → 12); 0 for a code of another form."""
+    match = CODE_PATTERN.match(code)
+    return int(match.group(2)) if match else 0
+
+
 def next_serial(existing_codes: list[str]) -> int:
-    serials = [int(match.group(2)) for code in existing_codes if (match := CODE_PATTERN.match(code))]
-    return max(serials, default=0) + 1
+    return max((serial_of(code) for code in existing_codes), default=0) + 1
 
 
 def is_old(year_built: int | None, cutoff_year: int) -> bool | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from huanxin.core import clock
 from huanxin.core.audit import audit_record
+from huanxin.core.bulk import bulk_write_objects
 from huanxin.core.errors import Invalid, OutsideJurisdiction, StaleEdit
 from huanxin.core.history import history_copy_rows
 from huanxin.estates import rules
@@ -413,15 +414,33 @@ def _create_planned(creates: list[PlannedCreate], by: Any, reason: str) -> list[
         return []
     communities = {create.region.pk for create in creates}
     list(Region.objects.select_for_update().filter(pk__in=communities))  # serials: see estate_create
-    taken: dict[int, list[str]] = {}
+    # The highest serial so far per community, carried forward: reading every sibling's code for
+    # each new estate made a 100,000-row ledger quadratic.
+    highest: dict[int, int] = {}
     for region_id, code in Estate.objects.filter(region_id__in=communities).values_list("region_id", "code"):
-        taken.setdefault(region_id, []).append(code)
+        highest[region_id] = max(highest.get(region_id, 0), rules.serial_of(code))
     estates = []
     for create in creates:
-        codes = taken.setdefault(create.region.pk, [])
-        code = create.code or rules.estate_code(create.region.code, rules.next_serial(codes))
-        codes.append(code)
+        region_id = create.region.pk
+        if create.code:
+            code = create.code
+            highest[region_id] = max(highest.get(region_id, 0), rules.serial_of(code))
+        else:
+            highest[region_id] = highest.get(region_id, 0) + 1
+            code = rules.estate_code(create.region.code, highest[region_id])
         estates.append(Estate(code=code, region=create.region, **create.values))
-    created = Estate.objects.bulk_create(estates, batch_size=2000)
-    history_copy_rows(Estate, [estate.pk for estate in created], kind="+", by=by, reason=reason)
-    return created
+    bulk_write_objects(estates)
+    ids = _ids_by_code([estate.code for estate in estates])
+    for estate in estates:
+        estate.pk = ids[estate.code]
+    history_copy_rows(Estate, list(ids.values()), kind="+", by=by, reason=reason)
+    return estates
+
+
+def _ids_by_code(codes: list[str]) -> dict[str, int]:
+    """The new estates' ids, read back by their unique codes in batches under SQLite's limit."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(codes), 900):
+        chunk = codes[start : start + 900]
+        ids.update(Estate.objects.filter(code__in=chunk).values_list("code", "pk"))
+    return ids

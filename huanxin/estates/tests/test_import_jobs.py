@@ -282,3 +282,35 @@ def test_running_a_finished_import_again_writes_nothing_more(city) -> None:  # t
     assert services.ledger_import_run(job_id=job.pk).status == LedgerImport.Status.DONE
     assert services.ledger_import_run(job_id=job.pk).status == LedgerImport.Status.DONE  # a second click
     assert Estate.objects.count() == 2
+
+
+def test_new_estates_take_the_next_serials_of_their_community_with_history(city) -> None:  # type: ignore[no-untyped-def]
+    """Serials continue after the community's highest (a gap left by a hand-given code counts),
+    and each new estate is written with its creation in history."""
+    from huanxin.regions.models import Region
+
+    huilong = Region.objects.get(code="430802001001")
+    for code in ("430802001001-001", "430802001001-007"):
+        services.estate_create(
+            by=city["admin"],
+            code=code,
+            changes={
+                "name": f"旧{code[-3:]}",
+                "region": huilong,
+                "year_built": 1990,
+                "households": 10,
+                "floor_area_m2": Decimal("800.00"),
+            },
+        )
+    rows = [[f"新小区{n}", "永定区", "永定街道", "回龙居委会", 1991, 20, 1500] for n in range(3)]
+    job = services.ledger_import_start(
+        by=city["yongding"], file_name="回龙.xlsx", content=xlsx([HEADER, *rows])
+    )
+    services.ledger_import_check(job_id=job.pk)
+    services.ledger_import_confirm(by=city["yongding"], job_id=job.pk)
+    services.ledger_import_run(job_id=job.pk)
+    new = Estate.objects.filter(name__startswith="新小区").order_by("code")
+    assert [estate.code[-3:] for estate in new] == ["008", "009", "010"]
+    assert [e.name for e in new] == ["新小区0", "新小区1", "新小区2"]
+    for estate in new:
+        assert list(estate.history.values_list("history_type", flat=True)) == ["+"]

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from huanxin.core.models import AuditEvent
 from huanxin.estates.models import Estate, LedgerImport
@@ -70,6 +71,7 @@ def test_the_page_lists_doubts_and_likely_duplicates_and_the_confirm_needs_both(
     estate.refresh_from_db()
     assert (estate.households, estate.aliases) == (90, "电力公司宿舍（1-6栋）")
     new = Estate.objects.get(name="粮食局宿舍")
-    assert new.notes == f"{job.created_at.date().isoformat()} 永定区台账.xlsx：2019年已做屋面"
+    day = timezone.localdate(job.created_at)  # the day in Shanghai, whatever the hour in UTC
+    assert new.notes == f"{day.isoformat()} 永定区台账.xlsx：2019年已做屋面"
     confirm = AuditEvent.objects.get(action="estate.import.confirm")
     assert confirm.detail == {"warnings_accepted": True, "decisions": {key: "same"}}
