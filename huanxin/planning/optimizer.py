@@ -455,7 +455,11 @@ def _what_changes(model: _Model, best: _Solved, forced: _Solved, exact: bool) ->
     households = np.array([c.households for c in model.candidates], dtype=np.int64)
     reached = int(households @ (forced.x > 0.5)) - int(households @ (best.x > 0.5))
     change = forced.objective - best.objective
-    utility = f"总效用{'少' if change <= 0 else '多'} {_fmt(abs(change))}"
+    # A change that rounds to nothing is no change: "少 0.0" would only be the solver's rounding.
+    if round(abs(change), 1) == 0:
+        utility = "总效用不变"
+    else:
+        utility = f"总效用{'少' if change < 0 else '多'} {_fmt(abs(change))}"
     people = "惠及户数不变" if reached == 0 else f"{'少' if reached < 0 else '多'}惠及 {abs(reached):,} 户"
     gap = max(forced.gap or 0, best.gap or 0)
     if exact:

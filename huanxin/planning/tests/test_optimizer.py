@@ -119,7 +119,10 @@ def test_every_re_solve_reason_states_the_true_objective_change(problem: Problem
         )
         assert forced is not None and solution.objective is not None
         change = forced - solution.objective
-        assert f"总效用{'少' if change <= 0 else '多'} {abs(change):,.1f}" in text
+        if round(abs(change), 1) == 0:
+            assert "总效用不变" in text
+        else:
+            assert f"总效用{'少' if change < 0 else '多'} {abs(change):,.1f}" in text
 
 
 def test_a_re_solve_reason_counts_the_households_the_plan_would_reach() -> None:
