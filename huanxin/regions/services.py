@@ -1,5 +1,5 @@
-"""The root of the division tree, and loading the tree from a CSV kept in the repository
-(code,name)."""
+"""The root of the division tree, the node a request names, and loading the tree from a CSV kept
+in the repository (code,name)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from huanxin.core.errors import Invalid, NotFound
 from huanxin.regions import rules
 from huanxin.regions.models import Region
 
@@ -22,6 +24,16 @@ def national_root() -> Region:
     )
     Region.objects.filter(parent__isnull=True, level=rules.Level.PROVINCE.value).update(parent=root)
     return root
+
+
+def region_asked(code: str) -> Region:
+    """The node a request names (either code form), or the error that says what is wrong."""
+    try:
+        return Region.objects.by_code(code)
+    except ValueError as error:
+        raise Invalid(_("区划代码格式错误：%(code)s") % {"code": code}) from error
+    except Region.DoesNotExist as error:
+        raise NotFound(_("区划代码不存在：%(code)s") % {"code": code}) from error
 
 
 def top_node() -> Region | None:

@@ -12,7 +12,7 @@ from huanxin.core.bounds import Code10, RegionCode
 from huanxin.core.errors import Invalid, NotFound
 from huanxin.regions import rules as region_rules
 from huanxin.regions.models import Region
-from huanxin.regions.services import top_node
+from huanxin.regions.services import region_asked, top_node
 from huanxin.reporting import queries
 
 router = Router(tags=["统计 stats"])
@@ -83,12 +83,7 @@ def _asked_node(user: Any, region: str | None) -> Region:
         if default is None:
             raise NotFound(_("尚未加载行政区划"))
         return default  # type: ignore[no-any-return]
-    try:
-        node = Region.objects.by_code(region)
-    except ValueError as error:
-        raise Invalid(_("区划代码格式错误：%(code)s") % {"code": region}) from error
-    except Region.DoesNotExist as error:
-        raise NotFound(_("区划代码不存在：%(code)s") % {"code": region}) from error
+    node = region_asked(region)
     if not user.scope.covers_node(region_rules.significant_prefix(node.code)):
         # An ancestor or a neighbour: counting only the user's part under its name would mislead.
         raise NotFound(_("%(name)s不在您的辖区内") % {"name": node.name})
