@@ -120,7 +120,7 @@ GROUPS = ("kind", "source", "district", "year", "month")
 
 def rollup(user: Any, *, region_prefix: str, as_of: dt.date, group: str) -> list[tuple[Any, rules.Totals]]:
     """Planned, received and paid, grouped by source kind, source, district, plan year or month."""
-    projects = projects_with_money(user).filter(estate__region__code__startswith=region_prefix)
+    projects = under_prefix(projects_with_money(user), "estate__region__code", region_prefix)
     lines = planned_by(projects, as_of)
     entries = LedgerEntry.objects.filter(project__in=projects, on__lte=as_of)
     key = {
